@@ -1,0 +1,48 @@
+// Bundles every entry point into one self-contained ESM file under dist/ (no node_modules at run time):
+//   actions/<name>/main.ts -> dist/<name>/index.js, actions/<name>/post.ts -> dist/<name>/post.js,
+//   src/cli/main.ts -> dist/cli/index.js (the `ext-actions` bin).
+import { build } from 'esbuild';
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const exists = (p) => stat(p).then(() => true, () => false);
+
+const entries = [{ in: 'src/cli/main.ts', out: 'cli/index' }];
+for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
+  for (const [file, out] of [['main.ts', 'index'], ['post.ts', 'post']]) {
+    if (await exists(path.join(root, 'actions', name, file))) entries.push({ in: `actions/${name}/${file}`, out: `${name}/${out}` });
+  }
+}
+
+await rm(path.join(root, 'dist'), { recursive: true, force: true });
+await mkdir(path.join(root, 'dist'), { recursive: true });
+// Bundled CommonJS dependencies expect require/__dirname/__filename; ESM output provides them here.
+const banner = [
+  "import { createRequire as __extCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __extFileURLToPath } from 'node:url';",
+  "import { dirname as __extDirname } from 'node:path';",
+  'const require = __extCreateRequire(import.meta.url);',
+  'const __filename = __extFileURLToPath(import.meta.url);',
+  'const __dirname = __extDirname(__filename);',
+].join('\n');
+for (const entry of entries) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [{ in: entry.in, out: entry.out }],
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outExtension: { '.js': '.js' },
+    banner: { js: (entry.out === 'cli/index' ? '#!/usr/bin/env node\n' : '') + banner },
+    legalComments: 'none',
+    // Only required when globalThis.performance is missing, which never happens on Node 20+.
+    external: ['performance'],
+    logLevel: 'warning',
+  });
+}
+// @cdktf/hcl2json loads its WASM parser from `<bundle dir>/../main.wasm.gz`.
+await copyFile(path.join(root, 'node_modules/@cdktf/hcl2json/main.wasm.gz'), path.join(root, 'dist/main.wasm.gz'));
+console.log(`built ${entries.length} bundles: ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { getExecOutput } from '@actions/exec';
+import { UserError } from '../../errors.js';
+import {
+  DEFAULT_SHARED_GLOBS,
+  affectedExtensions,
+  discoverExtensions,
+  gitChangedFiles,
+  isNullRef,
+  loadExtensions,
+} from '../../matrix/index.js';
+import { oneOf, parseFlags, type Command } from '../command.js';
+
+async function repositoryTop(cwd: string): Promise<string> {
+  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], { cwd, silent: true, ignoreReturnCode: true });
+  if (run.exitCode !== 0) throw new UserError(`--base: ${cwd} is not inside a git repository`);
+  return run.stdout.trim();
+}
+
+export const changed: Command = {
+  name: 'changed',
+  summary: 'list the extensions affected by the changes between two refs, or by a list of paths',
+  usage:
+    'ext-actions changed [--root DIR] (--base REF [--head REF] | --files -|FILE) [--shared GLOB]... [--format json|lines]',
+  async run(args, io) {
+    const { values } = parseFlags(this, args, {
+      root: { type: 'string', default: '.' },
+      base: { type: 'string' },
+      head: { type: 'string', default: 'HEAD' },
+      files: { type: 'string' },
+      shared: { type: 'string', multiple: true },
+      format: { type: 'string' },
+    });
+    const format = oneOf('--format', values.format, ['json', 'lines'] as const, 'json');
+    if ((values.base === undefined) === (values.files === undefined)) {
+      throw new UserError(`ext-actions changed: give either --base REF or --files -\nusage: ${this.usage}`);
+    }
+    const rootDir = path.resolve(io.cwd, values.root);
+    const print = (names: string[]) =>
+      io.stdout(format === 'json' ? `${JSON.stringify(names)}\n` : names.map((n) => `${n}\n`).join(''));
+
+    let paths: string[];
+    let top = io.cwd;
+    if (values.files !== undefined) {
+      const text = values.files === '-' ? await io.stdin() : await readFile(path.resolve(io.cwd, values.files), 'utf8');
+      paths = text.split(/\r?\n/);
+    } else if (isNullRef(values.base)) {
+      // A first push (all-zero `before`) or no base: everything is new.
+      io.stderr('no base commit to compare with: every extension is affected\n');
+      print(await discoverExtensions(rootDir));
+      return 0;
+    } else {
+      top = await repositoryTop(io.cwd);
+      paths = await gitChangedFiles(values.base!, values.head, top);
+    }
+    const extensions = await loadExtensions(rootDir);
+    const result = affectedExtensions({
+      root: path.relative(top, rootDir) || '.',
+      paths,
+      extensions: new Map(extensions.map((e) => [e.metadata.name, e.metadata.required_extensions])),
+      shared: values.shared ?? DEFAULT_SHARED_GLOBS,
+    });
+    for (const name of result.extensions) io.stderr(`${name}: ${result.reasons[name]}\n`);
+    for (const name of result.removed) io.stderr(`${name}: changed but no longer an extension (ignored)\n`);
+    print(result.extensions);
+    return 0;
+  },
+};

@@ -1,0 +1,33 @@
+/**
+ * An error caused by the user's input (a file, an input, a flag). Entry points print its message as is,
+ * without a stack trace, and exit non-zero; anything else is a bug and keeps its stack.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    message: string,
+    /** Extra lines (one per problem) when several things are wrong at once. */
+    readonly details: readonly string[] = [],
+  ) {
+    super(details.length ? `${message}\n${details.map((d) => `  - ${d}`).join('\n')}` : message);
+  }
+}
+
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError;
+}
+
+/** Shows a value in an error message: strings quoted, objects as compact JSON, long values cut. */
+export function showValue(value: unknown): string {
+  let text: string;
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,59 @@
+/** Finds extension folders (direct sub-folders of the root holding a metadata.hcl) and loads them. */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { METADATA_FILE, readExtension, type Extension } from './metadata.js';
+import { compareKeys } from './version.js';
+
+/** Names of the extension folders under `root`, sorted (byte order, as the reference `get-targets`). */
+export async function discoverExtensions(root: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT' ? `root folder ${root}: not found` : `root folder ${root}: cannot be read (${code})`,
+    );
+  }
+  const names: string[] = [];
+  await Promise.all(
+    entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map(async (e) => {
+        const found = await stat(path.join(root, e.name, METADATA_FILE)).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+        if (found) names.push(e.name);
+      }),
+  );
+  return names.sort(compareKeys);
+}
+
+/**
+ * Loads the named extensions (all of them when `names` is empty). Problems in several files are
+ * reported together, so one run shows everything that needs fixing.
+ */
+export async function loadExtensions(root: string, names: readonly string[] = []): Promise<Extension[]> {
+  const found = await discoverExtensions(root);
+  const unknown = names.filter((n) => !found.includes(n));
+  if (unknown.length) {
+    throw new UserError(
+      `extension ${unknown.map((n) => `"${n}"`).join(', ')} not found under ${root}; expected one of: ${found.join(', ') || '(none: no folder holds a metadata.hcl)'}`,
+    );
+  }
+  const selected = names.length ? [...new Set(names)].sort(compareKeys) : found;
+  const results = await Promise.allSettled(selected.map((n) => readExtension(path.join(root, n))));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length) {
+    const bug = failures.find((f) => !(f instanceof UserError));
+    if (bug) throw bug;
+    if (failures.length === 1) throw failures[0];
+    throw new UserError(
+      `${failures.length} extensions have invalid metadata`,
+      failures.map((f) => (f as Error).message),
+    );
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Extension>).value);
+}

@@ -1,0 +1,418 @@
+/**
+ * Reads an extension folder's `metadata.hcl` exactly as the reference tooling does (HashiCorp's own HCL
+ * parser, compiled to WASM, through @cdktf/hcl2json), validates it with zod, and returns typed metadata
+ * with every optional field defaulted. Every problem names the file, the field path, the bad value and
+ * what is expected; a syntax error names the line and column.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { z } from 'zod';
+import { UserError, showValue } from '../errors.js';
+import { extensionVersion } from './version.js';
+
+export const METADATA_FILE = 'metadata.hcl';
+
+export interface VersionEntry {
+  /** Full Debian package version, passed to the Dockerfile as EXT_VERSION. */
+  package: string;
+  /** `default_version` of the control file; empty when not declared (legacy string form, modules). */
+  sql: string;
+}
+
+/** The fields of `metadata = { ... }`, named as in the file. */
+export interface ExtensionMetadata {
+  name: string;
+  sql_name: string;
+  image_name: string;
+  licenses: string[];
+  shared_preload_libraries: string[];
+  postgresql_parameters: Record<string, string>;
+  extension_control_path: string[];
+  dynamic_library_path: string[];
+  ld_library_path: string[];
+  bin_path: string[];
+  env: Record<string, string>;
+  auto_update_os_libs: boolean;
+  required_extensions: string[];
+  create_extension: boolean;
+  /** distro -> PG major (a string key, as in the file) -> package pins. */
+  versions: Record<string, Record<string, VersionEntry>>;
+  /** Optional narrowing of the default platforms (our addition; the reference builds amd64 + arm64). */
+  platforms?: string[];
+}
+
+export interface Extension {
+  metadata: ExtensionMetadata;
+  /** Path of the metadata file, as given (used in messages). */
+  file: string;
+  /** The extension folder. */
+  dir: string;
+  /** Build args from `target "default" { args = {...} }`, merged into every target of the extension. */
+  defaultArgs: Record<string, string>;
+  /** Build args from `target "<target-name>" { args = {...} }`, merged into that target only. */
+  targetArgs: Record<string, Record<string, string>>;
+  /** Things worth telling the user that do not stop the build. */
+  warnings: string[];
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
+const PG_MAJOR = /^[0-9]+$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/v[0-9]+)?$/;
+const PLACEHOLDER = /^<.*>$/;
+const REQUIRED_PREFIXES = ['base-image:', 'image-sql:', 'catalog:'];
+
+const KNOWN_FIELDS = [
+  'name',
+  'sql_name',
+  'image_name',
+  'licenses',
+  'shared_preload_libraries',
+  'postgresql_parameters',
+  'extension_control_path',
+  'dynamic_library_path',
+  'ld_library_path',
+  'bin_path',
+  'env',
+  'auto_update_os_libs',
+  'required_extensions',
+  'create_extension',
+  'versions',
+  'platforms',
+] as const;
+
+const str = (expected: string) => z.string({ error: `expected ${expected}` });
+const strings = (what: string) =>
+  z.array(str(what), { error: `expected a list of ${what}` }).default([]);
+const relativePaths = strings('paths relative to the image root').superRefine((list, ctx) => {
+  list.forEach((p, i) => {
+    if (p === '' || p.startsWith('/') || p.split('/').includes('..')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i],
+        message: 'expected a path relative to the image root (no leading "/", no "..")',
+      });
+    }
+  });
+});
+const stringMap = (what: string) =>
+  z.record(z.string(), str(what), { error: `expected a map of ${what}` }).default({});
+
+const versionEntry = z.object(
+  {
+    package: str('the Debian package version, e.g. "0.8.1-1.pgdg13+1"').min(1, {
+      error: 'expected a non-empty Debian package version',
+    }),
+    sql: str('the control file default_version, e.g. "0.8.1"').default(''),
+  },
+  { error: 'expected { package = "...", sql = "..." } or a package version string' },
+);
+
+const schema = z.object({
+  name: str('the extension folder name').regex(NAME, {
+    error: 'expected lower-case letters, digits, "-" or "_", starting with a letter or digit',
+  }),
+  sql_name: str('the name used by CREATE EXTENSION').min(1, { error: 'expected a non-empty name' }).optional(),
+  image_name: str('the registry repository name').optional(),
+  licenses: strings('SPDX license identifiers'),
+  shared_preload_libraries: strings('library names'),
+  postgresql_parameters: stringMap('PostgreSQL parameter values (strings)'),
+  extension_control_path: relativePaths,
+  dynamic_library_path: relativePaths,
+  ld_library_path: relativePaths,
+  bin_path: relativePaths,
+  env: stringMap('environment variable values (strings)'),
+  auto_update_os_libs: z.boolean({ error: 'expected true or false' }).default(false),
+  required_extensions: strings('extension names'),
+  create_extension: z.boolean({ error: 'expected true or false' }).default(true),
+  versions: z.record(
+    z.string(),
+    z.record(z.string(), versionEntry, { error: 'expected a map of PostgreSQL majors, e.g. "18" = { ... }' }),
+    { error: 'expected a map of distributions, e.g. trixie = { "18" = { ... } }' },
+  ),
+  platforms: z
+    .array(str('a platform such as "linux/amd64"'), { error: 'expected a list of platforms' })
+    .optional(),
+});
+
+type Problem = { path: (string | number)[]; message: string };
+
+function fieldPath(parts: readonly (string | number | symbol)[]): string {
+  let out = 'metadata';
+  for (const part of parts) {
+    const key = String(part);
+    out += typeof part === 'number' ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `["${key}"]`;
+  }
+  return out;
+}
+
+function valueAt(root: unknown, parts: readonly (string | number | symbol)[]): unknown {
+  let cur: unknown = root;
+  for (const part of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part as string | number];
+  }
+  return cur;
+}
+
+/** `${` not preceded by `$` is an HCL interpolation, which metadata files must not use. */
+const INTERPOLATION = /(^|[^$])\$\{/;
+const DIRECTIVE = /(^|[^%])%\{/;
+
+/** Undoes HCL template escapes (`$${` -> `${`, `%%{` -> `%{`) that hcl2json leaves as written. */
+export function unescapeTemplate(value: string): string {
+  return value.replaceAll('$${', '${').replaceAll('%%{', '%{');
+}
+
+/** Walks the raw value, rejecting expressions and undoing template escapes in every string. */
+function literalize(value: unknown, at: (string | number)[], problems: Problem[]): unknown {
+  if (typeof value === 'string') {
+    if (INTERPOLATION.test(value) || DIRECTIVE.test(value)) {
+      problems.push({
+        path: at,
+        message: `expected a literal value, got the expression ${showValue(value)} (write $\${ for a literal \${)`,
+      });
+      return value;
+    }
+    return unescapeTemplate(value);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => literalize(v, [...at, i], problems));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, literalize(v, [...at, k], problems)]),
+    );
+  }
+  return value;
+}
+
+/** Turns hcl2json's "parse config: [file:4,8-5,1: Summary; Detail.]" into `file:4:8: Summary; Detail.` lines. */
+function syntaxProblems(message: string, file: string): string[] {
+  const diag = /([^\s[\],]+):(\d+),(\d+)(?:-(?:\d+,)?\d+)?: ([^\]]*?)(?=(?:, [^\s[\],]+:\d+,\d+)|\]|$)/g;
+  const out: string[] = [];
+  for (const m of message.matchAll(diag)) out.push(`${file}:${m[2]}:${m[3]}: ${m[4]!.trim()}`);
+  return out.length ? out : [`${file}: ${message}`];
+}
+
+/** Build args of a target block: literal strings (numbers and booleans are written as bake writes them). */
+function blockArgs(
+  raw: unknown,
+  at: string,
+  problems: string[],
+): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`${at}: expected a map of build arguments, got ${showValue(raw)}`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+    else if (typeof value !== 'string') problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
+    else if (INTERPOLATION.test(value) || DIRECTIVE.test(value))
+      problems.push(`${at}.${key}: expected a literal value, got the expression ${showValue(value)}`);
+    else out[key] = unescapeTemplate(value);
+  }
+  return out;
+}
+
+/**
+ * Parses the text of a metadata file. `folder` is the name of the folder holding it, which
+ * `metadata.name` must equal (bake uses it as the build context).
+ */
+export async function parseMetadata(text: string, file: string, folder?: string): Promise<Extension> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = (await parseHcl(path.basename(file), text)) as Record<string, unknown>;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const lines = syntaxProblems(message, file);
+    throw new UserError(`${file}: HCL syntax error`, lines);
+  }
+
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const rawMetadata = doc['metadata'];
+  if (rawMetadata === undefined) {
+    throw new UserError(`${file}: no \`metadata = { ... }\` attribute found; expected the file to define one`);
+  }
+  if (!rawMetadata || typeof rawMetadata !== 'object' || Array.isArray(rawMetadata)) {
+    throw new UserError(
+      `${file}: metadata: expected an attribute holding an object (\`metadata = { ... }\`), got ${showValue(rawMetadata)}`,
+    );
+  }
+
+  for (const key of Object.keys(doc)) {
+    if (key !== 'metadata' && key !== 'target') warnings.push(`${file}: top-level \`${key}\` is ignored`);
+  }
+
+  // Override blocks: `target "default" { args = {...} }` applies to every target, `target "<name>"` to one.
+  const defaultArgs: Record<string, string> = {};
+  const targetArgs: Record<string, Record<string, string>> = {};
+  const targets = doc['target'];
+  if (targets !== undefined) {
+    if (!targets || typeof targets !== 'object' || Array.isArray(targets)) {
+      problems.push(`target: expected \`target "<name>" { ... }\` blocks, got ${showValue(targets)}`);
+    } else {
+      for (const [label, blocks] of Object.entries(targets as Record<string, unknown>)) {
+        for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
+          if (!block || typeof block !== 'object') continue;
+          const at = `target "${label}".args`;
+          const args = blockArgs((block as Record<string, unknown>)['args'], at, problems);
+          const into = label === 'default' ? defaultArgs : (targetArgs[label] ??= {});
+          Object.assign(into, args);
+          const ignored = Object.keys(block).filter((k) => !['args', 'name', 'matrix'].includes(k));
+          if (ignored.length) {
+            warnings.push(`${file}: target "${label}": only \`args\` is applied; ignoring ${ignored.join(', ')}`);
+          }
+        }
+      }
+    }
+  }
+
+  const literalProblems: Problem[] = [];
+  const input = literalize(rawMetadata, [], literalProblems) as Record<string, unknown>;
+  for (const p of literalProblems) problems.push(`${fieldPath(p.path)}: ${p.message}`);
+
+  for (const key of Object.keys(input)) {
+    if (!(KNOWN_FIELDS as readonly string[]).includes(key)) {
+      warnings.push(`${file}: ${fieldPath([key])} is not a known field and is ignored`);
+    }
+  }
+
+  // The older form (before upstream #149) pins a version as a plain string: `"18" = "0.8.2-1.pgdg12+1"`.
+  const versions = input['versions'];
+  if (versions && typeof versions === 'object' && !Array.isArray(versions)) {
+    input['versions'] = Object.fromEntries(
+      Object.entries(versions).map(([distro, majors]) => [
+        distro,
+        majors && typeof majors === 'object' && !Array.isArray(majors)
+          ? Object.fromEntries(
+              Object.entries(majors).map(([pg, v]) => [pg, typeof v === 'string' ? { package: v } : v]),
+            )
+          : majors,
+      ]),
+    );
+  }
+
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const got = valueAt(rawMetadata, issue.path);
+      const missing = got === undefined;
+      const message = missing ? issue.message.replace(/^expected/, 'missing; expected') : issue.message;
+      problems.push(`${fieldPath(issue.path)}: ${message}${missing ? '' : `, got ${showValue(got)}`}`);
+    }
+  }
+
+  if (problems.length === 0 && parsed.success) {
+    const m = parsed.data;
+    const metadata: ExtensionMetadata = {
+      ...m,
+      sql_name: m.sql_name ?? m.name,
+      image_name: m.image_name ?? m.name,
+      versions: m.versions,
+    };
+    if (!parsed.data.platforms) delete metadata.platforms;
+    checkSemantics(metadata, folder, problems, warnings, file);
+    if (problems.length === 0) {
+      return { metadata, file, dir: path.dirname(file), defaultArgs, targetArgs, warnings };
+    }
+  }
+  if (problems.length === 1) throw new UserError(`${file}: ${problems[0]}`);
+  throw new UserError(`${file}: ${problems.length} problems in the extension metadata`, problems);
+}
+
+function checkSemantics(
+  m: ExtensionMetadata,
+  folder: string | undefined,
+  problems: string[],
+  warnings: string[],
+  file: string,
+): void {
+  if (folder !== undefined && m.name !== folder) {
+    problems.push(
+      `metadata.name: expected the folder name ${showValue(folder)} (bake uses the folder as build context), got ${showValue(m.name)}`,
+    );
+  }
+  if (!REPOSITORY_PATH.test(m.image_name.toLowerCase())) {
+    problems.push(
+      `metadata.image_name: expected a registry repository name (letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`,
+    );
+  }
+  const distros = Object.keys(m.versions);
+  if (distros.length === 0) {
+    problems.push('metadata.versions: expected at least one distribution, e.g. trixie = { "18" = { ... } }, got {}');
+  }
+  for (const distro of distros) {
+    const majors = m.versions[distro]!;
+    if (!DISTRO.test(distro)) {
+      problems.push(
+        `${fieldPath(['versions', distro])}: expected a distribution name such as "trixie" (lower-case letters, digits, ".", "_", "-"), got ${showValue(distro)}`,
+      );
+    }
+    if (Object.keys(majors).length === 0) {
+      problems.push(`${fieldPath(['versions', distro])}: expected at least one PostgreSQL major, e.g. "18" = { ... }, got {}`);
+    }
+    for (const [pg, entry] of Object.entries(majors)) {
+      const at = ['versions', distro, pg];
+      if (!PG_MAJOR.test(pg)) {
+        problems.push(`${fieldPath(at)}: expected a PostgreSQL major version such as "18" as the key, got ${showValue(pg)}`);
+      }
+      if (PLACEHOLDER.test(entry.package)) {
+        problems.push(
+          `${fieldPath([...at, 'package'])}: the placeholder ${showValue(entry.package)} is not filled in; expected the Debian package version, e.g. "0.8.1-1.pgdg13+1"`,
+        );
+      } else if (extensionVersion(entry.package) === undefined) {
+        problems.push(
+          `${fieldPath([...at, 'package'])}: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got ${showValue(entry.package)}`,
+        );
+      }
+      if (PLACEHOLDER.test(entry.sql)) {
+        problems.push(
+          `${fieldPath([...at, 'sql'])}: the placeholder ${showValue(entry.sql)} is not filled in; expected the control file's default_version, e.g. "0.8.1"`,
+        );
+      } else if (m.create_extension && entry.sql === '') {
+        warnings.push(
+          `${file}: ${fieldPath([...at, 'sql'])} is not set; the io.cloudnativepg.image.sql.version annotation will be empty (set it to the control file's default_version)`,
+        );
+      }
+    }
+  }
+  m.required_extensions.forEach((req, i) => {
+    const prefixed = REQUIRED_PREFIXES.some((p) => req.startsWith(p));
+    if (!prefixed && !NAME.test(req)) {
+      problems.push(
+        `${fieldPath(['required_extensions', i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`,
+      );
+    }
+    if (req === m.name) problems.push(`${fieldPath(['required_extensions', i])}: an extension cannot require itself`);
+  });
+  m.platforms?.forEach((p, i) => {
+    if (!PLATFORM.test(p)) {
+      problems.push(`${fieldPath(['platforms', i])}: expected a platform such as "linux/amd64", got ${showValue(p)}`);
+    }
+  });
+  if (m.platforms && m.platforms.length === 0) {
+    problems.push('metadata.platforms: expected at least one platform (omit the field for the defaults), got []');
+  }
+}
+
+/** Reads `<dir>/metadata.hcl`; the folder's name must equal `metadata.name`. */
+export async function readExtension(dir: string): Promise<Extension> {
+  const file = path.join(dir, METADATA_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `${file}: not found; expected an extension folder holding ${METADATA_FILE}`
+        : `${file}: cannot be read (${code ?? String(err)})`,
+    );
+  }
+  return parseMetadata(text, file, path.basename(path.resolve(dir)));
+}

@@ -1,0 +1,55 @@
+/**
+ * One build time per run, shared by every job of the run: given by the caller, else SOURCE_DATE_EPOCH,
+ * else now. Written as bake's `timestamp()` writes it (RFC 3339, UTC, whole seconds) and as the
+ * `YYYYMMDDhhmm` stamp of the immutable tag.
+ */
+import { UserError, showValue } from '../errors.js';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+function fromEpoch(text: string, source: string): Date {
+  if (!/^\d+$/.test(text)) {
+    throw new UserError(`${source}: expected whole seconds since 1970-01-01 UTC, got ${showValue(text)}`);
+  }
+  return new Date(Number(text) * 1000);
+}
+
+/**
+ * `value` is RFC 3339 (`2026-03-04T05:06:07Z`, offsets allowed) or epoch seconds; `source` names where it
+ * came from, for messages (e.g. "--timestamp" or "input timestamp").
+ */
+export function resolveTimestamp(
+  value: string | undefined,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => Date = () => new Date(),
+): Date {
+  let date: Date;
+  if (value !== undefined && value.trim() !== '') {
+    const text = value.trim();
+    if (/^\d+$/.test(text)) date = fromEpoch(text, source);
+    else if (RFC3339.test(text)) date = new Date(text);
+    else {
+      throw new UserError(
+        `${source}: expected an RFC 3339 time such as 2026-03-04T05:06:07Z (or epoch seconds), got ${showValue(value)}`,
+      );
+    }
+  } else if (env['SOURCE_DATE_EPOCH']?.trim()) {
+    date = fromEpoch(env['SOURCE_DATE_EPOCH'].trim(), 'SOURCE_DATE_EPOCH');
+  } else {
+    date = now();
+  }
+  if (Number.isNaN(date.getTime())) throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
+  // Whole seconds, as bake's timestamp() has no fractional part.
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** `2026-03-04T05:06:07Z` */
+export function formatCreated(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `202603040506`: formatdate("YYYYMMDDhhmm") in UTC. */
+export function formatStamp(date: Date): string {
+  return formatCreated(date).replace(/[-:T]/g, '').slice(0, 12);
+}
