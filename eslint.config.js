@@ -1,9 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**/bin/**'] },
   js.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -15,7 +17,10 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/actions/**'], message: 'src/ must not import from actions/' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/actions/**'], message: 'src/ must not import from actions/' }] },
+      ],
     },
   },
 );

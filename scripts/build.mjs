@@ -6,12 +6,20 @@ import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const exists = (p) => stat(p).then(() => true, () => false);
+const exists = (p) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 const entries = [{ in: 'src/cli/main.ts', out: 'cli/index' }];
 for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
-  for (const [file, out] of [['main.ts', 'index'], ['post.ts', 'post']]) {
-    if (await exists(path.join(root, 'actions', name, file))) entries.push({ in: `actions/${name}/${file}`, out: `${name}/${out}` });
+  for (const [file, out] of [
+    ['main.ts', 'index'],
+    ['post.ts', 'post'],
+  ]) {
+    if (await exists(path.join(root, 'actions', name, file)))
+      entries.push({ in: `actions/${name}/${file}`, out: `${name}/${out}` });
   }
 }
 
@@ -44,5 +52,8 @@ for (const entry of entries) {
   });
 }
 // @cdktf/hcl2json loads its WASM parser from `<bundle dir>/../main.wasm.gz`.
-await copyFile(path.join(root, 'node_modules/@cdktf/hcl2json/main.wasm.gz'), path.join(root, 'dist/main.wasm.gz'));
+await copyFile(
+  path.join(root, 'node_modules/@cdktf/hcl2json/main.wasm.gz'),
+  path.join(root, 'dist/main.wasm.gz'),
+);
 console.log(`built ${entries.length} bundles: ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);

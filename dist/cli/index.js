@@ -5798,7 +5798,8 @@ function resolveTimestamp(value, source, env = process.env, now = () => /* @__PU
   } else {
     date5 = now();
   }
-  if (Number.isNaN(date5.getTime())) throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
+  if (Number.isNaN(date5.getTime()))
+    throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
   return new Date(Math.floor(date5.getTime() / 1e3) * 1e3);
 }
 function formatCreated(date5) {
@@ -5845,7 +5846,9 @@ function checkOptions(options) {
     );
   }
   if (!ENVIRONMENTS.includes(options.environment)) {
-    throw new UserError(`environment: expected "testing" or "production", got ${showValue(options.environment)}`);
+    throw new UserError(
+      `environment: expected "testing" or "production", got ${showValue(options.environment)}`
+    );
   }
   const template = options.baseImage ?? DEFAULT_BASE_IMAGE;
   const unknown2 = [...template.matchAll(/\{(\w*)\}/g)].map((m) => m[1]).filter((k) => !PLACEHOLDERS.includes(k));
@@ -5918,7 +5921,10 @@ function buildPlan(extensions, options) {
           version: version2,
           sqlVersion: pin.sql,
           repository,
-          tags: [`${repository}:${version2}-${pgMajor}-${distro}`, `${repository}:${version2}-${stamp}-${pgMajor}-${distro}`],
+          tags: [
+            `${repository}:${version2}-${pgMajor}-${distro}`,
+            `${repository}:${version2}-${stamp}-${pgMajor}-${distro}`
+          ],
           context,
           dockerfile: "Dockerfile",
           platforms,
@@ -5937,12 +5943,22 @@ function buildPlan(extensions, options) {
     }
     for (const label of Object.keys(ext.targetArgs)) {
       if (!names.has(label)) {
-        warnings.push(`${ext.file}: target "${label}" matches no target of ${m.name} (${[...names].join(", ")})`);
+        warnings.push(
+          `${ext.file}: target "${label}" matches no target of ${m.name} (${[...names].join(", ")})`
+        );
       }
     }
   }
   checkCollisions(targets);
-  return { created, stamp, environment: options.environment, registry: options.registry, targets, skipped, warnings };
+  return {
+    created,
+    stamp,
+    environment: options.environment,
+    registry: options.registry,
+    targets,
+    skipped,
+    warnings
+  };
 }
 function checkCollisions(targets) {
   const byName = /* @__PURE__ */ new Map();
@@ -5950,12 +5966,15 @@ function checkCollisions(targets) {
   const problems = [];
   for (const t of targets) {
     const other = byName.get(t.name);
-    if (other !== void 0) problems.push(`target name ${t.name} is produced by both ${other} and ${t.extension}`);
+    if (other !== void 0)
+      problems.push(`target name ${t.name} is produced by both ${other} and ${t.extension}`);
     byName.set(t.name, t.extension);
     for (const tag of t.tags) {
       const owner = byTag.get(tag);
       if (owner !== void 0 && owner !== t.name) {
-        problems.push(`tag ${tag} is produced by both ${owner} and ${t.name} (image_name must be unique in the registry)`);
+        problems.push(
+          `tag ${tag} is produced by both ${owner} and ${t.name} (image_name must be unique in the registry)`
+        );
       }
       byTag.set(tag, t.name);
     }
@@ -6012,7 +6031,10 @@ function planTable(plan2) {
     t.tags.join(" ")
   ]);
   const lines = [formatTable(["TARGET", "PLATFORMS", "SQL", "TAGS"], rows)];
-  lines.push("", `${plan2.targets.length} targets, built at ${plan2.created} (${plan2.environment}, ${plan2.registry})`);
+  lines.push(
+    "",
+    `${plan2.targets.length} targets, built at ${plan2.created} (${plan2.environment}, ${plan2.registry})`
+  );
   for (const s of plan2.skipped) lines.push(`skipped ${s.target}: ${s.reason}`);
   return lines.join("\n");
 }
@@ -6020,7 +6042,11 @@ function planTable(plan2) {
 // src/matrix/changed.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import path5 from "node:path";
-var DEFAULT_SHARED_GLOBS = ["{root}/test/**", "docker-bake.hcl", ".github/workflows/**"];
+var DEFAULT_SHARED_GLOBS = [
+  "{root}/test/**",
+  "docker-bake.hcl",
+  ".github/workflows/**"
+];
 function normalize(p) {
   return path5.posix.normalize(p.replaceAll("\\", "/")).replace(/^\.\//, "").replace(/\/$/, "");
 }
@@ -6082,11 +6108,15 @@ async function gitChangedFiles(base, head, cwd) {
       throw new UserError(`${name}: expected a git commit or ref, got ${showValue(ref)}`);
     }
   }
-  const run = await getExecOutput("git", ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--"], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true
-  });
+  const run = await getExecOutput(
+    "git",
+    ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--"],
+    {
+      cwd,
+      silent: true,
+      ignoreReturnCode: true
+    }
+  );
   if (run.exitCode !== 0) {
     const reason = run.stderr.trim().split("\n").pop() ?? `exit code ${run.exitCode}`;
     throw new UserError(
@@ -25952,7 +25982,8 @@ function blockArgs(raw, at, problems) {
   const out = {};
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === "number" || typeof value === "boolean") out[key] = String(value);
-    else if (typeof value !== "string") problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
+    else if (typeof value !== "string")
+      problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
     else if (INTERPOLATION.test(value) || DIRECTIVE.test(value))
       problems.push(`${at}.${key}: expected a literal value, got the expression ${showValue(value)}`);
     else out[key] = unescapeTemplate(value);
@@ -25972,7 +26003,9 @@ async function parseMetadata(text, file2, folder) {
   const problems = [];
   const rawMetadata = doc["metadata"];
   if (rawMetadata === void 0) {
-    throw new UserError(`${file2}: no \`metadata = { ... }\` attribute found; expected the file to define one`);
+    throw new UserError(
+      `${file2}: no \`metadata = { ... }\` attribute found; expected the file to define one`
+    );
   }
   if (!rawMetadata || typeof rawMetadata !== "object" || Array.isArray(rawMetadata)) {
     throw new UserError(
@@ -25998,7 +26031,9 @@ async function parseMetadata(text, file2, folder) {
           Object.assign(into, args);
           const ignored = Object.keys(block).filter((k) => !["args", "name", "matrix"].includes(k));
           if (ignored.length) {
-            warnings.push(`${file2}: target "${label}": only \`args\` is applied; ignoring ${ignored.join(", ")}`);
+            warnings.push(
+              `${file2}: target "${label}": only \`args\` is applied; ignoring ${ignored.join(", ")}`
+            );
           }
         }
       }
@@ -26062,7 +26097,9 @@ function checkSemantics(m, folder, problems, warnings, file2) {
   }
   const distros = Object.keys(m.versions);
   if (distros.length === 0) {
-    problems.push('metadata.versions: expected at least one distribution, e.g. trixie = { "18" = { ... } }, got {}');
+    problems.push(
+      'metadata.versions: expected at least one distribution, e.g. trixie = { "18" = { ... } }, got {}'
+    );
   }
   for (const distro of distros) {
     const majors = m.versions[distro];
@@ -26072,12 +26109,16 @@ function checkSemantics(m, folder, problems, warnings, file2) {
       );
     }
     if (Object.keys(majors).length === 0) {
-      problems.push(`${fieldPath(["versions", distro])}: expected at least one PostgreSQL major, e.g. "18" = { ... }, got {}`);
+      problems.push(
+        `${fieldPath(["versions", distro])}: expected at least one PostgreSQL major, e.g. "18" = { ... }, got {}`
+      );
     }
     for (const [pg, entry] of Object.entries(majors)) {
       const at = ["versions", distro, pg];
       if (!PG_MAJOR.test(pg)) {
-        problems.push(`${fieldPath(at)}: expected a PostgreSQL major version such as "18" as the key, got ${showValue(pg)}`);
+        problems.push(
+          `${fieldPath(at)}: expected a PostgreSQL major version such as "18" as the key, got ${showValue(pg)}`
+        );
       }
       if (PLACEHOLDER.test(entry.package)) {
         problems.push(
@@ -26106,15 +26147,20 @@ function checkSemantics(m, folder, problems, warnings, file2) {
         `${fieldPath(["required_extensions", i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`
       );
     }
-    if (req === m.name) problems.push(`${fieldPath(["required_extensions", i])}: an extension cannot require itself`);
+    if (req === m.name)
+      problems.push(`${fieldPath(["required_extensions", i])}: an extension cannot require itself`);
   });
   m.platforms?.forEach((p, i) => {
     if (!PLATFORM.test(p)) {
-      problems.push(`${fieldPath(["platforms", i])}: expected a platform such as "linux/amd64", got ${showValue(p)}`);
+      problems.push(
+        `${fieldPath(["platforms", i])}: expected a platform such as "linux/amd64", got ${showValue(p)}`
+      );
     }
   });
   if (m.platforms && m.platforms.length === 0) {
-    problems.push("metadata.platforms: expected at least one platform (omit the field for the defaults), got []");
+    problems.push(
+      "metadata.platforms: expected at least one platform (omit the field for the defaults), got []"
+    );
   }
 }
 async function readExtension(dir) {
@@ -26204,7 +26250,11 @@ function printWarnings(io2, warnings) {
 
 // src/cli/commands/changed.ts
 async function repositoryTop(cwd) {
-  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], { cwd, silent: true, ignoreReturnCode: true });
+  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true
+  });
   if (run.exitCode !== 0) throw new UserError(`--base: ${cwd} is not inside a git repository`);
   return run.stdout.trim();
 }
@@ -26416,7 +26466,8 @@ var create = {
       },
       true
     );
-    if (positionals.length !== 1) throw new UserError(`ext-actions create: expected one NAME
+    if (positionals.length !== 1)
+      throw new UserError(`ext-actions create: expected one NAME
 usage: ${this.usage}`);
     const name = positionals[0];
     if (!NAME2.test(name)) {
@@ -26431,20 +26482,29 @@ usage: ${this.usage}`);
       packageName: values["package-name"] ?? `postgresql-%version%-${name}`
     };
     for (const d of input2.distros) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(d)) throw new UserError(`--distros: expected names such as trixie, got ${showValue(d)}`);
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(d))
+        throw new UserError(`--distros: expected names such as trixie, got ${showValue(d)}`);
     }
     for (const v of input2.versions) {
-      if (!/^[0-9]+$/.test(v)) throw new UserError(`--versions: expected PostgreSQL majors such as 18, got ${showValue(v)}`);
+      if (!/^[0-9]+$/.test(v))
+        throw new UserError(`--versions: expected PostgreSQL majors such as 18, got ${showValue(v)}`);
     }
     if (!input2.distros.length || !input2.versions.length) {
       throw new UserError("--distros and --versions: expected at least one value each");
     }
     if (!/^[a-z0-9][a-z0-9+.%-]*$/.test(input2.packageName)) {
-      throw new UserError(`--package-name: expected a Debian package name (use %version% for the PG major), got ${showValue(input2.packageName)}`);
+      throw new UserError(
+        `--package-name: expected a Debian package name (use %version% for the PG major), got ${showValue(input2.packageName)}`
+      );
     }
     const dir = path9.resolve(io2.cwd, values.root, name);
-    if (await stat3(dir).then(() => true, () => false)) {
-      throw new UserError(`${path9.relative(io2.cwd, dir) || dir}: already exists; choose another NAME or remove the folder`);
+    if (await stat3(dir).then(
+      () => true,
+      () => false
+    )) {
+      throw new UserError(
+        `${path9.relative(io2.cwd, dir) || dir}: already exists; choose another NAME or remove the folder`
+      );
     }
     await mkdir2(dir, { recursive: true });
     const files = [
@@ -26513,7 +26573,8 @@ var plan = {
     const environment = oneOf("--environment", values.environment, ENVIRONMENTS, "testing");
     const timestamp = resolveTimestamp(values.timestamp, "--timestamp", io2.env);
     const platforms = listFlag(values.platforms);
-    if (values.platforms && platforms.length === 0) throw new UserError("--platforms: expected a list such as linux/amd64");
+    if (values.platforms && platforms.length === 0)
+      throw new UserError("--platforms: expected a list such as linux/amd64");
     const extensions = await loadExtensions(path11.resolve(io2.cwd, values.root), listFlag(values.extension));
     for (const ext of extensions) printWarnings(io2, ext.warnings);
     const relative2 = extensions.map((e) => ({ ...e, dir: path11.relative(io2.cwd, e.dir) || "." }));
@@ -26614,8 +26675,10 @@ runCli(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`ext-actions: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}
-`);
+    process.stderr.write(
+      `ext-actions: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}
+`
+    );
     process.exitCode = 70;
   }
 );

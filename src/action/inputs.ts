@@ -9,16 +9,14 @@ import { UserError, showValue } from '../errors.js';
 
 /** `true`/`false` (YAML 1.2 core schema spellings, as core.getBooleanInput accepts). */
 export const booleanInput = (fallback: boolean) =>
-  z
-    .string()
-    .transform((v, ctx) => {
-      const t = v.trim();
-      if (t === '') return fallback;
-      if (['true', 'True', 'TRUE'].includes(t)) return true;
-      if (['false', 'False', 'FALSE'].includes(t)) return false;
-      ctx.addIssue({ code: 'custom', message: 'expected true or false' });
-      return z.NEVER;
-    });
+  z.string().transform((v, ctx) => {
+    const t = v.trim();
+    if (t === '') return fallback;
+    if (['true', 'True', 'TRUE'].includes(t)) return true;
+    if (['false', 'False', 'FALSE'].includes(t)) return false;
+    ctx.addIssue({ code: 'custom', message: 'expected true or false' });
+    return z.NEVER;
+  });
 
 /** A list written one item per line (commas also separate, unless `commas` is false); blank lines and `#` comments dropped. */
 export const listInput = (commas = true) =>
@@ -38,7 +36,8 @@ export const enumInput = <T extends string>(values: readonly [T, ...T[]], fallba
     return z.NEVER;
   });
 
-export const stringInput = (fallback = '') => z.string().transform((v) => (v.trim() === '' ? fallback : v.trim()));
+export const stringInput = (fallback = '') =>
+  z.string().transform((v) => (v.trim() === '' ? fallback : v.trim()));
 
 /** Reads and validates every input named by the schema's keys. */
 export function readInputs<S extends z.ZodRawShape>(

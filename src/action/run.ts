@@ -10,7 +10,10 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (err) {
     if (isUserError(err)) core.setFailed(err.message);
-    else core.setFailed(`internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    else
+      core.setFailed(
+        `internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
   }
 }
 

@@ -22,7 +22,12 @@ export interface Command {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Strict flag parsing; unknown flags and missing values become one clear message with the usage. */
-export function parseFlags<T extends Options>(command: Command, args: string[], options: T, positionals = false) {
+export function parseFlags<T extends Options>(
+  command: Command,
+  args: string[],
+  options: T,
+  positionals = false,
+) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: positionals });
   } catch (err) {
@@ -41,7 +46,12 @@ export function listFlag(value: string | boolean | (string | boolean)[] | undefi
     .filter((v) => v !== '');
 }
 
-export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UserError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);

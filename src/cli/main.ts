@@ -18,7 +18,9 @@ runCli(process.argv.slice(2), io).then(
   },
   (err: unknown) => {
     // Not a user error: a bug. Keep the stack so it can be reported.
-    process.stderr.write(`ext-actions: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `ext-actions: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 70;
   },
 );

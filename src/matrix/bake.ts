@@ -103,7 +103,10 @@ export function planTable(plan: Plan): string {
     t.tags.join(' '),
   ]);
   const lines = [formatTable(['TARGET', 'PLATFORMS', 'SQL', 'TAGS'], rows)];
-  lines.push('', `${plan.targets.length} targets, built at ${plan.created} (${plan.environment}, ${plan.registry})`);
+  lines.push(
+    '',
+    `${plan.targets.length} targets, built at ${plan.created} (${plan.environment}, ${plan.registry})`,
+  );
   for (const s of plan.skipped) lines.push(`skipped ${s.target}: ${s.reason}`);
   return lines.join('\n');
 }

@@ -10,7 +10,11 @@ import { UserError, showValue } from '../errors.js';
 import { compareKeys } from './version.js';
 
 /** Shared paths whose change rebuilds every extension (globs relative to the repository root). */
-export const DEFAULT_SHARED_GLOBS: readonly string[] = ['{root}/test/**', 'docker-bake.hcl', '.github/workflows/**'];
+export const DEFAULT_SHARED_GLOBS: readonly string[] = [
+  '{root}/test/**',
+  'docker-bake.hcl',
+  '.github/workflows/**',
+];
 
 export interface ChangedInput {
   /** Extension folder, relative to the repository root (`.` or `extensions`). */
@@ -107,11 +111,15 @@ export async function gitChangedFiles(base: string, head: string, cwd: string): 
       throw new UserError(`${name}: expected a git commit or ref, got ${showValue(ref)}`);
     }
   }
-  const run = await getExecOutput('git', ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`, '--'], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true,
-  });
+  const run = await getExecOutput(
+    'git',
+    ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`, '--'],
+    {
+      cwd,
+      silent: true,
+      ignoreReturnCode: true,
+    },
+  );
   if (run.exitCode !== 0) {
     const reason = run.stderr.trim().split('\n').pop() ?? `exit code ${run.exitCode}`;
     throw new UserError(

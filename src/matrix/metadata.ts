@@ -85,8 +85,7 @@ const KNOWN_FIELDS = [
 ] as const;
 
 const str = (expected: string) => z.string({ error: `expected ${expected}` });
-const strings = (what: string) =>
-  z.array(str(what), { error: `expected a list of ${what}` }).default([]);
+const strings = (what: string) => z.array(str(what), { error: `expected a list of ${what}` }).default([]);
 const relativePaths = strings('paths relative to the image root').superRefine((list, ctx) => {
   list.forEach((p, i) => {
     if (p === '' || p.startsWith('/') || p.split('/').includes('..')) {
@@ -115,7 +114,9 @@ const schema = z.object({
   name: str('the extension folder name').regex(NAME, {
     error: 'expected lower-case letters, digits, "-" or "_", starting with a letter or digit',
   }),
-  sql_name: str('the name used by CREATE EXTENSION').min(1, { error: 'expected a non-empty name' }).optional(),
+  sql_name: str('the name used by CREATE EXTENSION')
+    .min(1, { error: 'expected a non-empty name' })
+    .optional(),
   image_name: str('the registry repository name').optional(),
   licenses: strings('SPDX license identifiers'),
   shared_preload_libraries: strings('library names'),
@@ -144,7 +145,8 @@ function fieldPath(parts: readonly (string | number | symbol)[]): string {
   let out = 'metadata';
   for (const part of parts) {
     const key = String(part);
-    out += typeof part === 'number' ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `["${key}"]`;
+    out +=
+      typeof part === 'number' ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `["${key}"]`;
   }
   return out;
 }
@@ -197,11 +199,7 @@ function syntaxProblems(message: string, file: string): string[] {
 }
 
 /** Build args of a target block: literal strings (numbers and booleans are written as bake writes them). */
-function blockArgs(
-  raw: unknown,
-  at: string,
-  problems: string[],
-): Record<string, string> {
+function blockArgs(raw: unknown, at: string, problems: string[]): Record<string, string> {
   if (raw === undefined) return {};
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push(`${at}: expected a map of build arguments, got ${showValue(raw)}`);
@@ -210,7 +208,8 @@ function blockArgs(
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
-    else if (typeof value !== 'string') problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
+    else if (typeof value !== 'string')
+      problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
     else if (INTERPOLATION.test(value) || DIRECTIVE.test(value))
       problems.push(`${at}.${key}: expected a literal value, got the expression ${showValue(value)}`);
     else out[key] = unescapeTemplate(value);
@@ -236,7 +235,9 @@ export async function parseMetadata(text: string, file: string, folder?: string)
   const problems: string[] = [];
   const rawMetadata = doc['metadata'];
   if (rawMetadata === undefined) {
-    throw new UserError(`${file}: no \`metadata = { ... }\` attribute found; expected the file to define one`);
+    throw new UserError(
+      `${file}: no \`metadata = { ... }\` attribute found; expected the file to define one`,
+    );
   }
   if (!rawMetadata || typeof rawMetadata !== 'object' || Array.isArray(rawMetadata)) {
     throw new UserError(
@@ -265,7 +266,9 @@ export async function parseMetadata(text: string, file: string, folder?: string)
           Object.assign(into, args);
           const ignored = Object.keys(block).filter((k) => !['args', 'name', 'matrix'].includes(k));
           if (ignored.length) {
-            warnings.push(`${file}: target "${label}": only \`args\` is applied; ignoring ${ignored.join(', ')}`);
+            warnings.push(
+              `${file}: target "${label}": only \`args\` is applied; ignoring ${ignored.join(', ')}`,
+            );
           }
         }
       }
@@ -344,7 +347,9 @@ function checkSemantics(
   }
   const distros = Object.keys(m.versions);
   if (distros.length === 0) {
-    problems.push('metadata.versions: expected at least one distribution, e.g. trixie = { "18" = { ... } }, got {}');
+    problems.push(
+      'metadata.versions: expected at least one distribution, e.g. trixie = { "18" = { ... } }, got {}',
+    );
   }
   for (const distro of distros) {
     const majors = m.versions[distro]!;
@@ -354,12 +359,16 @@ function checkSemantics(
       );
     }
     if (Object.keys(majors).length === 0) {
-      problems.push(`${fieldPath(['versions', distro])}: expected at least one PostgreSQL major, e.g. "18" = { ... }, got {}`);
+      problems.push(
+        `${fieldPath(['versions', distro])}: expected at least one PostgreSQL major, e.g. "18" = { ... }, got {}`,
+      );
     }
     for (const [pg, entry] of Object.entries(majors)) {
       const at = ['versions', distro, pg];
       if (!PG_MAJOR.test(pg)) {
-        problems.push(`${fieldPath(at)}: expected a PostgreSQL major version such as "18" as the key, got ${showValue(pg)}`);
+        problems.push(
+          `${fieldPath(at)}: expected a PostgreSQL major version such as "18" as the key, got ${showValue(pg)}`,
+        );
       }
       if (PLACEHOLDER.test(entry.package)) {
         problems.push(
@@ -388,15 +397,20 @@ function checkSemantics(
         `${fieldPath(['required_extensions', i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`,
       );
     }
-    if (req === m.name) problems.push(`${fieldPath(['required_extensions', i])}: an extension cannot require itself`);
+    if (req === m.name)
+      problems.push(`${fieldPath(['required_extensions', i])}: an extension cannot require itself`);
   });
   m.platforms?.forEach((p, i) => {
     if (!PLATFORM.test(p)) {
-      problems.push(`${fieldPath(['platforms', i])}: expected a platform such as "linux/amd64", got ${showValue(p)}`);
+      problems.push(
+        `${fieldPath(['platforms', i])}: expected a platform such as "linux/amd64", got ${showValue(p)}`,
+      );
     }
   });
   if (m.platforms && m.platforms.length === 0) {
-    problems.push('metadata.platforms: expected at least one platform (omit the field for the defaults), got []');
+    problems.push(
+      'metadata.platforms: expected at least one platform (omit the field for the defaults), got []',
+    );
   }
 }
 

@@ -102,10 +102,14 @@ function checkOptions(options: PlanOptions): void {
     );
   }
   if (!ENVIRONMENTS.includes(options.environment)) {
-    throw new UserError(`environment: expected "testing" or "production", got ${showValue(options.environment)}`);
+    throw new UserError(
+      `environment: expected "testing" or "production", got ${showValue(options.environment)}`,
+    );
   }
   const template = options.baseImage ?? DEFAULT_BASE_IMAGE;
-  const unknown = [...template.matchAll(/\{(\w*)\}/g)].map((m) => m[1]!).filter((k) => !PLACEHOLDERS.includes(k));
+  const unknown = [...template.matchAll(/\{(\w*)\}/g)]
+    .map((m) => m[1]!)
+    .filter((k) => !PLACEHOLDERS.includes(k));
   if (unknown.length || template.trim() === '') {
     throw new UserError(
       `base-image: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`,
@@ -177,7 +181,10 @@ export function buildPlan(extensions: readonly Extension[], options: PlanOptions
           version,
           sqlVersion: pin.sql,
           repository,
-          tags: [`${repository}:${version}-${pgMajor}-${distro}`, `${repository}:${version}-${stamp}-${pgMajor}-${distro}`],
+          tags: [
+            `${repository}:${version}-${pgMajor}-${distro}`,
+            `${repository}:${version}-${stamp}-${pgMajor}-${distro}`,
+          ],
           context,
           dockerfile: 'Dockerfile',
           platforms,
@@ -196,12 +203,22 @@ export function buildPlan(extensions: readonly Extension[], options: PlanOptions
     }
     for (const label of Object.keys(ext.targetArgs)) {
       if (!names.has(label)) {
-        warnings.push(`${ext.file}: target "${label}" matches no target of ${m.name} (${[...names].join(', ')})`);
+        warnings.push(
+          `${ext.file}: target "${label}" matches no target of ${m.name} (${[...names].join(', ')})`,
+        );
       }
     }
   }
   checkCollisions(targets);
-  return { created, stamp, environment: options.environment, registry: options.registry, targets, skipped, warnings };
+  return {
+    created,
+    stamp,
+    environment: options.environment,
+    registry: options.registry,
+    targets,
+    skipped,
+    warnings,
+  };
 }
 
 function checkCollisions(targets: readonly PlanTarget[]): void {
@@ -210,12 +227,15 @@ function checkCollisions(targets: readonly PlanTarget[]): void {
   const problems: string[] = [];
   for (const t of targets) {
     const other = byName.get(t.name);
-    if (other !== undefined) problems.push(`target name ${t.name} is produced by both ${other} and ${t.extension}`);
+    if (other !== undefined)
+      problems.push(`target name ${t.name} is produced by both ${other} and ${t.extension}`);
     byName.set(t.name, t.extension);
     for (const tag of t.tags) {
       const owner = byTag.get(tag);
       if (owner !== undefined && owner !== t.name) {
-        problems.push(`tag ${tag} is produced by both ${owner} and ${t.name} (image_name must be unique in the registry)`);
+        problems.push(
+          `tag ${tag} is produced by both ${owner} and ${t.name} (image_name must be unique in the registry)`,
+        );
       }
       byTag.set(tag, t.name);
     }

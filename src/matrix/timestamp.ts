@@ -39,7 +39,8 @@ export function resolveTimestamp(
   } else {
     date = now();
   }
-  if (Number.isNaN(date.getTime())) throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
   // Whole seconds, as bake's timestamp() has no fractional part.
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

@@ -13,7 +13,11 @@ import {
 import { oneOf, parseFlags, type Command } from '../command.js';
 
 async function repositoryTop(cwd: string): Promise<string> {
-  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], { cwd, silent: true, ignoreReturnCode: true });
+  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true,
+  });
   if (run.exitCode !== 0) throw new UserError(`--base: ${cwd} is not inside a git repository`);
   return run.stdout.trim();
 }
@@ -43,7 +47,8 @@ export const changed: Command = {
     let paths: string[];
     let top = io.cwd;
     if (values.files !== undefined) {
-      const text = values.files === '-' ? await io.stdin() : await readFile(path.resolve(io.cwd, values.files), 'utf8');
+      const text =
+        values.files === '-' ? await io.stdin() : await readFile(path.resolve(io.cwd, values.files), 'utf8');
       paths = text.split(/\r?\n/);
     } else if (isNullRef(values.base)) {
       // A first push (all-zero `before`) or no base: everything is new.

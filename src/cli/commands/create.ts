@@ -23,7 +23,8 @@ export const create: Command = {
       },
       true,
     );
-    if (positionals.length !== 1) throw new UserError(`ext-actions create: expected one NAME\nusage: ${this.usage}`);
+    if (positionals.length !== 1)
+      throw new UserError(`ext-actions create: expected one NAME\nusage: ${this.usage}`);
     const name = positionals[0]!;
     if (!NAME.test(name)) {
       throw new UserError(
@@ -37,20 +38,31 @@ export const create: Command = {
       packageName: values['package-name'] ?? `postgresql-%version%-${name}`,
     };
     for (const d of input.distros) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(d)) throw new UserError(`--distros: expected names such as trixie, got ${showValue(d)}`);
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(d))
+        throw new UserError(`--distros: expected names such as trixie, got ${showValue(d)}`);
     }
     for (const v of input.versions) {
-      if (!/^[0-9]+$/.test(v)) throw new UserError(`--versions: expected PostgreSQL majors such as 18, got ${showValue(v)}`);
+      if (!/^[0-9]+$/.test(v))
+        throw new UserError(`--versions: expected PostgreSQL majors such as 18, got ${showValue(v)}`);
     }
     if (!input.distros.length || !input.versions.length) {
       throw new UserError('--distros and --versions: expected at least one value each');
     }
     if (!/^[a-z0-9][a-z0-9+.%-]*$/.test(input.packageName)) {
-      throw new UserError(`--package-name: expected a Debian package name (use %version% for the PG major), got ${showValue(input.packageName)}`);
+      throw new UserError(
+        `--package-name: expected a Debian package name (use %version% for the PG major), got ${showValue(input.packageName)}`,
+      );
     }
     const dir = path.resolve(io.cwd, values.root, name);
-    if (await stat(dir).then(() => true, () => false)) {
-      throw new UserError(`${path.relative(io.cwd, dir) || dir}: already exists; choose another NAME or remove the folder`);
+    if (
+      await stat(dir).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new UserError(
+        `${path.relative(io.cwd, dir) || dir}: already exists; choose another NAME or remove the folder`,
+      );
     }
     await mkdir(dir, { recursive: true });
     const files: [string, string][] = [

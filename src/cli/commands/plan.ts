@@ -42,7 +42,8 @@ export const plan: Command = {
     const environment = oneOf('--environment', values.environment, ENVIRONMENTS, 'testing');
     const timestamp = resolveTimestamp(values.timestamp, '--timestamp', io.env);
     const platforms = listFlag(values.platforms);
-    if (values.platforms && platforms.length === 0) throw new UserError('--platforms: expected a list such as linux/amd64');
+    if (values.platforms && platforms.length === 0)
+      throw new UserError('--platforms: expected a list such as linux/amd64');
     const extensions = await loadExtensions(path.resolve(io.cwd, values.root), listFlag(values.extension));
     for (const ext of extensions) printWarnings(io, ext.warnings);
     // Contexts are written relative to where bake runs: the current directory.

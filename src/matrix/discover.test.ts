@@ -1,0 +1,66 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { discoverExtensions, loadExtensions } from './discover.js';
+
+const valid = (name: string) =>
+  `metadata = {\n name = "${name}"\n versions = { trixie = { "18" = "1.0-1" } }\n}\n`;
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'ext-discover-'));
+  for (const [folder, text] of [
+    ['zeta', valid('zeta')],
+    ['alpha', valid('alpha')],
+    ['Beta', valid('Beta')],
+    ['.hidden', valid('.hidden')],
+    ['node_modules', valid('node_modules')],
+  ] as const) {
+    await mkdir(path.join(root, folder));
+    await writeFile(path.join(root, folder, 'metadata.hcl'), text);
+  }
+  await mkdir(path.join(root, 'docs'));
+  await writeFile(path.join(root, 'docs', 'README.md'), '# not an extension');
+  await writeFile(path.join(root, 'metadata.hcl'), valid('root'));
+});
+
+describe('discoverExtensions', () => {
+  it('lists folders holding metadata.hcl, sorted in byte order, skipping hidden folders and node_modules', async () => {
+    expect(await discoverExtensions(root)).toEqual(['Beta', 'alpha', 'zeta']);
+  });
+
+  it('names a missing root', async () => {
+    await expect(discoverExtensions(path.join(root, 'missing'))).rejects.toThrow(
+      `root folder ${path.join(root, 'missing')}: not found`,
+    );
+  });
+});
+
+describe('loadExtensions', () => {
+  it('loads the selected extensions in sorted order', async () => {
+    const exts = await loadExtensions(root, ['zeta', 'alpha', 'zeta']);
+    expect(exts.map((e) => e.metadata.name)).toEqual(['alpha', 'zeta']);
+  });
+
+  it('names unknown extensions and lists the known ones', async () => {
+    await expect(loadExtensions(root, ['alpha', 'nope'])).rejects.toThrow(
+      `extension "nope" not found under ${root}; expected one of: Beta, alpha, zeta`,
+    );
+  });
+
+  it('reports every invalid file together', async () => {
+    // "Beta" is not a valid name (upper case); add a second broken extension.
+    await mkdir(path.join(root, 'broken'), { recursive: true });
+    await writeFile(path.join(root, 'broken', 'metadata.hcl'), 'metadata = {\n name = "broken"\n');
+    const err = await loadExtensions(root).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    const msg = (err as Error).message;
+    expect(msg.split('\n')[0]).toBe('2 extensions have invalid metadata');
+    expect(msg).toContain(
+      `${path.join(root, 'Beta', 'metadata.hcl')}: metadata.name: expected lower-case letters`,
+    );
+    expect(msg).toContain(`${path.join(root, 'broken', 'metadata.hcl')}: HCL syntax error`);
+  });
+});

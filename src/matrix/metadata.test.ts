@@ -1,0 +1,339 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { parseMetadata, readExtension, unescapeTemplate } from './metadata.js';
+
+const FULL = `
+metadata = {
+  name                     = "demo"
+  sql_name                 = "demo_sql"
+  image_name               = "demo-image"
+  licenses                 = ["PostgreSQL", "MIT"]
+  shared_preload_libraries = ["demo"]
+  postgresql_parameters    = { "demo.mode" = "on" }
+  extension_control_path   = ["share"]
+  dynamic_library_path     = ["lib"]
+  ld_library_path          = ["system"]
+  bin_path                 = ["bin"]
+  env                      = { "DATA" = "$\${image_root}/share/data", "LIT" = "$$\${x}", "PCT" = "%%{y}" }
+  auto_update_os_libs      = true
+  required_extensions      = ["other", "base-image:pg_stat_statements", "catalog:pgvector:vector"]
+  create_extension         = true
+
+  versions = {
+    trixie = {
+      "18" = {
+        // renovate: suite=trixie-pgdg depName=postgresql-18-demo
+        package = "1.2.3-1.pgdg13+1"
+        sql     = "1.2"
+      }
+    }
+  }
+}
+`;
+
+/** A minimal valid file with `extra` lines added inside `metadata = { ... }`. */
+function minimal(extra = '', versions = 'trixie = { "18" = { package = "1.0-1", sql = "1.0" } }'): string {
+  return `metadata = {\n  name = "demo"\n${extra}\n  versions = { ${versions} }\n}\n`;
+}
+
+async function problemsOf(text: string, folder = 'demo'): Promise<string> {
+  try {
+    await parseMetadata(text, 'demo/metadata.hcl', folder);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return (err as Error).message;
+  }
+  throw new Error('expected the metadata to be rejected');
+}
+
+describe('parseMetadata: accepted forms', () => {
+  it('reads every field of the current format', async () => {
+    const ext = await parseMetadata(FULL, 'demo/metadata.hcl', 'demo');
+    expect(ext.metadata).toEqual({
+      name: 'demo',
+      sql_name: 'demo_sql',
+      image_name: 'demo-image',
+      licenses: ['PostgreSQL', 'MIT'],
+      shared_preload_libraries: ['demo'],
+      postgresql_parameters: { 'demo.mode': 'on' },
+      extension_control_path: ['share'],
+      dynamic_library_path: ['lib'],
+      ld_library_path: ['system'],
+      bin_path: ['bin'],
+      env: { DATA: '${image_root}/share/data', LIT: '$${x}', PCT: '%{y}' },
+      auto_update_os_libs: true,
+      required_extensions: ['other', 'base-image:pg_stat_statements', 'catalog:pgvector:vector'],
+      create_extension: true,
+      versions: { trixie: { '18': { package: '1.2.3-1.pgdg13+1', sql: '1.2' } } },
+    });
+    expect(ext.warnings).toEqual([]);
+    expect(ext.dir).toBe('demo');
+  });
+
+  it('defaults every optional field', async () => {
+    const ext = await parseMetadata(minimal(), 'demo/metadata.hcl', 'demo');
+    expect(ext.metadata).toEqual({
+      name: 'demo',
+      sql_name: 'demo',
+      image_name: 'demo',
+      licenses: [],
+      shared_preload_libraries: [],
+      postgresql_parameters: {},
+      extension_control_path: [],
+      dynamic_library_path: [],
+      ld_library_path: [],
+      bin_path: [],
+      env: {},
+      auto_update_os_libs: false,
+      required_extensions: [],
+      create_extension: true,
+      versions: { trixie: { '18': { package: '1.0-1', sql: '1.0' } } },
+    });
+  });
+
+  it('accepts the older string-only versions form (no sql) with a warning about the empty sql version', async () => {
+    const ext = await parseMetadata(
+      minimal(
+        '',
+        'bookworm = { "18" = "0.8.2-1.pgdg12+1" }\n trixie = { "17" = "0.8.2-1.pgdg13+1", "18" = { package = "0.8.2-1.pgdg13+1", sql = "0.8.2" } }',
+      ),
+      'demo/metadata.hcl',
+      'demo',
+    );
+    expect(ext.metadata.versions).toEqual({
+      bookworm: { '18': { package: '0.8.2-1.pgdg12+1', sql: '' } },
+      trixie: {
+        '17': { package: '0.8.2-1.pgdg13+1', sql: '' },
+        '18': { package: '0.8.2-1.pgdg13+1', sql: '0.8.2' },
+      },
+    });
+    expect(ext.warnings).toHaveLength(2);
+    expect(ext.warnings[0]).toMatch(/metadata\.versions\.bookworm\["18"\]\.sql is not set/);
+  });
+
+  it('does not warn about a missing sql version for a module without CREATE EXTENSION', async () => {
+    const ext = await parseMetadata(
+      minimal('create_extension = false', 'trixie = { "18" = "2.6-4" }'),
+      'f',
+      'demo',
+    );
+    expect(ext.metadata.create_extension).toBe(false);
+    expect(ext.warnings).toEqual([]);
+  });
+
+  it('merges the args of target "default" and keeps per-target blocks apart', async () => {
+    const text = `${minimal()}
+target "default" {
+  name = getBuildName(metadata.name, build.distro, build.pgVersion)
+  matrix = { build = getBuildMatrix() }
+  args = { POSTGIS_MAJOR = "3", JOBS = 4 }
+}
+target "demo-1_0-18-trixie" {
+  args = { ONLY_HERE = "yes" }
+}
+`;
+    const ext = await parseMetadata(text, 'demo/metadata.hcl', 'demo');
+    expect(ext.defaultArgs).toEqual({ POSTGIS_MAJOR: '3', JOBS: '4' });
+    expect(ext.targetArgs).toEqual({ 'demo-1_0-18-trixie': { ONLY_HERE: 'yes' } });
+    expect(ext.warnings).toEqual([]);
+  });
+
+  it('warns about target attributes it does not apply, unknown fields and other top-level attributes', async () => {
+    const text = `${minimal('sql_nmae = "typo"')}
+variable "x" { default = "1" }
+target "default" { platforms = ["linux/amd64"] }
+`;
+    const ext = await parseMetadata(text, 'demo/metadata.hcl', 'demo');
+    expect(ext.warnings).toEqual([
+      'demo/metadata.hcl: top-level `variable` is ignored',
+      'demo/metadata.hcl: target "default": only `args` is applied; ignoring platforms',
+      'demo/metadata.hcl: metadata.sql_nmae is not a known field and is ignored',
+    ]);
+  });
+
+  it('accepts an optional platforms list', async () => {
+    const ext = await parseMetadata(minimal('platforms = ["linux/amd64"]'), 'f', 'demo');
+    expect(ext.metadata.platforms).toEqual(['linux/amd64']);
+  });
+});
+
+describe('unescapeTemplate', () => {
+  it('undoes $${ and %%{ and leaves the rest', () => {
+    expect(unescapeTemplate('$${image_root}/x')).toBe('${image_root}/x');
+    expect(unescapeTemplate('$$${x}')).toBe('$${x}');
+    expect(unescapeTemplate('%%{if}')).toBe('%{if}');
+    expect(unescapeTemplate('plain $ and % text')).toBe('plain $ and % text');
+  });
+});
+
+describe('parseMetadata: bad input', () => {
+  it('reports a syntax error with file, line and column', async () => {
+    const msg = await problemsOf('metadata = {\n  name = "demo"\n  versions = {\n    trixie = \n  }\n}\n');
+    expect(msg).toMatch(/^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:4:\d+: /);
+    expect(msg).not.toMatch(/\bat .*\.js:\d+/); // no stack frames
+  });
+
+  it('requires the metadata attribute', async () => {
+    expect(await problemsOf('other = {}\n')).toBe(
+      'demo/metadata.hcl: no `metadata = { ... }` attribute found; expected the file to define one',
+    );
+    expect(await problemsOf('metadata {\n name = "demo"\n}\n')).toMatch(
+      /^demo\/metadata\.hcl: metadata: expected an attribute holding an object/,
+    );
+  });
+
+  it('requires metadata.name to equal the folder name', async () => {
+    expect(await problemsOf(minimal(), 'other')).toBe(
+      'demo/metadata.hcl: metadata.name: expected the folder name "other" (bake uses the folder as build context), got "demo"',
+    );
+  });
+
+  it.each([
+    [
+      'a number where a package string is expected',
+      minimal('', 'trixie = { "18" = { package = 42 } }'),
+      'metadata.versions.trixie["18"].package: expected the Debian package version, e.g. "0.8.1-1.pgdg13+1", got 42',
+    ],
+    [
+      'a missing versions map',
+      'metadata = {\n name = "demo"\n}\n',
+      'metadata.versions: missing; expected a map of distributions',
+    ],
+    [
+      'a missing name',
+      'metadata = {\n versions = { trixie = { "18" = "1.0-1" } }\n}\n',
+      'metadata.name: missing; expected the extension folder name',
+    ],
+    [
+      'a list where a map is expected',
+      minimal('env = ["A=1"]'),
+      'metadata.env: expected a map of environment variable values (strings), got ["A=1"]',
+    ],
+    [
+      'a string where a bool is expected',
+      minimal('create_extension = "yes"'),
+      'metadata.create_extension: expected true or false, got "yes"',
+    ],
+    [
+      'a non-string list item',
+      minimal('licenses = ["MIT", 3]'),
+      'metadata.licenses[1]: expected SPDX license identifiers, got 3',
+    ],
+    [
+      'an absolute path',
+      minimal('ld_library_path = ["/system"]'),
+      'metadata.ld_library_path[0]: expected a path relative to the image root (no leading "/", no ".."), got "/system"',
+    ],
+    [
+      'a path leaving the image',
+      minimal('bin_path = ["../bin"]'),
+      'metadata.bin_path[0]: expected a path relative to the image root',
+    ],
+    [
+      'an upper-case name',
+      minimal().replace('"demo"', '"Demo"'),
+      'metadata.name: expected lower-case letters, digits, "-" or "_", starting with a letter or digit, got "Demo"',
+    ],
+    [
+      'a bad image name',
+      minimal('image_name = "my image"'),
+      'metadata.image_name: expected a registry repository name',
+    ],
+    [
+      'a non-numeric PG major',
+      minimal('', 'trixie = { "pg18" = "1.0-1" }'),
+      'metadata.versions.trixie.pg18: expected a PostgreSQL major version such as "18" as the key, got "pg18"',
+    ],
+    [
+      'a bad distro key',
+      minimal('', 'Trixie = { "18" = "1.0-1" }'),
+      'metadata.versions.Trixie: expected a distribution name such as "trixie"',
+    ],
+    [
+      'an empty distro',
+      minimal('', 'trixie = {}'),
+      'metadata.versions.trixie: expected at least one PostgreSQL major',
+    ],
+    ['no distro at all', minimal('', ''), 'metadata.versions: expected at least one distribution'],
+    [
+      'a package version without a leading number',
+      minimal('', 'trixie = { "18" = "v1.0-1" }'),
+      'metadata.versions.trixie["18"].package: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got "v1.0-1"',
+    ],
+    [
+      'an unfilled package placeholder',
+      minimal('', 'trixie = { "18" = { package = "<package-version-here>", sql = "1.0" } }'),
+      'metadata.versions.trixie["18"].package: the placeholder "<package-version-here>" is not filled in',
+    ],
+    [
+      'an unfilled sql placeholder',
+      minimal('', 'trixie = { "18" = { package = "1.0-1", sql = "<sql-version-here>" } }'),
+      'metadata.versions.trixie["18"].sql: the placeholder "<sql-version-here>" is not filled in',
+    ],
+    [
+      'an expression',
+      minimal('sql_name = var.x'),
+      'metadata.sql_name: expected a literal value, got the expression "${var.x}"',
+    ],
+    [
+      'a bad required extension',
+      minimal('required_extensions = ["Not A Name"]'),
+      'metadata.required_extensions[0]: expected the folder name of another extension',
+    ],
+    [
+      'a self requirement',
+      minimal('required_extensions = ["demo"]'),
+      'metadata.required_extensions[0]: an extension cannot require itself',
+    ],
+    [
+      'a bad platform',
+      minimal('platforms = ["amd64"]'),
+      'metadata.platforms[0]: expected a platform such as "linux/amd64", got "amd64"',
+    ],
+    [
+      'an empty platforms list',
+      minimal('platforms = []'),
+      'metadata.platforms: expected at least one platform',
+    ],
+    [
+      'an expression in override args',
+      `${minimal()}\ntarget "default" { args = { A = "\${metadata.name}" } }\n`,
+      'target "default".args.A: expected a literal value, got the expression',
+    ],
+  ])('rejects %s', async (_, text, expected) => {
+    const msg = await problemsOf(text);
+    expect(msg.startsWith('demo/metadata.hcl: ')).toBe(true);
+    expect(msg).toContain(expected);
+  });
+
+  it('lists every problem of a file at once', async () => {
+    const msg = await problemsOf(
+      minimal('create_extension = 1\n licenses = "MIT"', 'trixie = { "18" = { package = true } }'),
+    );
+    expect(msg.split('\n')[0]).toBe('demo/metadata.hcl: 3 problems in the extension metadata');
+    expect(msg).toContain('metadata.create_extension: expected true or false, got 1');
+    expect(msg).toContain('metadata.licenses: expected a list of SPDX license identifiers, got "MIT"');
+    expect(msg).toContain('metadata.versions.trixie["18"].package: expected the Debian package version');
+  });
+});
+
+describe('readExtension', () => {
+  it('reads <dir>/metadata.hcl and checks the folder name', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'ext-meta-'));
+    await mkdir(path.join(root, 'demo'));
+    await writeFile(path.join(root, 'demo', 'metadata.hcl'), minimal());
+    const ext = await readExtension(path.join(root, 'demo'));
+    expect(ext.metadata.name).toBe('demo');
+    expect(ext.file).toBe(path.join(root, 'demo', 'metadata.hcl'));
+  });
+
+  it('names the missing file', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'ext-meta-'));
+    await expect(readExtension(path.join(root, 'nothing'))).rejects.toThrow(
+      `${path.join(root, 'nothing', 'metadata.hcl')}: not found; expected an extension folder holding metadata.hcl`,
+    );
+  });
+});
