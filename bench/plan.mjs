@@ -1,0 +1,95 @@
+// Benchmark: `ext-actions plan` on 500 generated extensions x 2 distros x 2 PG majors (2000 targets),
+// whole process (Node start-up, WASM HCL parser, reading 500 files, planning, JSON output).
+// Reports the median wall time and the peak RSS of several runs. Targets: under 1 s and 200 MB.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const EXTENSIONS = Number(process.env.BENCH_EXTENSIONS ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function metadata(name, i) {
+  const pin = (distro, pg) => `      "${pg}" = {
+        // renovate: suite=${distro}-pgdg depName=postgresql-${pg}-${name}
+        package = "${i % 7}.${i % 13}.${i % 5}-1.pgdg13+1"
+        sql     = "${i % 7}.${i % 13}"
+      }`;
+  return `metadata = {
+  name                     = "${name}"
+  sql_name                 = "${name.replaceAll('-', '_')}"
+  image_name               = "${name}"
+  licenses                 = ["PostgreSQL", "MIT"]
+  shared_preload_libraries = []
+  postgresql_parameters    = { "${name}.enabled" = "on" }
+  extension_control_path   = []
+  dynamic_library_path     = []
+  ld_library_path          = ["system"]
+  bin_path                 = []
+  env                      = { "DATA" = "$\${image_root}/share/data" }
+  auto_update_os_libs      = false
+  required_extensions      = []
+  create_extension         = true
+
+  versions = {
+    bookworm = {
+${pin('bookworm', 17)}
+${pin('bookworm', 18)}
+    }
+    trixie = {
+${pin('trixie', 17)}
+${pin('trixie', 18)}
+    }
+  }
+}
+`;
+}
+
+export function benchPlan() {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ext-bench-plan-'));
+  try {
+    for (let i = 0; i < EXTENSIONS; i++) {
+      const name = `ext-${String(i).padStart(4, '0')}`;
+      mkdirSync(path.join(root, name));
+      writeFileSync(path.join(root, name, 'metadata.hcl'), metadata(name, i));
+    }
+    const rssFile = path.join(root, 'maxrss');
+    const times = [];
+    const rss = [];
+    let targets = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          path.join(repo, 'bench/maxrss.mjs'),
+          path.join(repo, 'dist/cli/index.js'),
+          'plan',
+          '--root',
+          root,
+          '--timestamp',
+          '2026-01-01T00:00:00Z',
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_MAXRSS_FILE: rssFile } },
+      );
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (r.status !== 0) throw new Error(`plan failed: ${r.stderr}`);
+      targets = Object.keys(JSON.parse(r.stdout).target).length;
+      times.push(ms);
+      rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      name: `plan: ${EXTENSIONS} extensions, ${targets} targets (whole process)`,
+      medianMs: times[Math.floor(times.length / 2)],
+      minMs: times[0],
+      maxMs: times[times.length - 1],
+      peakRssMiB: Math.max(...rss),
+      budget: { ms: 1000, rssMiB: 200 },
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
