@@ -2,10 +2,13 @@
 //   actions/<name>/main.ts -> dist/<name>/index.js, actions/<name>/post.ts -> dist/<name>/post.js,
 //   src/cli/main.ts -> dist/cli/index.js (the `ext-actions` bin).
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+// `--outdir DIR` builds elsewhere (the test that checks dist/ is up to date compares the two).
+const outFlag = process.argv.indexOf('--outdir');
+const outdir = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(root, 'dist');
 const exists = (p) =>
   stat(p).then(
     () => true,
@@ -23,8 +26,8 @@ for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
   }
 }
 
-await rm(path.join(root, 'dist'), { recursive: true, force: true });
-await mkdir(path.join(root, 'dist'), { recursive: true });
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
 // Bundled CommonJS dependencies expect require/__dirname/__filename; ESM output provides them here.
 const banner = [
   "import { createRequire as __extCreateRequire } from 'node:module';",
@@ -38,7 +41,7 @@ for (const entry of entries) {
   await build({
     absWorkingDir: root,
     entryPoints: [{ in: entry.in, out: entry.out }],
-    outdir: 'dist',
+    outdir,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -54,6 +57,7 @@ for (const entry of entries) {
 // @cdktf/hcl2json loads its WASM parser from `<bundle dir>/../main.wasm.gz`.
 await copyFile(
   path.join(root, 'node_modules/@cdktf/hcl2json/main.wasm.gz'),
-  path.join(root, 'dist/main.wasm.gz'),
+  path.join(outdir, 'main.wasm.gz'),
 );
+await chmod(path.join(outdir, 'cli/index.js'), 0o755);
 console.log(`built ${entries.length} bundles: ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);

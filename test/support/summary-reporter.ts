@@ -1,23 +1,28 @@
-// Prints the plain closing line CI reads: `N passed, N failed` (skipped tests are reported separately).
-import type { Reporter, TestModule } from 'vitest/node';
+// Prints the plain closing line CI reads: `N passed, N failed` (skipped tests are reported after it).
+// It runs after the default reporter, so this is the last line of the run.
+import type { Reporter } from 'vitest/node';
+
+type Task = { type: string; mode?: string; result?: { state?: string }; tasks?: Task[] };
+
+function count(tasks: readonly Task[], totals: { passed: number; failed: number; skipped: number }): void {
+  for (const task of tasks) {
+    if (task.tasks) {
+      // A file or suite that failed before running its tests (import error, hook failure) counts as a failure.
+      if (task.type === 'suite' && task.result?.state === 'fail' && task.tasks.every((t) => !t.result?.state))
+        totals.failed++;
+      count(task.tasks, totals);
+    } else if (task.result?.state === 'pass') totals.passed++;
+    else if (task.result?.state === 'fail') totals.failed++;
+    else totals.skipped++;
+  }
+}
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): void {
-    let passed = 0;
-    let failed = 0;
-    let skipped = 0;
-    for (const mod of modules) {
-      for (const test of mod.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
-      }
-      // A file that fails to load has no tests but is still a failure.
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++;
-    }
-    failed += errors.length;
-    const extra = skipped ? ` (${skipped} skipped)` : '';
-    process.stdout.write(`\n${passed} passed, ${failed} failed${extra}\n`);
+  onFinished(files: readonly Task[] = [], errors: readonly unknown[] = []): void {
+    const totals = { passed: 0, failed: 0, skipped: 0 };
+    count(files, totals);
+    totals.failed += errors.length;
+    const extra = totals.skipped ? ` (${totals.skipped} skipped)` : '';
+    process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${extra}\n`);
   }
 }
