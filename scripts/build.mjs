@@ -16,7 +16,7 @@ const exists = (p) =>
   );
 
 const entries = [{ in: 'src/cli/main.ts', out: 'cli/index' }];
-for (const name of (await readdir(path.join(root, 'actions'))).sort()) {
+for (const name of (await readdir(path.join(root, 'actions')).catch(() => [])).sort()) {
   for (const [file, out] of [
     ['main.ts', 'index'],
     ['post.ts', 'post'],
