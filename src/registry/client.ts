@@ -1,0 +1,521 @@
+/**
+ * A small OCI distribution (registry v2) client on Node's built-in fetch.
+ *
+ * Why not an npm library: the maintained JavaScript registry clients either shell out to a tool, are
+ * abandoned (docker-registry-client), or lack cross-repository mounts, OCI indexes and retries. The
+ * protocol parts used here are small: manifests, blobs, uploads, mounts, tags and the token challenge.
+ *
+ * - Auth: anonymous first; on 401 the `WWW-Authenticate` challenge is answered (Bearer: a token from
+ *   the realm, with basic credentials when known; Basic: the credentials). Tokens are cached per scope.
+ * - Credentials: given in the options (per registry host), else `$DOCKER_CONFIG/config.json` `auths`.
+ * - Plain HTTP only for the loopback (`localhost`, `127.0.0.1`); HTTPS everywhere else.
+ * - Retries with exponential backoff (honouring `Retry-After`) on 429, 5xx and dropped connections.
+ * - Errors are `RegistryError`s naming registry, repository, operation and status.
+ */
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.js';
+import {
+  basicAuthorization,
+  dockerConfigCredentials,
+  parseChallenges,
+  type Challenge,
+  type Credentials,
+} from './auth.js';
+import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
+import { registryUrl } from './reference.js';
+
+export interface ClientOptions {
+  /** Credentials per registry host (`ghcr.io`), or for every registry. Overrides the Docker config file. */
+  credentials?: Credentials | Record<string, Credentials>;
+  /** Environment used to find the Docker config (`DOCKER_CONFIG`, `HOME`). Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Retries after the first attempt (default 5). */
+  retries?: number;
+  /** First backoff delay in ms (default 500); doubles each retry, with jitter, capped by maxDelayMs. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per-request timeout in ms (default 120000). */
+  timeoutMs?: number;
+  /** Called for each retry, e.g. to log it. */
+  onRetry?: (info: { method: string; url: string; attempt: number; reason: string; delayMs: number }) => void;
+  userAgent?: string;
+}
+
+export class RegistryError extends UserError {
+  constructor(
+    message: string,
+    readonly registry: string,
+    readonly repository: string | undefined,
+    readonly status: number | undefined,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ManifestResult {
+  digest: string;
+  mediaType: string;
+  /** The exact bytes the registry returned (their SHA-256 is the digest). */
+  bytes: Buffer;
+  json: ImageIndex | ImageManifest;
+}
+
+export interface ManifestHead {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export function sha256Digest(data: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+function isCredentials(value: unknown): value is Credentials {
+  return typeof value === 'object' && value !== null && typeof (value as Credentials).username === 'string';
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RequestOptions {
+  method?: string;
+  /** Path below the registry root (`/v2/...`) or an absolute URL (upload locations). */
+  path: string;
+  repository?: string;
+  /** Token scopes this request needs (`repository:name:pull,push`). */
+  scopes?: string[];
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** Statuses returned to the caller instead of thrown. */
+  expect: number[];
+  /** Words describing the operation for errors: `get manifest "1.0"`. */
+  what: string;
+}
+
+export class RegistryClient {
+  readonly baseUrl: string;
+  private readonly credentials: Credentials | undefined;
+  private readonly tokens = new Map<string, string>();
+  private basic = false;
+  private challenge: Challenge | undefined;
+  private readonly retries: number;
+  private readonly baseDelay: number;
+  private readonly maxDelay: number;
+  private readonly timeout: number;
+
+  constructor(
+    /** Registry host (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */
+    readonly registry: string,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.baseUrl = registryUrl(registry);
+    const given = options.credentials;
+    this.credentials = isCredentials(given)
+      ? given
+      : (given?.[registry] ?? dockerConfigCredentials(registry, options.env ?? process.env));
+    this.retries = options.retries ?? 5;
+    this.baseDelay = options.baseDelayMs ?? 500;
+    this.maxDelay = options.maxDelayMs ?? 30_000;
+    this.timeout = options.timeoutMs ?? 120_000;
+  }
+
+  private where(repository: string | undefined): string {
+    return repository ? `registry ${this.registry}, repository ${repository}` : `registry ${this.registry}`;
+  }
+
+  private fail(
+    req: RequestOptions,
+    status: number | undefined,
+    detail: string,
+    code?: string,
+  ): RegistryError {
+    return new RegistryError(
+      `${this.where(req.repository)}: ${req.what} failed: ${detail}`,
+      this.registry,
+      req.repository,
+      status,
+      code,
+    );
+  }
+
+  private authorization(scopes: string[]): string | undefined {
+    if (this.basic && this.credentials) return basicAuthorization(this.credentials);
+    const token = this.tokens.get(scopes.join(' '));
+    return token ? `Bearer ${token}` : undefined;
+  }
+
+  /** Answers a 401 challenge; returns false when there is nothing more to try. */
+  private async authenticate(header: string | null, req: RequestOptions, scopes: string[]): Promise<boolean> {
+    const challenges = parseChallenges(header ?? '');
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
+    if (bearer?.params['realm']) {
+      this.challenge = bearer;
+      const key = scopes.join(' ');
+      if (this.tokens.has(key)) return false; // the token we had was refused
+      const token = await this.fetchToken(bearer, scopes, req);
+      this.tokens.set(key, token);
+      return true;
+    }
+    if (challenges.some((c) => c.scheme === 'basic') && this.credentials && !this.basic) {
+      this.basic = true;
+      return true;
+    }
+    return false;
+  }
+
+  private async fetchToken(challenge: Challenge, scopes: string[], req: RequestOptions): Promise<string> {
+    const url = new URL(challenge.params['realm']!);
+    if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
+    const wanted = new Set(scopes);
+    if (challenge.params['scope']) for (const s of challenge.params['scope'].split(' ')) wanted.add(s);
+    for (const scope of wanted) url.searchParams.append('scope', scope);
+    const headers: Record<string, string> = {};
+    if (this.credentials) headers['authorization'] = basicAuthorization(this.credentials);
+    const res = await this.send(
+      { ...req, path: url.toString(), what: `${req.what} (token from ${url.origin}${url.pathname})` },
+      'GET',
+      headers,
+      undefined,
+    );
+    if (res.status !== 200) {
+      const text = await res.text().catch(() => '');
+      throw this.fail(
+        { ...req, what: `${req.what}: token request to ${url.origin}${url.pathname}` },
+        res.status,
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ''}${
+          this.credentials ? '' : '; no credentials found for this registry'
+        }`,
+      );
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw this.fail(req, res.status, 'the token response has no token');
+    return token;
+  }
+
+  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  private async send(
+    req: RequestOptions,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+  ): Promise<Response> {
+    const url = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    for (let attempt = 0; ; attempt++) {
+      let reason: string;
+      let retryAfter: number | undefined;
+      try {
+        const res = await fetch(url, {
+          method,
+          headers: { 'user-agent': this.options.userAgent ?? 'ext-actions', ...headers },
+          body: body ? new Uint8Array(body) : undefined,
+          redirect: 'follow',
+          signal: AbortSignal.timeout(this.timeout),
+        });
+        if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
+        reason = `${res.status} ${res.statusText}`;
+        const after = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(after) && after > 0) retryAfter = after * 1000;
+        await res.arrayBuffer().catch(() => undefined);
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        reason = cause?.code ?? cause?.message ?? (err as Error).message;
+        if (attempt >= this.retries)
+          throw this.fail(req, undefined, `${method} ${url}: ${reason} (after ${attempt + 1} attempts)`);
+      }
+      const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** attempt);
+      const delayMs = Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
+      this.options.onRetry?.({ method, url, attempt: attempt + 1, reason, delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  /** A request with auth; throws a RegistryError for statuses not in `expect`. */
+  private async request(req: RequestOptions): Promise<Response> {
+    const method = req.method ?? 'GET';
+    const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    for (let round = 0; round < 3; round++) {
+      const headers = { ...req.headers };
+      const auth = this.authorization(scopes);
+      if (auth) headers['authorization'] = auth;
+      const res = await this.send(req, method, headers, req.body);
+      if (res.status === 401 && (await this.authenticate(res.headers.get('www-authenticate'), req, scopes))) {
+        await res.arrayBuffer().catch(() => undefined);
+        continue;
+      }
+      if (req.expect.includes(res.status)) return res;
+      throw await this.errorFrom(req, res);
+    }
+    throw this.fail(req, 401, 'authentication was refused');
+  }
+
+  private async errorFrom(req: RequestOptions, res: Response): Promise<RegistryError> {
+    let detail = `${res.status} ${res.statusText}`;
+    let code: string | undefined;
+    const text = req.method === 'HEAD' ? '' : await res.text().catch(() => '');
+    try {
+      const body = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
+      const first = body.errors?.[0];
+      if (first) {
+        code = first.code;
+        detail += ` (${[first.code, first.message].filter(Boolean).join(': ')})`;
+      }
+    } catch {
+      if (text.trim()) detail += ` (${text.trim().slice(0, 200)})`;
+    }
+    if (res.status === 401 || res.status === 403)
+      detail += this.credentials ? '; check the credentials' : '; no credentials found for this registry';
+    return this.fail(req, res.status, detail, code);
+  }
+
+  /** Checks that the registry answers the v2 API (authenticating if it asks to). */
+  async ping(): Promise<void> {
+    await this.request({ path: '/v2/', expect: [200], what: 'API check /v2/' });
+  }
+
+  async getManifest(
+    repository: string,
+    reference: string,
+    accept = ALL_MANIFEST_TYPES,
+  ): Promise<ManifestResult> {
+    const res = await this.request({
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      headers: { accept: accept.join(', ') },
+      expect: [200],
+      what: `get manifest ${JSON.stringify(reference)}`,
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (reference.startsWith('sha256:') && digest !== reference)
+      throw new RegistryError(
+        `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
+        this.registry,
+        repository,
+        200,
+      );
+    let json: ImageIndex | ImageManifest;
+    try {
+      json = JSON.parse(bytes.toString('utf8')) as ImageIndex | ImageManifest;
+    } catch {
+      throw new RegistryError(
+        `${this.where(repository)}: manifest ${reference} is not JSON`,
+        this.registry,
+        repository,
+        200,
+      );
+    }
+    const mediaType = json.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? '';
+    return { digest, mediaType, bytes, json };
+  }
+
+  /** The digest, media type and size of a manifest, or undefined when it does not exist. */
+  async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      headers: { accept: ALL_MANIFEST_TYPES.join(', ') },
+      expect: [200, 404],
+      what: `check manifest ${JSON.stringify(reference)}`,
+    });
+    if (res.status === 404) return undefined;
+    const digest = res.headers.get('docker-content-digest');
+    if (!digest) {
+      // Some registries omit the header on HEAD: fall back to a GET.
+      const m = await this.getManifest(repository, reference);
+      return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+    }
+    return {
+      digest,
+      mediaType: res.headers.get('content-type')?.split(';')[0] ?? '',
+      size: Number(res.headers.get('content-length') ?? 0),
+    };
+  }
+
+  /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<string> {
+    const res = await this.request({
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      scopes: [`repository:${repository}:pull,push`],
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      expect: [201, 200],
+      what: `put manifest ${JSON.stringify(reference)}`,
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
+  }
+
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200, 404],
+      what: `check blob ${digest}`,
+    });
+    return res.status === 200;
+  }
+
+  /** Downloads a blob and checks its digest. */
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    const res = await this.request({
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      what: `get blob ${digest}`,
+    });
+    const data = Buffer.from(await res.arrayBuffer());
+    const actual = sha256Digest(data);
+    if (actual !== digest)
+      throw new RegistryError(
+        `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
+        this.registry,
+        repository,
+        200,
+      );
+    return data;
+  }
+
+  /**
+   * Asks the registry to mount a blob from another repository of the same registry. Returns true when
+   * mounted; false when the registry declined (the caller then uploads the blob).
+   */
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    const req: RequestOptions = {
+      method: 'POST',
+      path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      repository,
+      scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
+      expect: [201, 202],
+      what: `mount blob ${digest} from ${from}`,
+    };
+    const res = await this.request(req);
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status === 201) return true;
+    // 202: an upload session was opened instead; cancel it (best effort).
+    const location = res.headers.get('location');
+    if (location) {
+      await this.request({
+        ...req,
+        method: 'DELETE',
+        path: this.resolve(location),
+        expect: [204, 404, 202, 200],
+      }).catch(() => undefined);
+    }
+    return false;
+  }
+
+  private resolve(location: string): string {
+    return new URL(location, this.baseUrl).toString();
+  }
+
+  /** Uploads a blob (monolithic POST + PUT) unless the registry already has it. */
+  async pushBlob(repository: string, digest: string, data: Buffer): Promise<void> {
+    if (sha256Digest(data) !== digest) throw new Error(`pushBlob: data does not match ${digest}`);
+    const scopes = [`repository:${repository}:pull,push`];
+    for (let attempt = 0; ; attempt++) {
+      if (await this.hasBlob(repository, digest)) return;
+      const start = await this.request({
+        method: 'POST',
+        path: `/v2/${repository}/blobs/uploads/`,
+        repository,
+        scopes,
+        expect: [202],
+        what: `start upload of blob ${digest}`,
+      });
+      await start.arrayBuffer().catch(() => undefined);
+      const location = start.headers.get('location');
+      if (!location)
+        throw this.fail(
+          { repository, path: '', expect: [], what: 'start upload' },
+          202,
+          'no Location header',
+        );
+      const url = new URL(this.resolve(location));
+      url.searchParams.set('digest', digest);
+      try {
+        const res = await this.request({
+          method: 'PUT',
+          path: url.toString(),
+          repository,
+          scopes,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: data,
+          expect: [201, 204],
+          what: `upload blob ${digest}`,
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        return;
+      } catch (err) {
+        // A session lost to a dropped connection answers 404 (BLOB_UPLOAD_UNKNOWN): start again.
+        if (err instanceof RegistryError && err.status === 404 && attempt < this.retries) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
+  async listTags(repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    while (path) {
+      const res = await this.request({ path, repository, expect: [200, 404], what: 'list tags' });
+      if (res.status === 404) {
+        await res.arrayBuffer().catch(() => undefined);
+        return [];
+      }
+      const body = (await res.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const link = res.headers.get('link');
+      const next = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+      path = next ? next[1] : undefined;
+    }
+    return tags;
+  }
+
+  /**
+   * Referrers of a manifest through the referrers API; undefined when the registry has no such API
+   * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
+   */
+  async referrersApi(repository: string, digest: string): Promise<ImageIndex | undefined> {
+    const res = await this.request({
+      path: `/v2/${repository}/referrers/${digest}`,
+      repository,
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+      expect: [200, 404, 400, 405],
+      what: `list referrers of ${digest}`,
+    });
+    if (
+      res.status !== 200 ||
+      !res.headers.get('content-type')?.includes('application/vnd.oci.image.index.v1+json')
+    ) {
+      await res.arrayBuffer().catch(() => undefined);
+      return undefined;
+    }
+    return (await res.json()) as ImageIndex;
+  }
+}
+
+/** One client per registry host, sharing options (and so tokens) across calls. */
+export class ClientPool {
+  private readonly clients = new Map<string, RegistryClient>();
+  constructor(readonly options: ClientOptions = {}) {}
+  get(registry: string): RegistryClient {
+    let client = this.clients.get(registry);
+    if (!client) {
+      client = new RegistryClient(registry, this.options);
+      this.clients.set(registry, client);
+    }
+    return client;
+  }
+}

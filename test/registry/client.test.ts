@@ -1,0 +1,94 @@
+// Integration tests of the registry client and inspect against a real docker-registry on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient, RegistryError, sha256Digest } from '../../src/registry/client.js';
+import { inspectImage } from '../../src/registry/inspect.js';
+import { elfHeader, extensionFiles, pushImage } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+
+let registry: TestRegistry;
+let client: RegistryClient;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  client = new RegistryClient(registry.host, { baseDelayMs: 10 });
+});
+afterAll(async () => registry?.stop());
+
+const annotations = {
+  'io.cloudnativepg.image.base.name': 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+  'io.cloudnativepg.image.base.pgmajor': '18',
+  'io.cloudnativepg.image.base.os': 'trixie',
+  'io.cloudnativepg.image.sql.version': '0.8.1',
+};
+
+describe('RegistryClient against docker-registry', () => {
+  it('pushes, checks and reads back blobs', async () => {
+    const data = Buffer.from('hello blob');
+    const digest = sha256Digest(data);
+    expect(await client.hasBlob('t/blobs', digest)).toBe(false);
+    await client.pushBlob('t/blobs', digest, data);
+    expect(await client.hasBlob('t/blobs', digest)).toBe(true);
+    expect((await client.getBlob('t/blobs', digest)).toString()).toBe('hello blob');
+  });
+
+  it('mounts a blob across repositories of the same registry', async () => {
+    const data = Buffer.from('mount me');
+    const digest = sha256Digest(data);
+    await client.pushBlob('t/from', digest, data);
+    expect(await client.mountBlob('t/to', digest, 't/from')).toBe(true);
+    expect(await client.hasBlob('t/to', digest)).toBe(true);
+  });
+
+  it('lists tags and reports a missing manifest with registry, repository and status', async () => {
+    await pushImage(client, 't/tags', 'a', {
+      platforms: [{ platform: 'linux/amd64', layers: [extensionFiles()] }],
+    });
+    await pushImage(client, 't/tags', 'b', {
+      platforms: [{ platform: 'linux/amd64', layers: [extensionFiles()] }],
+    });
+    expect((await client.listTags('t/tags')).sort()).toEqual(['a', 'b']);
+    expect(await client.listTags('t/none')).toEqual([]);
+    const err = await client.getManifest('t/tags', 'nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).message).toContain(`registry ${registry.host}, repository t/tags`);
+    expect((err as RegistryError).status).toBe(404);
+    expect((err as RegistryError).message).toMatch(/MANIFEST_UNKNOWN/);
+    expect(await client.headManifest('t/tags', 'nope')).toBeUndefined();
+  });
+});
+
+describe('inspectImage', () => {
+  it('reads digest, platforms and index annotations of a multi-arch image', async () => {
+    const pushed = await pushImage(client, 'ext/vector', '0.8.1-18-trixie', {
+      platforms: [
+        { platform: 'linux/amd64', layers: [extensionFiles({ arch: 'amd64' })] },
+        { platform: 'linux/arm64', layers: [extensionFiles({ arch: 'arm64' })] },
+      ],
+      annotations,
+      attestations: true,
+    });
+    const result = await inspectImage(`${registry.host}/ext/vector:0.8.1-18-trixie`);
+    expect(result.digest).toBe(pushed.digest);
+    expect(result.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(result.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(result.annotations).toEqual(annotations);
+    expect(result.manifests.map((m) => m.kind)).toEqual(['image', 'attestation', 'image', 'attestation']);
+    const byDigest = await inspectImage(`${registry.host}/ext/vector@${pushed.digest}`);
+    expect(byDigest.digest).toBe(pushed.digest);
+  });
+
+  it('reads the platform from the config and the manifest annotations of a single manifest', async () => {
+    const pushed = await pushImage(client, 'ext/single', 'v1', {
+      platforms: [{ platform: 'linux/arm64', layers: [[{ path: 'lib/x.so', content: elfHeader('arm64') }]] }],
+      annotations: { a: 'b' },
+      single: true,
+    });
+    const result = await inspectImage(`${registry.host}/ext/single:v1`);
+    expect(result).toMatchObject({
+      digest: pushed.digest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      platforms: ['linux/arm64'],
+      annotations: { a: 'b' },
+    });
+  });
+});
