@@ -1,0 +1,19 @@
+import { booleanInput, enumInput, listInput, readInputs, stringInput } from '../../src/action/inputs.js';
+import { z } from 'zod';
+
+export const signInputs = {
+  images: z.string(),
+  files: listInput(false),
+  'cosign-version': stringInput(''),
+  annotations: listInput(false),
+  verify: booleanInput(true),
+  'certificate-identity-regexp': stringInput(''),
+  'certificate-oidc-issuer': stringInput(''),
+  tlog: enumInput(['auto', 'true', 'false'], 'auto'),
+  key: z.string().transform((v) => v.trim()),
+  'on-missing-oidc': enumInput(['fail', 'skip'], 'fail'),
+};
+
+export function readSignInputs() {
+  return readInputs(signInputs);
+}

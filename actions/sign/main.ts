@@ -1,0 +1,25 @@
+import * as core from '@actions/core';
+import { runAction } from '../../src/action/run.js';
+import { sign, signSummary } from '../../src/sign/index.js';
+import { readSignInputs } from './inputs.js';
+
+await runAction(async () => {
+  const inputs = readSignInputs();
+  if (inputs.key) core.setSecret(inputs.key);
+  const report = await sign({
+    images: inputs.images,
+    files: inputs.files,
+    cosignVersion: inputs['cosign-version'],
+    annotations: inputs.annotations,
+    verify: inputs.verify,
+    identityRegexp: inputs['certificate-identity-regexp'],
+    issuer: inputs['certificate-oidc-issuer'],
+    tlog: inputs.tlog,
+    key: inputs.key,
+    onMissingOidc: inputs['on-missing-oidc'],
+  });
+  core.setOutput('signed', JSON.stringify(report.signed));
+  core.setOutput('signed-files', JSON.stringify(report.files));
+  core.setOutput('verify-commands', report.verifyCommands.join('\n'));
+  await core.summary.addRaw(signSummary(report)).write();
+});

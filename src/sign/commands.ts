@@ -1,0 +1,58 @@
+/** cosign command lines (argv arrays), and their shell-quoted form for users to paste. */
+
+export interface SignerOptions {
+  /** Upload to the transparency log (Rekor). */
+  tlog: boolean;
+  /** A key reference for key-based signing (file path or KMS URI); keyless when undefined. */
+  key?: string | undefined;
+}
+
+export interface VerifierOptions {
+  tlog: boolean;
+  /** Keyless: the identity regexp and issuer the certificate must carry. */
+  identityRegexp: string;
+  issuer: string;
+  /** Key-based: the public key (file or KMS URI) to verify with instead of an identity. */
+  publicKey?: string | undefined;
+}
+
+// cosign v3 signs through a TUF-provided signing config that always includes Rekor; turning the log
+// off needs the config off too (`--tlog-upload=false` alone is refused since cosign 3.0.3).
+const noTlogSign = ['--use-signing-config=false', '--tlog-upload=false'];
+
+function signerFlags(o: SignerOptions): string[] {
+  return [...(o.tlog ? [] : noTlogSign), ...(o.key ? ['--key', o.key] : [])];
+}
+
+function verifierFlags(o: VerifierOptions): string[] {
+  const who = o.publicKey
+    ? ['--key', o.publicKey]
+    : ['--certificate-identity-regexp', o.identityRegexp, '--certificate-oidc-issuer', o.issuer];
+  return [...who, ...(o.tlog ? [] : ['--insecure-ignore-tlog=true'])];
+}
+
+export function signArgs(ref: string, annotations: readonly string[], o: SignerOptions): string[] {
+  return ['sign', '--yes', ...signerFlags(o), ...annotations.flatMap((a) => ['-a', a]), ref];
+}
+
+export function verifyArgs(ref: string, o: VerifierOptions): string[] {
+  return ['verify', ...verifierFlags(o), ref];
+}
+
+export function signBlobArgs(file: string, bundle: string, o: SignerOptions): string[] {
+  return ['sign-blob', '--yes', ...signerFlags(o), '--bundle', bundle, file];
+}
+
+export function verifyBlobArgs(file: string, bundle: string, o: VerifierOptions): string[] {
+  return ['verify-blob', ...verifierFlags(o), '--bundle', bundle, file];
+}
+
+/** POSIX shell quoting: bare when safe, else single quotes. */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(program: string, args: readonly string[]): string {
+  return [program, ...args].map(shellQuote).join(' ');
+}

@@ -1,0 +1,103 @@
+/**
+ * Installing cosign: a binary already on PATH when no version is requested (it must be v3+), otherwise
+ * the pinned release from GitHub, verified against `cosign_checksums.txt` and, for the default version,
+ * against SHA-256 values pinned here.
+ */
+import * as exec from '@actions/exec';
+import * as io from '@actions/io';
+import { UserError } from '../errors.js';
+import { hostArch, installTool } from '../tools/index.js';
+
+/** The default cosign release (the version sigstore/cosign-installer v4.1.2 installs by default). */
+export const DEFAULT_COSIGN_VERSION = 'v3.0.6';
+
+/**
+ * SHA-256 of the cosign v3.0.6 release binaries, as published in that release's `cosign_checksums.txt`
+ * and pinned by sigstore/cosign-installer in `action.yml` (`bootstrap_<os>_<arch>_sha`, commit
+ * 3094a48ba06382e0e6cfa5a4af4fcc55fc6942b9, tag v4.1.2 = 6f9f17788090df1f26f669e9d70d6ae9567deba6).
+ */
+export const PINNED_COSIGN_SHA256: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'v3.0.6': {
+    'cosign-linux-amd64': 'c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74',
+    'cosign-linux-arm64': 'bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8',
+    'cosign-darwin-amd64': '4c3e7af8372d3ca3296e62fa56f23fcbb5721cc6ac1827900d398f110d7cd280',
+    'cosign-darwin-arm64': '5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084',
+  },
+};
+
+const VERSION = /^v(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$/;
+
+/** Checks a requested version; returns it normalised (`3.0.6` -> `v3.0.6`). */
+export function checkCosignVersion(requested: string, input = 'cosign-version'): string {
+  const v = requested.startsWith('v') ? requested : `v${requested}`;
+  const m = VERSION.exec(v);
+  if (!m)
+    throw new UserError(
+      `input "${input}": expected a cosign release like ${DEFAULT_COSIGN_VERSION}, got ${JSON.stringify(requested)}`,
+    );
+  if (Number(m[1]) < 3) {
+    throw new UserError(
+      `input "${input}": cosign ${v} is too old; this action needs cosign v3 or later (default ${DEFAULT_COSIGN_VERSION})`,
+    );
+  }
+  return v;
+}
+
+export function cosignAsset(platform: NodeJS.Platform = process.platform, arch: string = hostArch()): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  if (!['linux', 'darwin', 'windows'].includes(os))
+    throw new UserError(`cosign has no release binary for ${platform}/${arch}`);
+  return `cosign-${os}-${arch}${os === 'windows' ? '.exe' : ''}`;
+}
+
+export interface Cosign {
+  path: string;
+  version: string;
+  source: 'path' | 'download' | 'cache';
+}
+
+/** Reads `cosign version --json` ({"gitVersion":"v3.0.6",...}). */
+export async function cosignVersionOf(path: string): Promise<string> {
+  const out = await exec.getExecOutput(path, ['version', '--json'], { silent: true, ignoreReturnCode: true });
+  try {
+    const v = (JSON.parse(out.stdout) as { gitVersion?: unknown }).gitVersion;
+    if (typeof v === 'string') return v;
+  } catch {
+    // fall through
+  }
+  throw new UserError(
+    `${path} does not look like cosign: "cosign version --json" printed ${JSON.stringify(out.stdout.slice(0, 120))} (exit ${out.exitCode})`,
+  );
+}
+
+export async function resolveCosign(
+  requested: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Cosign> {
+  if (requested === '') {
+    const onPath = await io.which('cosign', false);
+    if (onPath) {
+      const version = await cosignVersionOf(onPath);
+      const m = VERSION.exec(version);
+      if (m && Number(m[1]) < 3) {
+        throw new UserError(
+          `cosign ${version} found on PATH at ${onPath} is too old; this action needs v3 or later: set "cosign-version" (e.g. ${DEFAULT_COSIGN_VERSION}) to install one`,
+        );
+      }
+      return { path: onPath, version, source: 'path' };
+    }
+  }
+  const version = checkCosignVersion(requested || DEFAULT_COSIGN_VERSION);
+  const asset = cosignAsset();
+  const base = `https://github.com/sigstore/cosign/releases/download/${version}`;
+  const tool = await installTool({
+    name: 'cosign',
+    version,
+    url: `${base}/${asset}`,
+    checksum: { url: `${base}/cosign_checksums.txt`, fileName: asset },
+    pinned: PINNED_COSIGN_SHA256[version]?.[asset],
+    binary: asset.endsWith('.exe') ? 'cosign.exe' : 'cosign',
+    env,
+  });
+  return { path: tool.path, version, source: tool.fromCache ? 'cache' : 'download' };
+}

@@ -1,0 +1,85 @@
+/**
+ * The images to sign: a newline list of `repository@sha256:<hex>` refs, or the bake action's `images`
+ * JSON output (a list of objects whose `ref` is `<repository>@<digest>`; plain strings are accepted too).
+ * Every ref must name its digest: signing a tag would sign whatever the tag points at when cosign
+ * resolves it, so a tag-only ref is refused before anything is signed.
+ */
+import { UserError, showValue } from '../errors.js';
+
+export interface ImageRef {
+  /** `<repository>@sha256:<hex>`, as signed. */
+  ref: string;
+  repository: string;
+  digest: string;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// A registry host (optionally with a port) and lower-case path components, as the distribution spec allows.
+const REPOSITORY =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/** Parses one ref; returns a problem description instead when it is not `<repository>@sha256:<hex>`. */
+export function parseImageRef(text: string): ImageRef | string {
+  const at = text.indexOf('@');
+  if (at < 0)
+    return `${showValue(text)} has no digest: expected <repository>@sha256:<64 hex digits>, not a tag`;
+  let repository = text.slice(0, at);
+  const digest = text.slice(at + 1);
+  if (!DIGEST.test(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
+  // `repo:tag@sha256:...` is accepted by registries; the tag is dropped, the digest is what is signed.
+  const lastSlash = repository.lastIndexOf('/');
+  const colon = repository.indexOf(':', lastSlash + 1);
+  if (colon > 0) repository = repository.slice(0, colon);
+  if (!REPOSITORY.test(repository))
+    return `${showValue(text)}: ${showValue(repository)} is not a valid repository name`;
+  return { ref: `${repository}@${digest}`, repository, digest };
+}
+
+function fromJson(text: string, input: string): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`input "${input}": looks like JSON but does not parse: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(data)) {
+    throw new UserError(
+      `input "${input}": expected a JSON list (the bake action's "images" output), got ${showValue(data)}`,
+    );
+  }
+  return data.map((item, i) => {
+    if (typeof item === 'string') return item;
+    if (item && typeof item === 'object' && typeof (item as { ref?: unknown }).ref === 'string') {
+      return (item as { ref: string }).ref;
+    }
+    throw new UserError(
+      `input "${input}": item ${i} must be a "<repository>@<digest>" string or an object with a "ref" field, got ${showValue(item)}`,
+    );
+  });
+}
+
+/** Parses the `images` input; every problem is reported at once. Duplicates are signed once. */
+export function parseImages(text: string, input = 'images'): ImageRef[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  const items = trimmed.startsWith('[')
+    ? fromJson(trimmed, input)
+    : trimmed
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+  const refs: ImageRef[] = [];
+  const problems: string[] = [];
+  for (const item of items) {
+    const parsed = parseImageRef(item.trim());
+    if (typeof parsed === 'string') problems.push(parsed);
+    else if (!refs.some((r) => r.ref === parsed.ref)) refs.push(parsed);
+  }
+  if (problems.length === 1) throw new UserError(`input "${input}": ${problems[0]}; nothing was signed`);
+  if (problems.length)
+    throw new UserError(
+      `input "${input}": ${problems.length} refs are invalid; nothing was signed`,
+      problems,
+    );
+  return refs;
+}

@@ -1,0 +1,35 @@
+/** The job summary of the sign action (markdown). */
+import type { SignReport } from './sign.js';
+
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+export function signSummary(r: SignReport): string {
+  const lines = ['## Signatures', ''];
+  if (r.status === 'skipped') {
+    lines.push(`:warning: Nothing was signed: ${r.reason}.`, '');
+    return lines.join('\n');
+  }
+  const how =
+    r.mode === 'key'
+      ? 'with a key'
+      : `keyless (identity ${code(r.identity?.regexp ?? '')}, issuer ${code(r.identity?.issuer ?? '')})`;
+  lines.push(
+    `Signed ${how} with cosign ${r.cosign?.version ?? ''}; transparency log ${r.tlog ? 'on' : 'off'}; ${r.verified ? 'every signature verified' : 'verification skipped (verify: false)'}.`,
+    '',
+  );
+  if (r.signed.length) {
+    lines.push('| Image | Digest |', '| --- | --- |');
+    for (const ref of r.signed) {
+      const at = ref.indexOf('@');
+      lines.push(`| ${code(ref.slice(0, at))} | ${code(ref.slice(at + 1))} |`);
+    }
+    lines.push('');
+  }
+  if (r.files.length) {
+    lines.push('| File | Bundle |', '| --- | --- |');
+    for (const f of r.files) lines.push(`| ${code(f.file)} | ${code(f.bundle)} |`);
+    lines.push('');
+  }
+  lines.push('### Verify', '', '```sh', ...r.verifyCommands, '```', '');
+  return lines.join('\n');
+}
