@@ -1,0 +1,260 @@
+/**
+ * The whole e2e flow, shared by the action and `ext-actions e2e`: local registry and kind cluster on a
+ * shared Docker network, registry wiring, CloudNativePG install, Chainsaw suites, diagnostics on failure,
+ * teardown. Commands run as argv arrays; secrets go through stdin, never argv.
+ */
+import { getExecOutput } from '@actions/exec';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseReference } from '../registry/reference.js';
+import { chainsawArgv, suites } from './chainsaw.js';
+import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
+import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';
+import { CERTS_DIR, controlPlane, hostsToml, kindConfig, KUBELET_CONFIG, kubeletConfig, REGISTRY_IMAGE } from './kind.js';
+import type { Tools } from './tools.js';
+import { renderValues, type TestingValues } from './values.js';
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  input?: string;
+  env?: Record<string, string>;
+  /** Print the command's output live (default true). */
+  echo?: boolean;
+}
+
+export type Exec = (command: string, args: string[], options?: ExecOptions) => Promise<ExecResult>;
+
+export interface Log {
+  info(message: string): void;
+  error(message: string, title?: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Runs a command with @actions/exec (argv, no shell); never throws on a non-zero exit. */
+export const defaultExec: Exec = async (command, args, options = {}) => {
+  const result = await getExecOutput(command, args, {
+    ignoreReturnCode: true,
+    silent: options.echo === false,
+    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
+    ...(options.env ? { env: { ...(process.env as Record<string, string>), ...options.env } } : {}),
+  });
+  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+};
+
+export interface Environment {
+  network: string;
+  /** Container name of the local registry (its in-network host name). */
+  registryName: string;
+  /** Port published on 127.0.0.1 for the host (pushes, annotation reads). */
+  registryPort: number;
+  /** kind cluster name prefix; one cluster per CloudNativePG version. */
+  clusterPrefix: string;
+}
+
+export const DEFAULT_ENVIRONMENT: Environment = {
+  network: 'ext-actions-e2e',
+  registryName: 'registry.ext-actions',
+  registryPort: 5000,
+  clusterPrefix: 'ext-e2e',
+};
+
+/** In-cluster name of a host reference to the local registry (`localhost:5000/x` -> `registry.ext-actions:5000/x`). */
+export function clusterReference(env: Environment, reference: string): string {
+  for (const host of [`localhost:${env.registryPort}/`, `127.0.0.1:${env.registryPort}/`]) {
+    if (reference.startsWith(host)) return `${env.registryName}:5000/${reference.slice(host.length)}`;
+  }
+  return reference;
+}
+
+export function clusterName(env: Environment, cnpg: string): string {
+  return `${env.clusterPrefix}-${cnpg.replace(/[^a-z0-9]/g, '-')}`;
+}
+
+export interface RunConfig {
+  tools: Tools;
+  env: Environment;
+  nodeImage: string;
+  cnpg: string[];
+  values: TestingValues;
+  extensionDir: string;
+  genericSuite: string;
+  /** Folder for the values file, kubeconfigs and kind config. */
+  workDir: string;
+  diagnosticsDir: string;
+  reportDir?: string | undefined;
+  extraArgs: string[];
+  keep: boolean;
+  /** The image under test (host reference) and pull credentials for its registry. */
+  image: string;
+  credentials?: { username: string; password: string } | undefined;
+  /** Called as soon as something exists that teardown must remove. */
+  onCreated?: (what: { kind: 'network' | 'registry' | 'cluster'; name: string }) => void | Promise<void>;
+}
+
+export interface RunResult {
+  passed: boolean;
+  /** Names of the steps that failed (`cnpg 1.30: chainsaw generic suite`). */
+  failures: string[];
+  valuesFile: string;
+  reports: string[];
+  diagnostics?: string | undefined;
+  /** Clusters left running (all when keep, else the last one, removed by teardown). */
+  clusters: string[];
+}
+
+class StepError extends Error {}
+
+async function must(exec: Exec, step: string, command: string, args: string[], options?: ExecOptions): Promise<ExecResult> {
+  const r = await exec(command, args, options);
+  if (r.code !== 0) throw new StepError(`${step}: ${path.basename(command)} ${args[0] ?? ''} exited with ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
+  return r;
+}
+
+/** Starts the shared network and the local registry (idempotent: existing ones are reused). */
+export async function startRegistry(exec: Exec, log: Log, config: Pick<RunConfig, 'env' | 'onCreated'>): Promise<void> {
+  const { env } = config;
+  await log.group('Local registry', async () => {
+    if ((await exec('docker', ['network', 'inspect', env.network], { echo: false })).code !== 0) {
+      await must(exec, 'local registry', 'docker', ['network', 'create', env.network]);
+      await config.onCreated?.({ kind: 'network', name: env.network });
+    }
+    if ((await exec('docker', ['container', 'inspect', env.registryName], { echo: false })).code !== 0) {
+      await must(exec, 'local registry', 'docker', [
+        'run', '-d', '--restart=always', '--name', env.registryName, '--network', env.network,
+        '-p', `127.0.0.1:${env.registryPort}:5000`, REGISTRY_IMAGE,
+      ]);
+      await config.onCreated?.({ kind: 'registry', name: env.registryName });
+    }
+  });
+}
+
+async function collectDiagnostics(exec: Exec, log: Log, kubectl: string, kubeconfig: string, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const run = async (file: string, args: string[]) => {
+    const r = await exec(kubectl, ['--kubeconfig', kubeconfig, ...args], { echo: false });
+    await writeFile(path.join(dir, file), r.stdout + (r.stderr ? `\n# stderr (exit ${r.code})\n${r.stderr}` : ''));
+  };
+  for (const c of diagnosticCommands()) await run(c.file, c.args);
+  const pods = await exec(kubectl, ['--kubeconfig', kubeconfig, ...INSTANCE_PODS], { echo: false });
+  for (const line of pods.stdout.split('\n')) {
+    const [ns, pod] = line.trim().split(/\s+/);
+    if (ns && pod) {
+      const c = instanceLogCommand(ns, pod);
+      await run(c.file, c.args);
+    }
+  }
+  log.info(`diagnostics written to ${dir}`);
+}
+
+/** Deletes one kind cluster (errors are reported, not thrown: teardown keeps going). */
+export async function deleteCluster(exec: Exec, log: Log, kind: string, name: string): Promise<void> {
+  const r = await exec(kind, ['delete', 'cluster', '--name', name]);
+  if (r.code !== 0) log.error(`could not delete kind cluster ${name}: ${r.stderr.trim()}`, 'e2e teardown');
+}
+
+export interface Teardown {
+  kind?: string | undefined;
+  clusters: string[];
+  registry?: string | undefined;
+  network?: string | undefined;
+}
+
+/** Removes the clusters, the registry container and the network (what exists of them). */
+export async function teardown(exec: Exec, log: Log, what: Teardown): Promise<void> {
+  await log.group('Teardown', async () => {
+    for (const c of what.clusters) await deleteCluster(exec, log, what.kind ?? 'kind', c);
+    if (what.registry) {
+      const r = await exec('docker', ['rm', '-fv', what.registry]);
+      if (r.code !== 0) log.error(`could not remove the registry container ${what.registry}: ${r.stderr.trim()}`, 'e2e teardown');
+    }
+    if (what.network) {
+      const r = await exec('docker', ['network', 'rm', what.network]);
+      if (r.code !== 0) log.error(`could not remove the Docker network ${what.network}: ${r.stderr.trim()}`, 'e2e teardown');
+    }
+  });
+}
+
+/** Runs the tests against every CloudNativePG version, one fresh kind cluster each. */
+export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<RunResult> {
+  const { tools, env } = config;
+  await mkdir(config.workDir, { recursive: true });
+  const valuesFile = path.join(config.workDir, 'values.yaml');
+  await writeFile(valuesFile, renderValues(config.values));
+  const kindFile = path.join(config.workDir, 'kind-config.yaml');
+  await writeFile(kindFile, kindConfig(config.nodeImage));
+  const result: RunResult = { passed: true, failures: [], valuesFile, reports: [], clusters: [] };
+
+  await startRegistry(exec, log, config);
+
+  for (const [index, cnpg] of config.cnpg.entries()) {
+    const cluster = clusterName(env, cnpg);
+    const kubeconfig = path.join(config.workDir, `kubeconfig-${cluster}`);
+    const label = `cnpg ${cnpg}`;
+    let step = `${label}: kind cluster`;
+    let created = false;
+    try {
+      await log.group(`kind cluster ${cluster}`, async () => {
+        await exec(tools.kind, ['delete', 'cluster', '--name', cluster], { echo: false });
+        created = true;
+        await config.onCreated?.({ kind: 'cluster', name: cluster });
+        await must(exec, step, tools.kind, [
+          'create', 'cluster', '--name', cluster, '--image', config.nodeImage, '--config', kindFile,
+          '--kubeconfig', kubeconfig, '--wait', '2m',
+        ], { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } });
+        step = `${label}: registry wiring`;
+        const node = controlPlane(cluster);
+        const certs = `${CERTS_DIR}/${env.registryName}:5000`;
+        await must(exec, step, 'docker', ['exec', node, 'mkdir', '-p', certs]);
+        await must(exec, step, 'docker', ['exec', '-i', node, 'cp', '/dev/stdin', `${certs}/hosts.toml`], {
+          input: hostsToml(`${env.registryName}:5000`),
+        });
+        if (config.credentials) {
+          const registry = parseReference(config.image, 'image').registry;
+          await must(exec, step, 'docker', ['exec', '-i', node, 'cp', '/dev/stdin', KUBELET_CONFIG], {
+            input: kubeletConfig(registry, config.credentials.username, config.credentials.password),
+            echo: false,
+          });
+        }
+      });
+      step = `${label}: CloudNativePG install`;
+      await log.group(`CloudNativePG ${cnpg}`, async () => {
+        await must(exec, step, tools.kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', cnpgManifestUrl(cnpg)]);
+        await must(exec, step, tools.kubectl, [
+          '--kubeconfig', kubeconfig, 'wait', '--for=condition=Available', '--timeout=2m', '-n', CNPG_NAMESPACE,
+          'deployments', CNPG_DEPLOYMENT,
+        ]);
+      });
+      for (const run of suites(config.genericSuite, config.extensionDir)) {
+        step = `${label}: chainsaw ${run.suite} suite`;
+        const reportName = `${cluster}-${run.suite}`;
+        const report = config.reportDir ? { dir: config.reportDir, name: reportName } : undefined;
+        if (report) await mkdir(report.dir, { recursive: true });
+        await log.group(`Chainsaw ${run.suite} suite (${label})`, async () => {
+          const argv = chainsawArgv({ dir: run.dir, valuesFile, extraArgs: config.extraArgs, report });
+          const r = await exec(tools.chainsaw, argv, { env: { KUBECONFIG: kubeconfig } });
+          if (report) result.reports.push(path.join(report.dir, `${reportName}.xml`));
+          if (r.code !== 0) throw new StepError(`${step}: chainsaw exited with ${r.code}`);
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof StepError)) throw err;
+      result.passed = false;
+      result.failures.push(step);
+      log.error(err.message, `e2e failed: ${step}`);
+      if (created) {
+        const dir = path.join(config.diagnosticsDir, cluster);
+        await log.group(`Diagnostics (${label})`, () => collectDiagnostics(exec, log, tools.kubectl, kubeconfig, dir));
+        result.diagnostics = config.diagnosticsDir;
+      }
+    }
+    const last = index === config.cnpg.length - 1;
+    if (created && !config.keep && !last) await deleteCluster(exec, log, tools.kind, cluster);
+    else if (created) result.clusters.push(cluster);
+  }
+  return result;
+}
