@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { getExecOutput } from '@actions/exec';
+import { runAction } from '../../src/action/run.js';
+import {
+  TargetBuildError,
+  defaultBase,
+  defaultHead,
+  defaultRegistry,
+  repositoryUrl,
+  runBake,
+} from '../../src/bake/index.js';
+import { getInputs } from './inputs.js';
+
+async function main(): Promise<void> {
+  const inputs = getInputs();
+  const env = process.env;
+  const id = randomBytes(4).toString('hex');
+  const workDir = path.resolve(env['RUNNER_TEMP'] || os.tmpdir(), `ext-actions-bake-${id}`);
+  try {
+    const result = await runBake(
+      {
+        mode: inputs.mode,
+        cwd: process.cwd(),
+        root: inputs.root,
+        extensions: inputs.extensions,
+        base: inputs.base || defaultBase(env),
+        head: inputs.head || defaultHead(env),
+        registry: inputs.registry || defaultRegistry(env),
+        environment: inputs.environment,
+        push: inputs.push,
+        platforms: inputs.platforms,
+        timestamp: inputs.timestamp,
+        revision: inputs.revision || env['GITHUB_SHA'] || '',
+        baseImage: inputs['base-image'] || undefined,
+        url: repositoryUrl(env),
+        source: repositoryUrl(env),
+        builder: inputs.builder,
+        builderName: `ext-actions-${id}`,
+        setupQemu: inputs['setup-qemu'],
+        binfmtImage: inputs['binfmt-image'],
+        cache: inputs.cache,
+        set: inputs.set,
+        dryRun: inputs['dry-run'],
+        images: inputs.images,
+        workDir,
+        hostArch: process.arch,
+        env,
+      },
+      {
+        exec: (cmd, options) =>
+          getExecOutput(cmd.file, cmd.args, {
+            ignoreReturnCode: true,
+            silent: !options?.stream,
+            env: { ...(env as Record<string, string>), ...cmd.env },
+          }),
+        info: (m) => core.info(m),
+        warning: (m) => core.warning(m),
+        group: (name, fn) => core.group(name, fn),
+        builderCreated: (name) => core.saveState('builder', name),
+      },
+    );
+    // Outputs only once everything succeeded (a failed run writes none, `images` above all).
+    core.setOutput('plan', result.planFile);
+    core.setOutput('matrix', JSON.stringify(result.matrix));
+    if (result.metadata !== undefined) core.setOutput('metadata', result.metadata);
+    if (result.images) {
+      core.setOutput('images', JSON.stringify(result.images));
+      core.setOutput('refs', result.refs);
+    }
+    await core.summary.addRaw(result.summary).write();
+  } catch (err) {
+    if (err instanceof TargetBuildError) {
+      core.error(`target ${err.target} failed to build:\n${err.log.join('\n')}`, {
+        title: `bake: ${err.target}`,
+      });
+    }
+    throw err;
+  }
+}
+
+void runAction(main);

@@ -1,0 +1,101 @@
+/**
+ * The docker command lines the bake action runs, as argv arrays (never a shell string). Pure: the same
+ * inputs always give the same argv, so tests and `dry-run` show exactly what runs.
+ */
+
+/** Pinned binfmt image: QEMU 10 (older QEMU segfaults in arm64 Debian trixie postinst scripts). */
+export const DEFAULT_BINFMT_IMAGE = 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68';
+
+export interface Command {
+  /** Program, always `docker`. */
+  file: string;
+  args: string[];
+  /** Extra environment for this command only. */
+  env?: Record<string, string>;
+}
+
+const docker = (args: string[], env?: Record<string, string>): Command => ({
+  file: 'docker',
+  args,
+  ...(env ? { env } : {}),
+});
+
+/** `docker buildx version`: proves the docker CLI and the buildx plugin are both there. */
+export function buildxVersionCommand(): Command {
+  return docker(['buildx', 'version']);
+}
+
+/** Installs QEMU handlers for the given architectures (`arm64`, `riscv64`...), as setup-qemu-action does. */
+export function binfmtInstallCommand(image: string, architectures: readonly string[]): Command {
+  return docker(['run', '--rm', '--privileged', image, '--install', architectures.join(',')]);
+}
+
+/** A `docker-container` builder (multi-platform, OCI exporter, cache export), not made the default. */
+export function builderCreateCommand(name: string): Command {
+  return docker(['buildx', 'create', '--name', name, '--driver', 'docker-container']);
+}
+
+export function builderBootstrapCommand(name: string): Command {
+  return docker(['buildx', 'inspect', '--bootstrap', '--builder', name]);
+}
+
+export function builderRemoveCommand(name: string): Command {
+  return docker(['buildx', 'rm', name]);
+}
+
+export interface BakeCommandOptions {
+  builder: string;
+  planFile: string;
+  metadataFile: string;
+  push: boolean;
+  /** Extra `--set` overrides (`target.key=value`), in order. */
+  set?: readonly string[];
+}
+
+/**
+ * `docker buildx bake -f <plan.json> --metadata-file <file> [--push]`, plain progress (parsed to find
+ * a failing target's log) and small metadata (no provenance blob in it).
+ */
+export function bakeCommand(o: BakeCommandOptions): Command {
+  const args = [
+    'buildx',
+    'bake',
+    '--builder',
+    o.builder,
+    '-f',
+    o.planFile,
+    '--metadata-file',
+    o.metadataFile,
+  ];
+  args.push('--progress', 'plain');
+  if (o.push) args.push('--push');
+  for (const s of o.set ?? []) args.push('--set', s);
+  return docker(args, { BUILDX_METADATA_PROVENANCE: 'disabled', BUILDX_METADATA_WARNINGS: 'true' });
+}
+
+export interface ImagetoolsCreateOptions {
+  builder?: string;
+  tags: readonly string[];
+  /** `index:<key>=<value>` annotations of the new index. */
+  annotations: readonly string[];
+  /** `<repository>@<digest>` of each per-platform image. */
+  sources: readonly string[];
+  metadataFile: string;
+}
+
+/** Merges per-platform images (pushed by digest) into one index carrying the tags and annotations. */
+export function imagetoolsCreateCommand(o: ImagetoolsCreateOptions): Command {
+  const args = ['buildx', 'imagetools', 'create'];
+  if (o.builder) args.push('--builder', o.builder);
+  for (const t of o.tags) args.push('--tag', t);
+  for (const a of o.annotations) args.push('--annotation', a);
+  args.push('--metadata-file', o.metadataFile, ...o.sources);
+  return docker(args);
+}
+
+/** How a command is shown in logs and in dry-run: each argument quoted when a shell would need it. */
+export function showCommand(c: Command): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`);
+  return [...env, c.file, ...c.args.map(quote)].join(' ');
+}

@@ -1,0 +1,177 @@
+/**
+ * Reads the file `docker buildx bake --metadata-file` writes: one object per target name, holding
+ * `containerimage.digest`, `containerimage.descriptor` ({mediaType, digest, size, annotations?}),
+ * `image.name` (comma list of the names pushed), `buildx.build.ref`, and optionally
+ * `containerimage.config.digest` and `buildx.build.provenance`; plus a top-level
+ * `buildx.build.warnings` list when BUILDX_METADATA_WARNINGS is set. Turns it into the `images` output.
+ */
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { Plan, PlanTarget } from '../matrix/index.js';
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+const descriptorSchema = z
+  .object({
+    mediaType: z.string(),
+    digest: z.string().regex(DIGEST),
+    size: z.number().int().nonnegative(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  })
+  .loose();
+
+const targetSchema = z
+  .object({
+    'containerimage.digest': z.string().regex(DIGEST),
+    'containerimage.descriptor': descriptorSchema.optional(),
+    'containerimage.config.digest': z.string().optional(),
+    'image.name': z.string().optional(),
+    'buildx.build.ref': z.string().optional(),
+  })
+  .loose();
+
+export type TargetMetadata = z.infer<typeof targetSchema>;
+
+export interface BuildxMetadata {
+  targets: Record<string, TargetMetadata>;
+  warnings: unknown[];
+}
+
+/** Keys buildx writes at the top level that are not target names. */
+const TOP_LEVEL_KEYS = ['buildx.build.warnings'];
+
+/** Parses and checks a bake (or imagetools create) metadata file; `what` names it in messages. */
+export function parseBakeMetadata(text: string, what: string): BuildxMetadata {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${what}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new UserError(`${what}: expected a JSON object keyed by target name`);
+  }
+  const targets: Record<string, TargetMetadata> = {};
+  const record = json as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    if (TOP_LEVEL_KEYS.includes(key)) continue;
+    targets[key] = parseTargetMetadata(value, `${what}: target "${key}"`);
+  }
+  const warnings = record['buildx.build.warnings'];
+  return { targets, warnings: Array.isArray(warnings) ? warnings : [] };
+}
+
+/** One target's entry (also the whole file of `imagetools create --metadata-file`). */
+export function parseTargetMetadata(value: unknown, what: string): TargetMetadata {
+  const parsed = targetSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${what}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+  }
+  const m = parsed.data;
+  const descriptor = m['containerimage.descriptor'];
+  if (descriptor && descriptor.digest !== m['containerimage.digest']) {
+    throw new UserError(
+      `${what}: containerimage.digest ${m['containerimage.digest']} differs from containerimage.descriptor.digest ${descriptor.digest}`,
+    );
+  }
+  return m;
+}
+
+/** `image.name` is a comma-separated list. */
+export function imageNames(m: TargetMetadata): string[] {
+  return (m['image.name'] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+}
+
+/** One built image, as the `images` output lists them (and `sign`/`e2e` read them). */
+export interface BakeImage {
+  target: string;
+  extension: string;
+  distro: string;
+  pgMajor: string;
+  repository: string;
+  /** The tags the image was pushed with; empty for per-platform images pushed by digest. */
+  tags: string[];
+  digest: string;
+  /** `<repository>@<digest>`. */
+  ref: string;
+  platforms: string[];
+  /** The media type of what `digest` names (an OCI index for multi-platform or attested builds). */
+  mediaType: string;
+  pushed: boolean;
+  /** Build time of the plan (RFC 3339), so a later merge can use the same tags. */
+  created: string;
+}
+
+export interface ImagesOptions {
+  push: boolean;
+  /** Pushed by digest only (native per-platform mode): no tags. */
+  byDigest: boolean;
+}
+
+function repositoryOf(name: string): string {
+  const at = name.indexOf('@');
+  const base = at >= 0 ? name.slice(0, at) : name;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  return colon > slash ? base.slice(0, colon) : base;
+}
+
+export function imageFor(
+  t: PlanTarget,
+  m: TargetMetadata,
+  plan: Plan,
+  options: ImagesOptions,
+  what: string,
+): BakeImage {
+  const digest = m['containerimage.digest'];
+  const names = imageNames(m);
+  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
+  if (foreign.length) {
+    throw new UserError(
+      `${what}: target "${t.name}" pushed ${foreign.join(', ')}, outside its repository ${t.repository}`,
+    );
+  }
+  return {
+    target: t.name,
+    extension: t.extension,
+    distro: t.distro,
+    pgMajor: t.pgMajor,
+    repository: t.repository,
+    tags: options.byDigest ? [] : [...t.tags],
+    digest,
+    ref: `${t.repository}@${digest}`,
+    platforms: [...t.platforms],
+    mediaType: m['containerimage.descriptor']?.mediaType ?? '',
+    pushed: options.push,
+    created: plan.created,
+  };
+}
+
+/**
+ * The `images` output: one entry per planned target, in plan order. Every target must be in the
+ * metadata (a target missing from it did not build); extra entries are ignored.
+ */
+export function imagesFromMetadata(
+  plan: Plan,
+  metadata: BuildxMetadata,
+  options: ImagesOptions,
+  what = 'bake metadata file',
+): BakeImage[] {
+  const missing = plan.targets.filter((t) => !metadata.targets[t.name]).map((t) => t.name);
+  if (missing.length) {
+    throw new UserError(`${what}: no result for target ${missing.join(', ')} (the build did not finish)`);
+  }
+  return plan.targets.map((t) => imageFor(t, metadata.targets[t.name]!, plan, options, what));
+}
+
+/** The `refs` output: one pushed `<repository>@<digest>` per line, ready for `sign`. */
+export function refsOf(images: readonly BakeImage[]): string {
+  return images
+    .filter((i) => i.pushed)
+    .map((i) => i.ref)
+    .join('\n');
+}

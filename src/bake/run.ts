@@ -1,0 +1,460 @@
+/**
+ * The bake action's steps: validate inputs and metadata -> plan -> QEMU (only when needed) -> a
+ * `docker-container` builder -> bake JSON -> `docker buildx bake` -> parse metadata -> outputs. In
+ * `mode: merge`, per-platform digests are joined into tagged indexes instead. Every check happens
+ * before the first command runs; commands get argv arrays through `deps.exec`.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { getExecOutput } from '@actions/exec';
+import { UserError, showValue } from '../errors.js';
+import {
+  DEFAULT_SHARED_GLOBS,
+  affectedExtensions,
+  buildPlan,
+  discoverExtensions,
+  gitChangedFiles,
+  isNullRef,
+  loadExtensions,
+  resolveTimestamp,
+  toBakeDefinition,
+  toMatrix,
+  type BakeDefinition,
+  type Environment,
+  type MatrixEntry,
+  type Plan,
+} from '../matrix/index.js';
+import {
+  bakeCommand,
+  binfmtInstallCommand,
+  builderBootstrapCommand,
+  builderCreateCommand,
+  buildxVersionCommand,
+  imagetoolsCreateCommand,
+  showCommand,
+  type Command,
+} from './argv.js';
+import { byDigestDefinition } from './definition.js';
+import { failedTargets, lastLines } from './failure.js';
+import { createdOf, parseImagesInput, planMerge, type MergeJob } from './merge.js';
+import {
+  imagesFromMetadata,
+  parseBakeMetadata,
+  parseTargetMetadata,
+  refsOf,
+  type BakeImage,
+} from './metadata.js';
+import { decideQemu, type QemuDecision, type QemuMode } from './qemu.js';
+import { renderSummary, type BakeMode } from './summary.js';
+
+export interface BakeSettings {
+  mode: BakeMode;
+  /** Where bake runs; build contexts are written relative to it. */
+  cwd: string;
+  /** Folder holding the extension folders (relative to cwd, or absolute). */
+  root: string;
+  /** `[]`/`['all']`: every extension; `['changed']`: those `base..head` affects; else names. */
+  extensions: readonly string[];
+  base: string;
+  head: string;
+  registry: string;
+  environment: Environment;
+  push: boolean;
+  platforms?: readonly string[];
+  /** Raw `timestamp` input (RFC 3339 or epoch seconds); "" for SOURCE_DATE_EPOCH or now. */
+  timestamp: string;
+  revision: string;
+  baseImage?: string;
+  url?: string;
+  source?: string;
+  /** An existing builder to use; "" creates (and later removes) `builderName`. */
+  builder: string;
+  builderName: string;
+  setupQemu: QemuMode;
+  binfmtImage: string;
+  cache: boolean;
+  set: readonly string[];
+  dryRun: boolean;
+  /** `mode: merge`: the per-platform `images` outputs. */
+  images: string;
+  /** Folder for plan.json and metadata files (created). */
+  workDir: string;
+  hostArch: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface BakeDeps {
+  /** Runs one command (argv array); `stream` shows its output live. Throws when the program is missing. */
+  exec(cmd: Command, options?: { stream?: boolean }): Promise<ExecResult>;
+  info(message: string): void;
+  warning(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Called as soon as a builder exists, so the post step removes it even when a later step fails. */
+  builderCreated?(name: string): void;
+}
+
+export interface BakeResult {
+  mode: BakeMode;
+  plan: Plan;
+  planFile: string;
+  definition: BakeDefinition;
+  /** Raw metadata JSON (bake's file, or one object per target from imagetools create). */
+  metadata?: string;
+  images?: BakeImage[];
+  refs: string;
+  matrix: (MatrixEntry & { digest?: string; ref?: string })[];
+  commands: string[];
+  qemu?: QemuDecision;
+  selection?: string;
+  summary: string;
+}
+
+/** A target that failed to build: the annotation names it and shows the end of its log. */
+export class TargetBuildError extends UserError {
+  constructor(
+    readonly target: string,
+    readonly log: readonly string[],
+  ) {
+    super(`target ${target} failed to build:\n${log.join('\n')}`);
+  }
+}
+
+const SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+
+function checkSettings(s: BakeSettings): void {
+  for (const entry of s.set) {
+    if (!SET.test(entry)) {
+      throw new UserError(
+        `input "set": expected "<target>.<key>=<value>" such as "*.args.FOO=bar" or "pgvector-*.no-cache=true", got ${showValue(entry)}`,
+      );
+    }
+  }
+  if (s.extensions.includes('changed') && s.extensions.length > 1) {
+    throw new UserError(
+      `input "extensions": "changed" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
+    );
+  }
+  if (s.extensions.includes('all') && s.extensions.length > 1) {
+    throw new UserError(
+      `input "extensions": "all" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
+    );
+  }
+  if (s.mode !== 'merge' && s.images.trim() !== '') {
+    throw new UserError('input "images": only used with mode: merge');
+  }
+  if (s.mode === 'merge' && s.dryRun === false && !s.push) {
+    throw new UserError('input "push": mode: merge pushes the tagged indexes; set push: true');
+  }
+}
+
+async function gitTop(cwd: string): Promise<string> {
+  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true,
+  });
+  if (run.exitCode !== 0) {
+    throw new UserError(
+      `input "extensions": "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`,
+    );
+  }
+  return run.stdout.trim();
+}
+
+/** The extension names to plan, and a sentence saying why. */
+async function selectExtensions(
+  s: BakeSettings,
+  rootDir: string,
+): Promise<{ names: string[] | 'all'; why?: string }> {
+  if (s.extensions.length === 0 || s.extensions[0] === 'all') return { names: 'all' };
+  if (s.extensions[0] !== 'changed') return { names: [...s.extensions] };
+  if (isNullRef(s.base)) {
+    return {
+      names: 'all',
+      why: 'No base commit to compare with (first push or no event): every extension is built.',
+    };
+  }
+  const top = await gitTop(s.cwd);
+  const paths = await gitChangedFiles(s.base, s.head, top);
+  const all = await loadExtensions(rootDir);
+  const result = affectedExtensions({
+    root: path.relative(top, rootDir) || '.',
+    paths,
+    extensions: new Map(all.map((e) => [e.metadata.name, e.metadata.required_extensions])),
+    shared: DEFAULT_SHARED_GLOBS,
+  });
+  const reasons = result.extensions.map((n) => `\`${n}\` (${result.reasons[n]})`);
+  return {
+    names: result.extensions,
+    why: result.extensions.length
+      ? `Changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`: ${reasons.join(', ')}.`
+      : `No extension changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`.`,
+  };
+}
+
+async function makePlan(s: BakeSettings, timestamp: string, timestampSource: string) {
+  const rootDir = path.resolve(s.cwd, s.root);
+  const selection = await selectExtensions(s, rootDir);
+  const names = selection.names;
+  const loaded =
+    names === 'all'
+      ? await loadExtensions(rootDir)
+      : names.length
+        ? await loadExtensions(rootDir, names)
+        : [];
+  if (names === 'all' && loaded.length === 0) {
+    throw new UserError(
+      `input "root": no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(', ') || 'them'}`,
+    );
+  }
+  const relative = loaded.map((e) => ({ ...e, dir: path.relative(s.cwd, e.dir) || '.' }));
+  const plan = buildPlan(relative, {
+    registry: s.registry,
+    environment: s.environment,
+    timestamp: resolveTimestamp(timestamp, timestampSource, s.env),
+    revision: s.revision,
+    baseImage: s.baseImage,
+    platforms: s.platforms?.length ? s.platforms : undefined,
+    url: s.url,
+    source: s.source,
+  });
+  const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
+  return { plan: { ...plan, warnings }, selection: selection.why };
+}
+
+function matrixOf(plan: Plan, images?: readonly BakeImage[]): BakeResult['matrix'] {
+  const byTarget = new Map((images ?? []).map((i) => [i.target, i]));
+  return toMatrix(plan).map((m) => {
+    const image = byTarget.get(m.target);
+    return image ? { ...m, digest: image.digest, ref: image.ref } : m;
+  });
+}
+
+async function checkTools(deps: BakeDeps): Promise<void> {
+  let run: ExecResult;
+  try {
+    run = await deps.exec(buildxVersionCommand());
+  } catch {
+    throw new UserError(
+      'Docker is missing: the docker CLI is not on PATH. Run on a GitHub-hosted Ubuntu runner, or install Docker Engine (https://docs.docker.com/engine/install/).',
+    );
+  }
+  if (run.exitCode !== 0) {
+    throw new UserError(
+      `Docker Buildx is missing (docker buildx version: ${lastLines(run.stderr || run.stdout, 1)[0] ?? `exit code ${run.exitCode}`}). Add docker/setup-buildx-action before this step, or install the docker-buildx-plugin package.`,
+    );
+  }
+  deps.info(run.stdout.trim());
+}
+
+async function mustRun(deps: BakeDeps, cmd: Command, what: string, stream = false): Promise<ExecResult> {
+  deps.info(`[command]${showCommand(cmd)}`);
+  const run = await deps.exec(cmd, { stream });
+  if (run.exitCode !== 0) {
+    const tail = lastLines(`${run.stdout}\n${run.stderr}`, 10);
+    throw new UserError(`${what} failed (exit code ${run.exitCode}):\n${tail.join('\n')}`);
+  }
+  return run;
+}
+
+export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
+  checkSettings(s);
+  if (s.mode === 'merge') return runMerge(s, deps);
+
+  // 1. Validate and plan (nothing has run yet).
+  const { plan, selection } = await deps.group('Plan', async () => {
+    const made = await makePlan(s, s.timestamp, 'input "timestamp"');
+    for (const w of made.plan.warnings) deps.warning(w);
+    return made;
+  });
+  let definition = toBakeDefinition(plan, { ghaCache: s.cache });
+  if (s.mode === 'digest') definition = byDigestDefinition(definition, plan);
+  await mkdir(s.workDir, { recursive: true });
+  const planFile = path.join(s.workDir, 'plan.json');
+  const metadataFile = path.join(s.workDir, 'metadata.json');
+  const platforms = [...new Set(plan.targets.flatMap((t) => t.platforms))];
+  const qemu = decideQemu(s.setupQemu, platforms, s.hostArch);
+  const builder = s.builder || s.builderName;
+  const commands: Command[] = [];
+  if (plan.targets.length) {
+    if (qemu.install) commands.push(binfmtInstallCommand(s.binfmtImage, qemu.architectures));
+    if (!s.builder) commands.push(builderCreateCommand(builder), builderBootstrapCommand(builder));
+    commands.push(bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set }));
+  }
+  await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
+  const shown = commands.map(showCommand);
+  const base = { mode: s.mode, plan, planFile, definition, commands: shown, qemu, selection };
+
+  if (s.dryRun || plan.targets.length === 0) {
+    if (s.dryRun) {
+      deps.info(`Dry run: the plan is ${planFile}; these commands would run:`);
+      for (const c of shown) deps.info(`  ${c}`);
+    } else deps.info(selection ?? 'No targets to build.');
+    const result = { ...base, refs: '', matrix: matrixOf(plan) };
+    return {
+      ...result,
+      summary: renderSummary({
+        ...result,
+        qemu: qemu.install ? qemu.reason : undefined,
+        push: s.push,
+        dryRun: s.dryRun,
+      }),
+    };
+  }
+
+  // 2. Tools, QEMU, builder.
+  await deps.group('Docker Buildx', async () => {
+    await checkTools(deps);
+    deps.info(`QEMU: ${qemu.reason}`);
+    if (qemu.install) await mustRun(deps, commands[0]!, `installing QEMU (${s.binfmtImage})`);
+    if (!s.builder) {
+      await mustRun(deps, builderCreateCommand(builder), `creating builder ${builder}`);
+      deps.builderCreated?.(builder);
+      await mustRun(deps, builderBootstrapCommand(builder), `starting builder ${builder}`);
+    }
+  });
+
+  // 3. Bake.
+  const bake = commands.at(-1)!;
+  const run = await deps.group(
+    `Bake ${plan.targets.length} targets${s.push ? ' and push' : ''}`,
+    async () => {
+      deps.info(`[command]${showCommand(bake)}`);
+      return deps.exec(bake, { stream: true });
+    },
+  );
+  if (run.exitCode !== 0) {
+    const output = `${run.stdout}\n${run.stderr}`;
+    const failures = failedTargets(
+      output,
+      plan.targets.map((t) => t.name),
+    );
+    if (failures.length === 1) throw new TargetBuildError(failures[0]!.target, failures[0]!.log);
+    if (failures.length > 1) {
+      for (const f of failures.slice(1))
+        deps.warning(`target ${f.target} failed to build:\n${f.log.join('\n')}`);
+      throw new TargetBuildError(failures[0]!.target, failures[0]!.log);
+    }
+    throw new UserError(
+      `docker buildx bake failed (exit code ${run.exitCode}):\n${lastLines(output).join('\n')}`,
+    );
+  }
+
+  // 4. Outputs.
+  let raw: string;
+  try {
+    raw = await readFile(metadataFile, 'utf8');
+  } catch {
+    throw new UserError(`docker buildx bake succeeded but wrote no metadata file at ${metadataFile}`);
+  }
+  const parsed = parseBakeMetadata(raw, metadataFile);
+  const metadata = JSON.stringify(JSON.parse(raw)); // one line: a smaller output
+  const images = imagesFromMetadata(plan, parsed, { push: s.push, byDigest: s.mode === 'digest' });
+  const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
+  return {
+    ...result,
+    summary: renderSummary({
+      ...result,
+      qemu: qemu.install ? qemu.reason : undefined,
+      push: s.push,
+      dryRun: false,
+    }),
+  };
+}
+
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
+  const perPlatform = parseImagesInput(s.images);
+  const timestamp = s.timestamp || createdOf(perPlatform) || '';
+  const { plan, selection } = await deps.group('Plan', async () => {
+    const made = await makePlan(s, timestamp, s.timestamp ? 'input "timestamp"' : 'input "images" (created)');
+    for (const w of made.plan.warnings) deps.warning(w);
+    return made;
+  });
+  const jobs = planMerge(plan, perPlatform);
+  const definition = toBakeDefinition(plan, { ghaCache: s.cache });
+  await mkdir(s.workDir, { recursive: true });
+  const planFile = path.join(s.workDir, 'plan.json');
+  await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
+  const metadataFile = (job: MergeJob) => path.join(s.workDir, `merge-${job.target.name}.json`);
+  const commands = jobs.map((job) =>
+    imagetoolsCreateCommand({
+      builder: s.builder || undefined,
+      tags: job.tags,
+      annotations: job.annotations,
+      sources: job.sources,
+      metadataFile: metadataFile(job),
+    }),
+  );
+  const shown = commands.map(showCommand);
+  const base = { mode: s.mode, plan, planFile, definition, commands: shown, selection };
+  if (s.dryRun || jobs.length === 0) {
+    if (s.dryRun) for (const c of shown) deps.info(`  ${c}`);
+    const result = { ...base, refs: '', matrix: matrixOf(plan) };
+    return { ...result, summary: renderSummary({ ...result, push: s.push, dryRun: s.dryRun }) };
+  }
+  await deps.group('Docker Buildx', () => checkTools(deps));
+  const entries = await deps.group(`Merge ${jobs.length} indexes`, () =>
+    pool(jobs, 4, async (job, i) => {
+      await mustRun(deps, commands[i]!, `merging ${job.target.name}`);
+      let text: string;
+      try {
+        text = await readFile(metadataFile(job), 'utf8');
+      } catch {
+        throw new UserError(`docker buildx imagetools create wrote no metadata file for ${job.target.name}`);
+      }
+      const what = `imagetools metadata of ${job.target.name}`;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new UserError(`${what}: not valid JSON`);
+      }
+      return [job.target.name, parseTargetMetadata(json, what)] as const;
+    }),
+  );
+  const byTarget = Object.fromEntries(entries);
+  const images: BakeImage[] = jobs.map((job) => {
+    const m = byTarget[job.target.name]!;
+    const t = job.target;
+    return {
+      target: t.name,
+      extension: t.extension,
+      distro: t.distro,
+      pgMajor: t.pgMajor,
+      repository: t.repository,
+      tags: [...t.tags],
+      digest: m['containerimage.digest'],
+      ref: `${t.repository}@${m['containerimage.digest']}`,
+      platforms: job.platforms,
+      mediaType: m['containerimage.descriptor']?.mediaType ?? '',
+      pushed: true,
+      created: plan.created,
+    };
+  });
+  const metadata = JSON.stringify(byTarget);
+  const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
+  return { ...result, summary: renderSummary({ ...result, push: true, dryRun: false }) };
+}
