@@ -1,0 +1,104 @@
+/** Reads every platform image of a reference from its registry and checks the extension layout. */
+import type { Extension } from '../matrix/index.js';
+import { ClientPool, type ClientOptions } from '../registry/client.js';
+import { inspectImage } from '../registry/inspect.js';
+import type { ImageConfig, ImageManifest } from '../registry/media-types.js';
+import { parseReference } from '../registry/reference.js';
+import { checkAnnotations, checkLayout, type Finding } from './checks.js';
+import { applyLayer, layerCompression, type ImageFiles } from './files.js';
+
+export interface VerifyOptions extends ClientOptions {
+  /** The extension's metadata: enables the annotation checks and names the expected control file. */
+  extension?: Extension;
+  /** Budget for the compressed layers of one platform (default 512 MiB). */
+  maxSizeBytes?: number;
+  pool?: ClientPool;
+}
+
+export interface VerifyResult {
+  ref: string;
+  digest: string;
+  platforms: { platform: string; digest: string; sizeBytes: number; files: number }[];
+  findings: Finding[];
+  /** No error-level finding. */
+  ok: boolean;
+}
+
+export const DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
+
+export async function verifyLayout(ref: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const pool = options.pool ?? new ClientPool(options);
+  const parsed = parseReference(ref);
+  const client = pool.get(parsed.registry);
+  const image = await inspectImage(parsed, { pool });
+  const findings: Finding[] = checkAnnotations(image.annotations, options.extension);
+  const platforms: VerifyResult['platforms'] = [];
+  const sqlVersion = image.annotations['io.cloudnativepg.image.sql.version'];
+  for (const entry of image.manifests.filter((m) => m.kind === 'image')) {
+    const manifest = (await client.getManifest(parsed.repository, entry.digest)).json as ImageManifest;
+    const config = JSON.parse(
+      (await client.getBlob(parsed.repository, manifest.config.digest)).toString('utf8'),
+    ) as ImageConfig;
+    let platform = entry.platform;
+    if (config.architecture && config.os) {
+      const fromConfig = [config.os, config.architecture, config.variant].filter(Boolean).join('/');
+      if (
+        platform !== 'unknown/unknown' &&
+        fromConfig.split('/').slice(0, 2).join('/') !== platform.split('/').slice(0, 2).join('/')
+      )
+        findings.push({
+          level: 'error',
+          platform,
+          reason: `the index says ${platform} but the image config says ${fromConfig}`,
+        });
+      if (platform === 'unknown/unknown') platform = fromConfig;
+    }
+    const files: ImageFiles = new Map();
+    let sizeBytes = 0;
+    for (const layer of manifest.layers) {
+      sizeBytes += layer.size;
+      const compression = layerCompression(layer.mediaType);
+      if (!compression) {
+        findings.push({
+          level: 'error',
+          platform,
+          reason: `layer ${layer.digest} has media type ${layer.mediaType}, not an image layer`,
+        });
+        continue;
+      }
+      const data = await client.getBlob(parsed.repository, layer.digest);
+      try {
+        await applyLayer(files, data, compression);
+      } catch (err) {
+        findings.push({
+          level: 'error',
+          platform,
+          reason: `layer ${layer.digest} cannot be read: ${(err as Error).message}`,
+        });
+      }
+    }
+    findings.push(
+      ...checkLayout(files, {
+        platform,
+        extension: options.extension,
+        sizeBytes,
+        maxSizeBytes: options.maxSizeBytes ?? DEFAULT_MAX_SIZE_BYTES,
+        sqlVersion,
+      }),
+    );
+    platforms.push({ platform, digest: entry.digest, sizeBytes, files: files.size });
+  }
+  if (platforms.length === 0) findings.push({ level: 'error', reason: 'the index lists no platform image' });
+  return {
+    ref: image.ref,
+    digest: image.digest,
+    platforms,
+    findings,
+    ok: !findings.some((f) => f.level === 'error'),
+  };
+}
+
+/** One line per finding: `error [linux/amd64] share/x.control: reason`. */
+export function formatFinding(f: Finding): string {
+  return `${f.level}${f.platform ? ` [${f.platform}]` : ''}${f.file ? ` ${f.file}` : ''}: ${f.reason}`;
+}

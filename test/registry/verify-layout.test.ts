@@ -1,0 +1,227 @@
+// verify-layout against real images in a real docker-registry: a good image passes, each kind of bad image fails.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFinding, verifyLayout } from '../../src/layout/index.js';
+import { parseMetadata, type Extension } from '../../src/matrix/index.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { elfHeader, extensionFiles, pushImage, type TestFile } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+
+let registry: TestRegistry;
+let client: RegistryClient;
+let extension: Extension;
+
+const METADATA = `metadata = {
+  name                     = "pgvector"
+  sql_name                 = "vector"
+  image_name               = "pgvector"
+  licenses                 = ["PostgreSQL"]
+  shared_preload_libraries = []
+  postgresql_parameters    = {}
+  extension_control_path   = []
+  dynamic_library_path     = []
+  ld_library_path          = ["system"]
+  bin_path                 = []
+  env                      = { GDAL_DATA = "$\${image_root}/data/gdal" }
+  auto_update_os_libs      = false
+  required_extensions      = []
+  create_extension         = true
+  versions = {
+    trixie = { "18" = { package = "0.8.1-1.pgdg13+1", sql = "0.8.1" } }
+  }
+}
+`;
+
+const annotations = {
+  'io.cloudnativepg.image.base.name': 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+  'io.cloudnativepg.image.base.pgmajor': '18',
+  'io.cloudnativepg.image.base.os': 'trixie',
+  'io.cloudnativepg.image.sql.version': '0.8.1',
+};
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  client = new RegistryClient(registry.host, { baseDelayMs: 10 });
+  extension = await parseMetadata(METADATA, '/src/pgvector/metadata.hcl', 'pgvector');
+});
+afterAll(async () => registry?.stop());
+
+let counter = 0;
+/** Pushes a two-platform image whose files are `change(files, arch)`; returns its reference. */
+async function image(
+  change: (files: TestFile[], arch: string) => TestFile[] = (f) => f,
+  extra: { annotations?: Record<string, string>; layers?: (arch: string) => TestFile[][] } = {},
+): Promise<string> {
+  const repo = `ext/case${++counter}`;
+  await pushImage(client, repo, 'v', {
+    platforms: ['amd64', 'arm64'].map((arch) => ({
+      platform: `linux/${arch}`,
+      layers: extra.layers?.(arch) ?? [
+        change(extensionFiles({ arch, sqlName: 'vector', version: '0.8.1' }), arch),
+      ],
+    })),
+    annotations: extra.annotations ?? annotations,
+    attestations: true,
+  });
+  return `${registry.host}/${repo}:v`;
+}
+
+const errors = (r: Awaited<ReturnType<typeof verifyLayout>>) => r.findings.filter((f) => f.level === 'error');
+
+describe('verifyLayout', () => {
+  it('passes a good multi-arch image, with and without the metadata', async () => {
+    const ref = await image(undefined, {
+      layers: (arch) => [
+        extensionFiles({ arch, sqlName: 'vector', version: '0.8.1' }),
+        [
+          { path: 'system/libfoo.so.1', content: elfHeader(arch) },
+          { path: 'system/libfoo.so', type: 'symlink', linkname: 'libfoo.so.1' },
+          { path: 'data/gdal/x.csv', content: 'a' },
+        ],
+      ],
+    });
+    const withMeta = await verifyLayout(ref, { extension });
+    expect(withMeta.findings.map(formatFinding)).toEqual([]);
+    expect(withMeta.ok).toBe(true);
+    expect(withMeta.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    const bare = await verifyLayout(ref);
+    // Without metadata.hcl, data/ (named only by the env) is not a folder CNPG knows.
+    expect(errors(bare).map((f) => `${f.platform} ${f.file}`)).toEqual([
+      'linux/amd64 data',
+      'linux/arm64 data',
+    ]);
+  });
+
+  const cases: [
+    string,
+    Parameters<typeof image>[0],
+    Parameters<typeof image>[1],
+    RegExp,
+    string | undefined,
+  ][] = [
+    [
+      'a top-level folder CNPG does not use',
+      (f) => [...f, { path: 'usr/share/doc/x', content: 'x' }],
+      {},
+      /unexpected top-level folder/,
+      'usr',
+    ],
+    [
+      'a control file under share/ instead of share/extension/',
+      (f) => f.map((x) => (x.path.endsWith('.control') ? { ...x, path: 'share/vector.control' } : x)),
+      {},
+      /control file outside share\/extension/,
+      'share/vector.control',
+    ],
+    [
+      'an extension script outside share/extension/',
+      (f) => [...f, { path: 'lib/vector--0.8.1.sql', content: 'x' }],
+      {},
+      /extension script outside/,
+      'lib/vector--0.8.1.sql',
+    ],
+    [
+      'no install script for default_version',
+      (f) => f.filter((x) => !/vector--0\.8\.1\.sql$|--0\.1\.0--0\.8\.1/.test(x.path)),
+      {},
+      /no install script for version 0\.8\.1 \(default_version\)/,
+      'share/extension/vector.control',
+    ],
+    [
+      'an sql annotation with no install script',
+      (f) => f,
+      { annotations: { ...annotations, 'io.cloudnativepg.image.sql.version': '9.9' } },
+      /no install script for version 9\.9 \(the io\.cloudnativepg\.image\.sql\.version annotation\)/,
+      'share/extension/vector.control',
+    ],
+    [
+      "SQL that hard-codes '$libdir/'",
+      (f) =>
+        f.map((x) =>
+          x.path === 'share/extension/vector--0.8.1.sql' ? { ...x, content: "\nAS '$libdir/vector'" } : x,
+        ),
+      {},
+      /hard-codes '\$libdir\/' \(line 2\)/,
+      'share/extension/vector--0.8.1.sql',
+    ],
+    [
+      'a library built for the other architecture',
+      (f, arch) =>
+        f.map((x) =>
+          x.path.endsWith('.so') && arch === 'arm64' ? { ...x, content: elfHeader('amd64') } : x,
+        ),
+      {},
+      /built for amd64 \(ELF machine 62\) in the linux\/arm64 image/,
+      'lib/vector.so',
+    ],
+    [
+      'a library that is not ELF',
+      (f) => [...f, { path: 'lib/broken.so', content: 'not elf' }],
+      {},
+      /not an ELF shared object/,
+      'lib/broken.so',
+    ],
+    [
+      'a dangling library symlink',
+      (f) => [...f, { path: 'lib/libx.so', type: 'symlink', linkname: 'libx.so.2' }],
+      {},
+      /symbolic link to libx\.so\.2/,
+      'lib/libx.so',
+    ],
+  ];
+
+  it.each(cases)('rejects %s', async (_name, change, extra, reason, file) => {
+    const result = await verifyLayout(await image(change, extra), { extension });
+    expect(result.ok).toBe(false);
+    const found = errors(result).filter((f) => reason.test(f.reason));
+    expect(found.length, result.findings.map(formatFinding).join('\n')).toBeGreaterThan(0);
+    expect(found[0]!.file).toBe(file);
+  });
+
+  it('rejects a missing control file only when metadata says create_extension', async () => {
+    const ref = await image((f) => f.filter((x) => !x.path.endsWith('.control')));
+    const result = await verifyLayout(ref, { extension });
+    expect(errors(result).map((f) => f.reason)).toContain(
+      'missing control file: CREATE EXTENSION vector needs share/extension/vector.control',
+    );
+    const bare = await verifyLayout(ref);
+    expect(bare.ok).toBe(true);
+    expect(bare.findings.some((f) => f.level === 'warning' && /no control file/.test(f.reason))).toBe(true);
+  });
+
+  it('rejects annotations that disagree with metadata.hcl', async () => {
+    const ref = await image((f) => f, {
+      annotations: { ...annotations, 'io.cloudnativepg.image.sql.version': '0.1.0' },
+    });
+    const result = await verifyLayout(ref, { extension });
+    expect(errors(result).map((f) => f.reason)).toContain(
+      'annotation io.cloudnativepg.image.sql.version=0.1.0 differs from metadata.hcl versions.trixie["18"].sql = 0.8.1',
+    );
+    const os = await verifyLayout(
+      await image((f) => f, {
+        annotations: { ...annotations, 'io.cloudnativepg.image.base.os': 'bookworm' },
+      }),
+      {
+        extension,
+      },
+    );
+    expect(errors(os)[0]!.reason).toMatch(/base\.os=bookworm is not a distribution/);
+  });
+
+  it('rejects an image over the size budget', async () => {
+    const result = await verifyLayout(await image(), { extension, maxSizeBytes: 100 });
+    expect(errors(result).map((f) => f.reason)[0]).toMatch(/over the 0\.0 MiB budget/);
+  });
+
+  it('applies whiteouts: a file deleted by an upper layer is not checked', async () => {
+    const ref = await image(undefined, {
+      layers: (arch) => [
+        [
+          ...extensionFiles({ arch, sqlName: 'vector', version: '0.8.1' }),
+          { path: 'junk/file', content: 'x' },
+        ],
+        [{ path: '.wh.junk', content: '' }],
+      ],
+    });
+    expect((await verifyLayout(ref, { extension })).findings).toEqual([]);
+  });
+});
