@@ -24476,7 +24476,7 @@ function isTransientCosignError(output2) {
 }
 
 // src/sign/sign.ts
-import { chmod as chmod3, mkdtemp, readFile, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod3, mkdir as mkdir3, mkdtemp, readFile, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import os8 from "node:os";
 import path6 from "node:path";
 function defaultAnnotations(env) {
@@ -24657,7 +24657,9 @@ async function sign(req, env = process.env) {
     info(`cosign ${c.version} at ${c.path} (${c.source})`);
     return c;
   });
-  const tmp = await mkdtemp(path6.join(env["RUNNER_TEMP"] || os8.tmpdir(), "ext-sign-"));
+  const tmpBase = env["RUNNER_TEMP"] || os8.tmpdir();
+  await mkdir3(tmpBase, { recursive: true });
+  const tmp = await mkdtemp(path6.join(tmpBase, "ext-sign-"));
   const childEnv = Object.fromEntries(
     Object.entries(env).filter((e) => e[1] !== void 0)
   );

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isAct } from '../action/run.js';
@@ -269,7 +269,9 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
     return c;
   });
 
-  const tmp = await mkdtemp(path.join(env['RUNNER_TEMP'] || os.tmpdir(), 'ext-sign-'));
+  const tmpBase = env['RUNNER_TEMP'] || os.tmpdir();
+  await mkdir(tmpBase, { recursive: true });
+  const tmp = await mkdtemp(path.join(tmpBase, 'ext-sign-'));
   const childEnv: Record<string, string> = Object.fromEntries(
     Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
   );

@@ -1,0 +1,381 @@
+// The bundled sign action, run as GitHub runs it (node dist/sign/index.js, INPUT_* env, GITHUB_OUTPUT),
+// with a fake cosign first on PATH and a real OIDC token endpoint on 127.0.0.1.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../support/http-server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bundle = path.join(root, 'dist/sign/index.js');
+const fakeBin = path.join(import.meta.dirname, 'bin');
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const REUSABLE = 'cnpg/ext-actions/.github/workflows/build.yml@refs/tags/v1.2.0';
+
+let server: TestServer;
+let dir: string;
+
+function jwt(claims: object): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
+}
+
+beforeAll(async () => {
+  expect(existsSync(bundle), 'dist/sign/index.js is missing: run npm run build').toBe(true);
+  server = await startServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ext-sign-'));
+  server.routes.clear();
+  server.requests.length = 0;
+  server.routes.set('/token', {
+    body: JSON.stringify({ value: jwt({ job_workflow_ref: REUSABLE, repository: 'acme/exts' }) }),
+  });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  calls: { argv: string[]; password: string | null }[];
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+async function run(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+  bin = fakeBin,
+): Promise<Run> {
+  const files = {
+    out: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary'),
+    log: path.join(dir, 'cosign.jsonl'),
+  };
+  for (const f of [files.out, files.summary]) writeFileSync(f, '');
+  const base: Record<string, string | undefined> = {
+    PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+    HOME: dir,
+    RUNNER_TEMP: path.join(dir, 'temp'),
+    RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
+    GITHUB_OUTPUT: files.out,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: 'acme/exts',
+    GITHUB_SHA: 'f'.repeat(40),
+    GITHUB_WORKFLOW_REF: 'acme/exts/.github/workflows/release.yml@refs/heads/main',
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${server.url}/token?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    FAKE_COSIGN_LOG: files.log,
+    EXT_ACTIONS_RETRY_DELAY_MS: '5',
+  };
+  for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.toUpperCase()}`] = v;
+  Object.assign(base, env);
+  const childEnv = Object.fromEntries(
+    Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(process.execPath, [bundle], { env: childEnv, cwd: dir }, (err, stdout) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+  const calls = existsSync(files.log)
+    ? readFileSync(files.log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Run['calls'][number])
+    : [];
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(readFileSync(files.out, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    calls,
+  };
+}
+
+const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
+const cmds = (r: Run, sub: string) => r.calls.filter((c) => c.argv[0] === sub).map((c) => c.argv);
+
+describe('sign action (bundled)', () => {
+  it('signs every bake image by digest with --yes and annotations, verifies with the reusable workflow identity', async () => {
+    const images = JSON.stringify([
+      {
+        name: 'pgvector',
+        ref: `ghcr.io/acme/pgvector@${D1}`,
+        tags: ['ghcr.io/acme/pgvector:0.8.1-18-trixie'],
+      },
+      { name: 'postgis', ref: `ghcr.io/acme/postgis@${D2}` },
+    ]);
+    const r = await run({ images });
+    expect(errors(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    const annotations = [
+      '-a',
+      'repo=acme/exts',
+      '-a',
+      'workflow=acme/exts/.github/workflows/release.yml@refs/heads/main',
+      '-a',
+      `sha=${'f'.repeat(40)}`,
+    ];
+    expect(cmds(r, 'sign')).toEqual([
+      ['sign', '--yes', ...annotations, `ghcr.io/acme/pgvector@${D1}`],
+      ['sign', '--yes', ...annotations, `ghcr.io/acme/postgis@${D2}`],
+    ]);
+    const identity = '^https://github\\.com/cnpg/ext-actions/\\.github/workflows/build\\.yml@';
+    const verifyFlags = [
+      '--certificate-identity-regexp',
+      identity,
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+    ];
+    expect(cmds(r, 'verify')).toEqual([
+      ['verify', ...verifyFlags, `ghcr.io/acme/pgvector@${D1}`],
+      ['verify', ...verifyFlags, `ghcr.io/acme/postgis@${D2}`],
+    ]);
+    // every sign happens before any verify
+    expect(r.calls.map((c) => c.argv[0])).toEqual(['version', 'sign', 'sign', 'verify', 'verify']);
+    expect(server.requests).toEqual(['/token']);
+    expect(JSON.parse(r.outputs['signed']!)).toEqual([
+      `ghcr.io/acme/pgvector@${D1}`,
+      `ghcr.io/acme/postgis@${D2}`,
+    ]);
+    expect(r.outputs['verify-commands']!.split('\n')).toEqual([
+      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/pgvector@${D1}`,
+      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/postgis@${D2}`,
+    ]);
+    expect(r.summary).toContain(`| \`ghcr.io/acme/pgvector\` | \`${D1}\` |`);
+    expect(r.summary).toContain(r.outputs['verify-commands']!.split('\n')[1]!);
+    expect(r.summary).toContain('every signature verified');
+  });
+
+  it('rejects a tag-only ref before signing anything', async () => {
+    const r = await run({ images: `ghcr.io/acme/pgvector@${D1}\nghcr.io/acme/postgis:3.6-18\n` });
+    expect(r.code).toBe(1);
+    expect(errors(r.stdout)).toEqual([
+      '::error::input "images": "ghcr.io/acme/postgis:3.6-18" has no digest: expected <repository>@sha256:<64 hex digits>, not a tag; nothing was signed',
+    ]);
+    expect(r.calls).toEqual([]);
+    expect(r.outputs).toEqual({});
+    expect(r.stdout).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('retries a transient failure with backoff, then succeeds', async () => {
+    const r = await run({ images: `ghcr.io/acme/pgvector@${D1}` }, { FAKE_COSIGN_FAIL: 'sign=2,verify=1' });
+    expect(r.code).toBe(0);
+    expect(cmds(r, 'sign')).toHaveLength(3);
+    expect(cmds(r, 'verify')).toHaveLength(2);
+    expect(r.stdout).toContain('::warning::cosign sign --yes');
+    expect(r.stdout).toMatch(/503 Service Unavailable; retrying in 5 ms \(attempt 2 of 3\)/);
+    expect(r.stdout).toMatch(/retrying in 10 ms \(attempt 3 of 3\)/);
+  });
+
+  it('gives up after three attempts, and does not retry a permanent error', async () => {
+    const transient = await run({ images: `ghcr.io/acme/pgvector@${D1}` }, { FAKE_COSIGN_FAIL: 'sign=5' });
+    expect(transient.code).toBe(1);
+    expect(cmds(transient, 'sign')).toHaveLength(3);
+    expect(cmds(transient, 'verify')).toHaveLength(0);
+    expect(errors(transient.stdout)[0]).toContain(`signing ghcr.io/acme/pgvector@${D1} failed`);
+    expect(transient.outputs).toEqual({});
+
+    rmSync(path.join(dir, 'cosign.jsonl.sign.count'), { force: true });
+    rmSync(path.join(dir, 'cosign.jsonl'), { force: true });
+    const permanent = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { FAKE_COSIGN_FAIL: 'sign=5', FAKE_COSIGN_FAIL_KIND: 'permanent' },
+    );
+    expect(permanent.code).toBe(1);
+    expect(cmds(permanent, 'sign')).toHaveLength(1);
+    expect(errors(permanent.stdout)[0]).toContain('UNAUTHORIZED');
+  });
+
+  it('fails without OIDC on GitHub, telling the user to add id-token: write', async () => {
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined },
+    );
+    expect(r.code).toBe(1);
+    expect(errors(r.stdout)[0]).toContain('add "permissions: id-token: write" to the job');
+    expect(r.calls).toEqual([]);
+  });
+
+  it('skips with a warning under act, and with on-missing-oidc: skip', async () => {
+    for (const [inputs, env] of [
+      [{}, { ACT: 'true' }],
+      [{ 'on-missing-oidc': 'skip' }, {}],
+    ] as const) {
+      const r = await run(
+        { images: `ghcr.io/acme/pgvector@${D1}`, ...inputs },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ...env },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/::warning::no OIDC token.*nothing was signed/);
+      expect(r.calls).toEqual([]);
+      expect(r.outputs['signed']).toBe('[]');
+      expect(r.summary).toContain('Nothing was signed');
+    }
+  });
+
+  it('signs with a key under act, masks the password, and verifies with the derived public key', async () => {
+    writeFileSync(
+      path.join(dir, 'cosign.key'),
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n',
+    );
+    const r = await run(
+      {
+        images: `127.0.0.1:5000/acme/pgvector@${D1}`,
+        key: 'cosign.key',
+        tlog: 'false',
+        annotations: 'org=acme\nrelease=1',
+      },
+      { ACT: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: undefined, COSIGN_PASSWORD: 's3cret-pass' },
+    );
+    expect(errors(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    const key = path.join(dir, 'cosign.key');
+    expect(cmds(r, 'sign')).toEqual([
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--tlog-upload=false',
+        '--key',
+        key,
+        '-a',
+        'org=acme',
+        '-a',
+        'release=1',
+        `127.0.0.1:5000/acme/pgvector@${D1}`,
+      ],
+    ]);
+    expect(cmds(r, 'public-key')).toEqual([['public-key', '--key', key]]);
+    const verify = cmds(r, 'verify')[0]!;
+    expect(verify.slice(0, 2)).toEqual(['verify', '--key']);
+    expect(verify[2]).toMatch(/cosign\.pub$/);
+    expect(verify.slice(3)).toEqual(['--insecure-ignore-tlog=true', `127.0.0.1:5000/acme/pgvector@${D1}`]);
+    expect(r.calls.every((c) => c.argv[0] === 'version' || c.password === 's3cret-pass')).toBe(true);
+    expect(r.stdout).toContain('::add-mask::s3cret-pass');
+    expect(r.outputs['verify-commands']).toBe(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true 127.0.0.1:5000/acme/pgvector@${D1}`,
+    );
+    expect(server.requests).toEqual([]); // no OIDC needed with a key
+  });
+
+  it('signs files as blobs with a .sigstore.json bundle and verifies them', async () => {
+    writeFileSync(path.join(dir, 'catalog.yaml'), 'images: []\n');
+    const r = await run({ files: 'catalog.yaml', verify: 'true' });
+    expect(errors(r.stdout)).toEqual([]);
+    const file = path.join(dir, 'catalog.yaml');
+    expect(cmds(r, 'sign-blob')).toEqual([['sign-blob', '--yes', '--bundle', `${file}.sigstore.json`, file]]);
+    expect(cmds(r, 'verify-blob')[0]).toEqual([
+      'verify-blob',
+      '--certificate-identity-regexp',
+      '^https://github\\.com/cnpg/ext-actions/\\.github/workflows/build\\.yml@',
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      '--bundle',
+      `${file}.sigstore.json`,
+      file,
+    ]);
+    expect(existsSync(`${file}.sigstore.json`)).toBe(true);
+    expect(JSON.parse(r.outputs['signed-files']!)).toEqual([{ file, bundle: `${file}.sigstore.json` }]);
+    expect(r.outputs['verify-commands']).toContain('cosign verify-blob');
+    expect(r.outputs['verify-commands']).toContain('--bundle catalog.yaml.sigstore.json catalog.yaml');
+  });
+
+  it('refuses a missing file, a bad annotation and a bad enum before signing', async () => {
+    const missing = await run({ images: `ghcr.io/acme/pgvector@${D1}`, files: 'nope.yaml' });
+    expect(errors(missing.stdout)[0]).toContain('input "files": no such file: "nope.yaml"');
+    const annotation = await run({ images: `ghcr.io/acme/pgvector@${D1}`, annotations: 'not-a-pair' });
+    expect(errors(annotation.stdout)[0]).toContain('input "annotations": expected one key=value per line');
+    const tlog = await run({ images: `ghcr.io/acme/pgvector@${D1}`, tlog: 'maybe' });
+    expect(errors(tlog.stdout)[0]).toBe(
+      '::error::input "tlog": expected one of auto, true, false, got "maybe"',
+    );
+    for (const r of [missing, annotation, tlog]) {
+      expect(r.code).toBe(1);
+      expect(r.calls).toEqual([]);
+    }
+  });
+
+  it('skips verification with verify: false, still printing verify commands', async () => {
+    const r = await run({ images: `ghcr.io/acme/pgvector@${D1}`, verify: 'false' });
+    expect(r.code).toBe(0);
+    expect(cmds(r, 'verify')).toEqual([]);
+    expect(r.outputs['verify-commands']).toMatch(/^cosign verify /);
+    expect(r.summary).toContain('verification skipped');
+  });
+});
+
+describe('sign action: cosign install', () => {
+  const FAKE = readFileSync(path.join(fakeBin, 'cosign'));
+  const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+  const release = (v: string, body: Buffer, listed: Buffer = body) => {
+    const base = `/github.com/sigstore/cosign/releases/download/${v}`;
+    server.routes.set(`${base}/cosign-linux-amd64`, { body });
+    server.routes.set(`${base}/cosign_checksums.txt`, {
+      body: `${sha('x')}  cosign-darwin-arm64\n${sha(listed)}  cosign-linux-amd64\n`,
+    });
+  };
+  const noCosign = path.join(os.tmpdir(), 'ext-sign-empty-bin');
+
+  it('downloads the requested version from the (mirrored) release, verifies it and uses it', async () => {
+    release('v3.1.0', FAKE);
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-version': 'v3.1.0' },
+      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
+      noCosign,
+    );
+    expect(errors(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `${path.join(dir, 'toolcache', 'cosign', '3.1.0', 'amd64', 'cosign')} (download)`,
+    );
+    expect(cmds(r, 'sign')).toHaveLength(1);
+  });
+
+  it('refuses a default-version binary that does not match the SHA-256 pinned from the cosign-installer', async () => {
+    release('v3.0.6', FAKE); // a checksum file that lists the fake's hash, not the published one
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
+      noCosign,
+    );
+    expect(r.code).toBe(1);
+    expect(errors(r.stdout)[0]).toContain(
+      'differs from the SHA-256 pinned in ext-actions (c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74)',
+    );
+    expect(r.calls).toEqual([]);
+  });
+
+  it('refuses a download whose hash does not match the checksum file', async () => {
+    release('v3.1.0', Buffer.from('#!/bin/sh\necho tampered\n'), FAKE);
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-version': '3.1.0' },
+      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
+      noCosign,
+    );
+    expect(r.code).toBe(1);
+    expect(errors(r.stdout)[0]).toContain('refusing to install cosign v3.1.0 (amd64): SHA-256 mismatch');
+  });
+
+  it('refuses a cosign v2 on PATH and a v2 version request', async () => {
+    const old = await run({ images: `ghcr.io/acme/pgvector@${D1}` }, { FAKE_COSIGN_VERSION: 'v2.4.1' });
+    expect(errors(old.stdout)[0]).toContain('cosign v2.4.1 found on PATH');
+    const v2 = await run({ images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-version': 'v2.2.4' });
+    expect(errors(v2.stdout)[0]).toContain('needs cosign v3 or later');
+    expect(cmds(v2, 'sign')).toEqual([]);
+  });
+});
