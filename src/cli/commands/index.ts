@@ -1,8 +1,11 @@
 import type { Command } from '../command.js';
 import { changed } from './changed.js';
 import { create } from './create.js';
+import { e2e } from './e2e.js';
+import { init } from './init.js';
 import { list } from './list.js';
 import { plan } from './plan.js';
+import { values } from './values.js';
 
 /** Every `ext-actions` sub-command, in the order `--help` shows them. */
-export const commands: Command[] = [list, plan, changed, create];
+export const commands: Command[] = [list, plan, changed, create, init, values, e2e];
