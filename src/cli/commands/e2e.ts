@@ -1,0 +1,90 @@
+import * as core from '@actions/core';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { e2e as runFlow } from '../../e2e/flow.js';
+import { DEFAULT_NODE_IMAGE } from '../../e2e/kind.js';
+import { defaultExec, teardown, type Log, type Teardown } from '../../e2e/runner.js';
+import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../e2e/tools.js';
+import { ENVIRONMENTS } from '../../matrix/index.js';
+import { oneOf, parseFlags, type CliIO, type Command } from '../command.js';
+
+function cliLog(io: CliIO): Log {
+  return {
+    info: (m) => io.stderr(`${m}\n`),
+    error: (m, title) => io.stderr(`error${title ? ` (${title})` : ''}: ${m}\n`),
+    group: async (name, fn) => {
+      io.stderr(`==> ${name}\n`);
+      return fn();
+    },
+  };
+}
+
+export const e2e: Command = {
+  name: 'e2e',
+  summary: 'test an extension image in a local kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
+  usage:
+    'ext-actions e2e --extension NAME --image REF [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
+    '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
+    '[--extra-args "..."] [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
+  async run(args, io) {
+    const { values: v } = parseFlags(this, args, {
+      root: { type: 'string', default: '.' },
+      extension: { type: 'string' },
+      image: { type: 'string' },
+      cnpg: { type: 'string', default: 'latest' },
+      'node-image': { type: 'string', default: DEFAULT_NODE_IMAGE },
+      'kind-version': { type: 'string', default: DEFAULT_KIND_VERSION },
+      'kubectl-version': { type: 'string', default: DEFAULT_KUBECTL_VERSION },
+      'chainsaw-version': { type: 'string', default: DEFAULT_CHAINSAW_VERSION },
+      registry: { type: 'string' },
+      environment: { type: 'string' },
+      'extra-args': { type: 'string', default: '' },
+      report: { type: 'string' },
+      'work-dir': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    });
+    if (!v.extension || !v.image) throw new UserError(`ext-actions e2e: --extension and --image are required\nusage: ${this.usage}`);
+    const env = io.env;
+    const username = env['REGISTRY_USERNAME'] ?? '';
+    const password = env['REGISTRY_PASSWORD'] ?? '';
+    if (password) core.setSecret(password);
+    const log = cliLog(io);
+    const created: Teardown = { clusters: [] };
+    const workDir = path.resolve(io.cwd, v['work-dir'] ?? path.join(os.tmpdir(), `ext-actions-e2e-${process.pid}`));
+    let result;
+    try {
+      result = await runFlow(defaultExec, log, {
+        root: path.resolve(io.cwd, v.root),
+        extension: v.extension,
+        image: v.image,
+        cnpg: v.cnpg,
+        nodeImage: v['node-image'],
+        versions: { kind: v['kind-version'], kubectl: v['kubectl-version'], chainsaw: v['chainsaw-version'] },
+        credentials: username || password ? { username, password } : undefined,
+        extraArgs: v['extra-args'],
+        keep: v.keep,
+        report: v.report ? path.resolve(io.cwd, v.report) : undefined,
+        workDir,
+        registry: v.registry,
+        environment: oneOf('--environment', v.environment, ENVIRONMENTS, 'production'),
+        onTools: (tools) => {
+          created.kind = tools.kind;
+        },
+        onCreated: (what) => {
+          if (what.kind === 'cluster') created.clusters.push(what.name);
+          else created[what.kind] = what.name;
+        },
+      });
+    } finally {
+      if (!v.keep && (created.clusters.length || created.registry || created.network)) {
+        await teardown(defaultExec, log, { ...created, clusters: [...new Set(created.clusters)] });
+      }
+    }
+    io.stdout(`${result.passed ? 'PASS' : 'FAIL'} ${v.extension} (${v.image})\nvalues: ${result.valuesFile}\n`);
+    if (result.diagnostics) io.stdout(`diagnostics: ${result.diagnostics}\n`);
+    for (const r of result.reports) io.stdout(`report: ${r}\n`);
+    if (v.keep) io.stdout(`kept clusters: ${result.clusters.join(', ')}\n`);
+    return result.passed ? 0 : 1;
+  },
+};

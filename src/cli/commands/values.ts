@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { registryInspect } from '../../e2e/flow.js';
+import { resolveValues } from '../../e2e/resolve.js';
+import { renderValues } from '../../e2e/values.js';
+import { ENVIRONMENTS } from '../../matrix/index.js';
+import { oneOf, parseFlags, type Command } from '../command.js';
+
+export const values: Command = {
+  name: 'values',
+  summary: 'print the Chainsaw values.yaml of an extension image (the reference generate-testing-values schema)',
+  usage:
+    'ext-actions values --extension NAME --image REF [--root DIR] [--distro D --pg-major M] [--registry REG] ' +
+    '[--environment testing|production] [--base-image TEMPLATE] [--built-image REF]...',
+  async run(args, io) {
+    const { values: v } = parseFlags(this, args, {
+      root: { type: 'string', default: '.' },
+      extension: { type: 'string' },
+      image: { type: 'string' },
+      distro: { type: 'string' },
+      'pg-major': { type: 'string' },
+      registry: { type: 'string' },
+      environment: { type: 'string' },
+      'base-image': { type: 'string' },
+      'built-image': { type: 'string', multiple: true },
+    });
+    if (!v.extension) throw new UserError(`ext-actions values: --extension is required\nusage: ${this.usage}`);
+    if (!v.image) throw new UserError(`ext-actions values: --image is required\nusage: ${this.usage}`);
+    const environment = oneOf('--environment', v.environment, ENVIRONMENTS, 'production');
+    const offline = v.distro !== undefined || v['pg-major'] !== undefined;
+    const env = io.env;
+    const credentials =
+      env['REGISTRY_USERNAME'] && env['REGISTRY_PASSWORD'] ? { username: env['REGISTRY_USERNAME'], password: env['REGISTRY_PASSWORD'] } : undefined;
+    const result = await resolveValues({
+      root: path.resolve(io.cwd, v.root),
+      extension: v.extension,
+      image: v.image,
+      distro: v.distro,
+      pgMajor: v['pg-major'],
+      registry: v.registry,
+      environment,
+      baseImage: v['base-image'],
+      builtImages: v['built-image'] ?? [],
+      inspect: offline ? undefined : registryInspect(v.image, credentials),
+    });
+    io.stdout(renderValues(result.values));
+    return 0;
+  },
+};
