@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { commandLine, shellQuote, signArgs, signBlobArgs, verifyArgs, verifyBlobArgs } from './commands.js';
+import { isTransientCosignError, withRetries } from './retry.js';
+
+describe('cosign commands', () => {
+  it('signs by ref with --yes, annotations and the no-tlog flags cosign v3 needs', () => {
+    expect(signArgs('r@sha256:1', ['a=b'], { tlog: true })).toEqual([
+      'sign',
+      '--yes',
+      '-a',
+      'a=b',
+      'r@sha256:1',
+    ]);
+    expect(signArgs('r@sha256:1', [], { tlog: false, key: 'k' })).toEqual([
+      'sign',
+      '--yes',
+      '--use-signing-config=false',
+      '--tlog-upload=false',
+      '--key',
+      'k',
+      'r@sha256:1',
+    ]);
+    expect(signBlobArgs('f', 'f.sigstore.json', { tlog: true })).toEqual([
+      'sign-blob',
+      '--yes',
+      '--bundle',
+      'f.sigstore.json',
+      'f',
+    ]);
+  });
+
+  it('verifies by identity and issuer, or by key', () => {
+    const keyless = { tlog: true, identityRegexp: '^x', issuer: 'https://i' };
+    expect(verifyArgs('r', keyless)).toEqual([
+      'verify',
+      '--certificate-identity-regexp',
+      '^x',
+      '--certificate-oidc-issuer',
+      'https://i',
+      'r',
+    ]);
+    expect(verifyBlobArgs('f', 'b', { ...keyless, tlog: false, publicKey: 'p.pub' })).toEqual([
+      'verify-blob',
+      '--key',
+      'p.pub',
+      '--insecure-ignore-tlog=true',
+      '--bundle',
+      'b',
+      'f',
+    ]);
+  });
+
+  it('quotes for a POSIX shell only where needed', () => {
+    expect(shellQuote('ghcr.io/a/b@sha256:00')).toBe('ghcr.io/a/b@sha256:00');
+    expect(shellQuote('^https://x\\.y@')).toBe("'^https://x\\.y@'");
+    expect(shellQuote("it's")).toBe("'it'\\''s'");
+    expect(commandLine('cosign', ['verify', 'a b'])).toBe("cosign verify 'a b'");
+  });
+});
+
+describe('retries', () => {
+  it('retries transient errors with doubling delays and stops at the limit', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw new Error('503');
+        },
+        { attempts: 3, delayMs: 1, transient: () => true, onRetry: (_e, _a, d) => delays.push(d) },
+      ),
+    ).rejects.toThrow('503');
+    expect(calls).toBe(3);
+    expect(delays).toEqual([1, 2]);
+  });
+
+  it('does not retry permanent errors', async () => {
+    let calls = 0;
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw new Error('x');
+        },
+        { attempts: 3, delayMs: 1, transient: () => false },
+      ),
+    ).rejects.toThrow('x');
+    expect(calls).toBe(1);
+    expect(isTransientCosignError('unexpected status code 503 Service Unavailable')).toBe(true);
+    expect(isTransientCosignError('UNAUTHORIZED: authentication required')).toBe(false);
+    expect(isTransientCosignError('Error: unknown flag: --foo')).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { parseImageRef, parseImages } from './refs.js';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+describe('parseImages', () => {
+  it('reads a newline list, skipping blanks and comments, and signs duplicates once', () => {
+    const refs = parseImages(
+      `\nghcr.io/acme/pgvector@${D}\n# a comment\n127.0.0.1:5000/x/y@${D}\nghcr.io/acme/pgvector@${D}\n`,
+    );
+    expect(refs.map((r) => r.ref)).toEqual([`ghcr.io/acme/pgvector@${D}`, `127.0.0.1:5000/x/y@${D}`]);
+    expect(refs[1]).toEqual({ ref: `127.0.0.1:5000/x/y@${D}`, repository: '127.0.0.1:5000/x/y', digest: D });
+  });
+
+  it("reads the bake action's images JSON (objects with ref) and plain string lists", () => {
+    expect(
+      parseImages(JSON.stringify([{ ref: `ghcr.io/a/b@${D}`, tags: ['x'] }, `ghcr.io/a/c@${D}`])).map(
+        (r) => r.ref,
+      ),
+    ).toEqual([`ghcr.io/a/b@${D}`, `ghcr.io/a/c@${D}`]);
+    expect(parseImages('[]')).toEqual([]);
+    expect(parseImages('  ')).toEqual([]);
+  });
+
+  it('drops a tag written before the digest: the digest is what is signed', () => {
+    expect(parseImageRef(`ghcr.io/acme/pgvector:0.8.1@${D}`)).toMatchObject({
+      ref: `ghcr.io/acme/pgvector@${D}`,
+    });
+    expect(parseImageRef(`localhost:5000/pgvector:1@${D}`)).toMatchObject({
+      repository: 'localhost:5000/pgvector',
+    });
+  });
+
+  it('refuses tags, short or upper-case digests, and bad names, listing every problem', () => {
+    const err = (() => {
+      try {
+        parseImages(
+          `ghcr.io/a/b:1.0\nghcr.io/a/b@sha256:abc\nghcr.io/A/b@${D}\nghcr.io/a/b@${D.toUpperCase()}`,
+        );
+      } catch (e) {
+        return e as UserError;
+      }
+      throw new Error('no error');
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain('4 refs are invalid; nothing was signed');
+    expect(err.details[0]).toContain('has no digest');
+    expect(err.details[1]).toContain('sha256:<64 lower-case hex digits>');
+    expect(err.details[2]).toContain('"ghcr.io/A/b" is not a valid repository name');
+    expect(err.details).toHaveLength(4);
+  });
+
+  it('refuses JSON that is not a list of refs', () => {
+    expect(() => parseImages('[{"name":"x"}]')).toThrow(
+      'item 0 must be a "<repository>@<digest>" string or an object with a "ref" field',
+    );
+    expect(() => parseImages('[nope')).toThrow('looks like JSON but does not parse');
+    expect(() => parseImages('["ghcr.io/a/b:latest"]')).toThrow('has no digest');
+  });
+});
