@@ -3,3 +3,4 @@ export * from './client.js';
 export * from './inspect.js';
 export * from './media-types.js';
 export * from './reference.js';
+export * from './promote.js';

@@ -1,0 +1,220 @@
+/**
+ * Promotion: copies an image by digest from one repository to another (`<repo>-testing` to `<repo>`),
+ * with everything hanging off it, then moves the tags.
+ *
+ * 1. Read the whole source graph first (index, platform manifests, BuildKit attestation manifests,
+ *    blobs; cosign `sha256-<hex>.sig/.att/.sbom` tags; OCI referrers from the referrers API or the
+ *    `sha256-<hex>` tag fallback). Nothing is written before this succeeds.
+ * 2. Copy blobs the destination lacks: a cross-repository mount on the same registry, else download
+ *    and upload. Then manifests by digest, children before parents (bytes unchanged: same digest).
+ * 3. Point the signature/referrer tags, then (last) the requested tags at the digest.
+ * Every step skips what is already there, so a re-run is a no-op; a failure before step 3 leaves
+ * every destination tag where it was.
+ */
+import { UserError } from '../errors.js';
+import { ClientPool, type ClientOptions, type RegistryClient } from './client.js';
+import { isIndexType, MEDIA_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
+import {
+  fallbackTag,
+  parseReference,
+  parseRepository,
+  repositoryName,
+  type ImageReference,
+} from './reference.js';
+
+export interface PromoteOptions extends ClientOptions {
+  /** Tags to point at the digest in the destination. Defaults to the source reference's tag, if any. */
+  tags?: readonly string[];
+  /** Copy signature tags and referrers (default true). */
+  signatures?: boolean;
+  pool?: ClientPool;
+  log?: (message: string) => void;
+}
+
+export interface PromoteResult {
+  /** The source as `registry/repository@digest`. */
+  source: string;
+  /** Destination `registry/repository`. */
+  repository: string;
+  digest: string;
+  /** `<repository>@<digest>` */
+  ref: string;
+  /** Full tag references in the destination (`<repository>:<tag>`). */
+  tags: string[];
+  /** Signature and referrer tags copied along (`sha256-<hex>.sig`, `sha256-<hex>`). */
+  artifactTags: string[];
+  copied: { blobs: number; mounted: number; manifests: number; tags: number };
+  /** False when the destination already had everything (a re-run). */
+  changed: boolean;
+}
+
+interface Node {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+const TAG = /^[\w][\w.-]{0,127}$/;
+const ARTIFACT_SUFFIXES = ['', '.sig', '.att', '.sbom'];
+
+class SourceGraph {
+  readonly manifests: Node[] = [];
+  readonly blobs = new Map<string, number>();
+  private readonly seen = new Set<string>();
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly repository: string,
+  ) {}
+
+  /** Adds a manifest and everything it references, children first. Returns the image digests inside. */
+  async add(node: Node): Promise<string[]> {
+    if (this.seen.has(node.digest)) return [];
+    this.seen.add(node.digest);
+    const json = JSON.parse(node.bytes.toString('utf8')) as ImageIndex & ImageManifest;
+    const images: string[] = [];
+    if (isIndexType(node.mediaType) || Array.isArray(json.manifests)) {
+      for (const child of json.manifests ?? []) {
+        const m = await this.client.getManifest(this.repository, child.digest);
+        images.push(
+          ...(await this.add({
+            digest: m.digest,
+            mediaType: m.mediaType || child.mediaType,
+            bytes: m.bytes,
+          })),
+        );
+      }
+    } else {
+      if (json.config) this.blobs.set(json.config.digest, json.config.size);
+      for (const layer of json.layers ?? []) this.blobs.set(layer.digest, layer.size);
+    }
+    images.push(node.digest);
+    this.manifests.push(node);
+    return images;
+  }
+}
+
+function validateTags(tags: readonly string[]): void {
+  const bad = tags.filter((t) => !TAG.test(t));
+  if (bad.length)
+    throw new UserError(
+      `tag: ${bad.map((t) => JSON.stringify(t)).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not a valid tag (letters, digits, _ . -, up to 128, not starting with . or -)`,
+    );
+}
+
+export async function promote(
+  source: string | ImageReference,
+  destination: string | ImageReference,
+  options: PromoteOptions = {},
+): Promise<PromoteResult> {
+  const src = typeof source === 'string' ? parseReference(source, 'source') : source;
+  const dest = typeof destination === 'string' ? parseRepository(destination, 'destination') : destination;
+  if (!src.digest && !src.tag)
+    throw new UserError(`source: expected a reference with a digest (…@sha256:…) or a tag`);
+  const tags = [...new Set(options.tags?.length ? options.tags : src.tag ? [src.tag] : [])];
+  validateTags(tags);
+  const log = options.log ?? (() => undefined);
+  const pool = options.pool ?? new ClientPool(options);
+  const from = pool.get(src.registry);
+  const to = pool.get(dest.registry);
+  const sameRegistry = src.registry === dest.registry;
+  if (sameRegistry && src.repository === dest.repository)
+    throw new UserError(
+      `destination: ${repositoryName(dest)} is the source repository; promote copies to another one`,
+    );
+
+  // 1. Read the whole source graph.
+  const top = await from.getManifest(src.repository, src.digest ?? src.tag!);
+  const graph = new SourceGraph(from, src.repository);
+  const images = await graph.add({ digest: top.digest, mediaType: top.mediaType, bytes: top.bytes });
+  const artifactTags = new Map<string, Node>();
+  if (options.signatures ?? true) {
+    const sourceTags = new Set(await from.listTags(src.repository));
+    const subjects = [...images];
+    for (let i = 0; i < subjects.length; i++) {
+      const subject = subjects[i]!;
+      for (const suffix of ARTIFACT_SUFFIXES) {
+        const tag = `${fallbackTag(subject)}${suffix}`;
+        if (!sourceTags.has(tag) || artifactTags.has(tag)) continue;
+        const m = await from.getManifest(src.repository, tag);
+        const node = { digest: m.digest, mediaType: m.mediaType, bytes: m.bytes };
+        artifactTags.set(tag, node);
+        subjects.push(...(await graph.add(node)).filter((d) => !subjects.includes(d)));
+      }
+      const referrers = await from.referrersApi(src.repository, subject);
+      for (const r of referrers?.manifests ?? []) {
+        const m = await from.getManifest(src.repository, r.digest);
+        subjects.push(
+          ...(await graph.add({ digest: m.digest, mediaType: m.mediaType, bytes: m.bytes })).filter(
+            (d) => !subjects.includes(d),
+          ),
+        );
+      }
+    }
+  }
+  const where = repositoryName(dest);
+  log(
+    `${repositoryName(src)}@${top.digest}: ${graph.manifests.length} manifests, ${graph.blobs.size} blobs, ${artifactTags.size} signature/referrer tags`,
+  );
+
+  // 2. Blobs, then manifests (children first).
+  const copied = { blobs: 0, mounted: 0, manifests: 0, tags: 0 };
+  for (const [digest] of graph.blobs) {
+    if (await to.hasBlob(dest.repository, digest)) continue;
+    if (sameRegistry && (await to.mountBlob(dest.repository, digest, src.repository))) {
+      copied.mounted++;
+      continue;
+    }
+    await to.pushBlob(dest.repository, digest, await from.getBlob(src.repository, digest));
+    copied.blobs++;
+  }
+  for (const node of graph.manifests) {
+    const have = await to.headManifest(dest.repository, node.digest);
+    if (have) continue;
+    await to.putManifest(dest.repository, node.digest, node.bytes, node.mediaType);
+    copied.manifests++;
+  }
+  const check = await to.headManifest(dest.repository, top.digest);
+  if (check?.digest !== top.digest)
+    throw new UserError(
+      `${where}: after the copy, ${top.digest} is not there (got ${check?.digest ?? 'nothing'}); no tag was moved`,
+    );
+
+  // 3. Signature and referrer tags, then the requested tags.
+  for (const [tag, node] of artifactTags) {
+    let bytes = node.bytes;
+    let mediaType = node.mediaType;
+    const existing = await to.headManifest(dest.repository, tag);
+    if (existing?.digest === node.digest) continue;
+    if (existing && !tag.includes('.') && isIndexType(existing.mediaType)) {
+      // A referrers fallback index already there: keep its entries and add ours.
+      const current = (await to.getManifest(dest.repository, tag)).json as ImageIndex;
+      const ours = JSON.parse(node.bytes.toString('utf8')) as ImageIndex;
+      const merged = [
+        ...current.manifests,
+        ...ours.manifests.filter((m) => !current.manifests.some((c) => c.digest === m.digest)),
+      ];
+      if (merged.length === current.manifests.length) continue;
+      bytes = Buffer.from(JSON.stringify({ ...current, manifests: merged }));
+      mediaType = MEDIA_TYPES.ociIndex;
+    }
+    await to.putManifest(dest.repository, tag, bytes, mediaType);
+    copied.tags++;
+  }
+  for (const tag of tags) {
+    const existing = await to.headManifest(dest.repository, tag);
+    if (existing?.digest === top.digest) continue;
+    await to.putManifest(dest.repository, tag, top.bytes, top.mediaType);
+    log(`${where}:${tag} -> ${top.digest}${existing ? ` (was ${existing.digest})` : ''}`);
+    copied.tags++;
+  }
+  return {
+    source: `${repositoryName(src)}@${top.digest}`,
+    repository: where,
+    digest: top.digest,
+    ref: `${where}@${top.digest}`,
+    tags: tags.map((t) => `${where}:${t}`),
+    artifactTags: [...artifactTags.keys()],
+    copied,
+    changed: copied.blobs + copied.mounted + copied.manifests + copied.tags > 0,
+  };
+}

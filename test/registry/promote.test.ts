@@ -1,0 +1,187 @@
+// promote against real docker-registry instances, and through a fault-injecting proxy.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient, RegistryError } from '../../src/registry/client.js';
+import { inspectImage } from '../../src/registry/inspect.js';
+import { promote } from '../../src/registry/promote.js';
+import { fallbackTag } from '../../src/registry/reference.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import {
+  extensionFiles,
+  pushCosignSignature,
+  pushImage,
+  pushReferrer,
+  type PushedImage,
+} from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+
+let registry: TestRegistry;
+let other: TestRegistry;
+let proxy: FaultProxy;
+let client: RegistryClient;
+const fast = { baseDelayMs: 5, maxDelayMs: 50 };
+
+beforeAll(async () => {
+  [registry, other] = await Promise.all([startRegistry(), startRegistry()]);
+  proxy = await startFaultProxy(registry.host);
+  client = new RegistryClient(registry.host, fast);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await Promise.all([registry?.stop(), other?.stop()]);
+});
+
+let n = 0;
+/** A signed two-platform image with attestations and a referrer, in `<name>-testing`. */
+async function testingImage(): Promise<{ repo: string; pushed: PushedImage }> {
+  const repo = `cnpg/ext${++n}-testing`;
+  const pushed = await pushImage(client, repo, '1.0-18-trixie', {
+    platforms: ['amd64', 'arm64'].map((arch) => ({
+      platform: `linux/${arch}`,
+      layers: [extensionFiles({ arch }), [{ path: `licenses/${arch}`, content: arch }]],
+    })),
+    annotations: { 'io.cloudnativepg.image.sql.version': '0.8.1' },
+    attestations: true,
+  });
+  await pushCosignSignature(client, repo, pushed.digest);
+  await pushReferrer(client, repo, { mediaType: pushed.mediaType, digest: pushed.digest, size: 0 });
+  return { repo, pushed };
+}
+
+describe('promote', () => {
+  it('copies index, platforms, attestations, signatures and referrers by digest, mounting blobs, then moves tags', async () => {
+    const { repo, pushed } = await testingImage();
+    const dest = `${registry.host}/cnpg/ext${n}`;
+    const result = await promote(`${registry.host}/${repo}:1.0-18-trixie@${pushed.digest}`, dest, {
+      ...fast,
+      tags: ['1.0-18-trixie', '1.0-202511210500-18-trixie'],
+    });
+    expect(result).toMatchObject({
+      digest: pushed.digest,
+      ref: `${dest}@${pushed.digest}`,
+      repository: dest,
+      tags: [`${dest}:1.0-18-trixie`, `${dest}:1.0-202511210500-18-trixie`],
+      changed: true,
+    });
+    expect(result.copied.blobs).toBe(0);
+    expect(result.copied.mounted).toBeGreaterThan(0);
+    expect(result.artifactTags.sort()).toEqual([
+      fallbackTag(pushed.digest),
+      `${fallbackTag(pushed.digest)}.sig`,
+    ]);
+    const promoted = await inspectImage(`${dest}:1.0-202511210500-18-trixie`, fast);
+    expect(promoted.digest).toBe(pushed.digest);
+    expect(promoted.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(promoted.annotations).toEqual({ 'io.cloudnativepg.image.sql.version': '0.8.1' });
+    for (const m of pushed.manifests)
+      expect((await client.headManifest(`cnpg/ext${n}`, m.digest))?.digest).toBe(m.digest);
+    const sourceSig = await client.headManifest(repo, `${fallbackTag(pushed.digest)}.sig`);
+    expect((await client.headManifest(`cnpg/ext${n}`, `${fallbackTag(pushed.digest)}.sig`))?.digest).toBe(
+      sourceSig!.digest,
+    );
+
+    const again = await promote(`${registry.host}/${repo}@${pushed.digest}`, dest, {
+      ...fast,
+      tags: ['1.0-18-trixie'],
+    });
+    expect(again.changed).toBe(false);
+    expect(again.copied).toEqual({ blobs: 0, mounted: 0, manifests: 0, tags: 0 });
+  });
+
+  it('uploads blobs between registries and keeps the digest', async () => {
+    const { repo, pushed } = await testingImage();
+    const result = await promote(`${registry.host}/${repo}@${pushed.digest}`, `${other.host}/prod/ext`, {
+      ...fast,
+      tags: ['v1'],
+    });
+    expect(result.copied.mounted).toBe(0);
+    expect(result.copied.blobs).toBeGreaterThan(0);
+    expect((await inspectImage(`${other.host}/prod/ext:v1`, fast)).digest).toBe(pushed.digest);
+  });
+
+  it('defaults the tag to the source tag and rejects bad input before touching anything', async () => {
+    const { repo, pushed } = await testingImage();
+    const result = await promote(
+      `${registry.host}/${repo}:1.0-18-trixie`,
+      `${registry.host}/cnpg/default${n}`,
+      fast,
+    );
+    expect(result.tags).toEqual([`${registry.host}/cnpg/default${n}:1.0-18-trixie`]);
+    expect(result.digest).toBe(pushed.digest);
+    await expect(
+      promote(`${registry.host}/${repo}@${pushed.digest}`, `${registry.host}/x:tag`, fast),
+    ).rejects.toThrow(/destination: expected a repository without tag or digest/);
+    await expect(
+      promote(`${registry.host}/${repo}@${pushed.digest}`, `${registry.host}/x`, { ...fast, tags: ['-bad'] }),
+    ).rejects.toThrow(/tag: "-bad" is not a valid tag/);
+    expect(await client.listTags('x')).toEqual([]);
+  });
+});
+
+describe('promote through a faulty network', () => {
+  it('recovers from 500s, 429s and dropped connections', async () => {
+    const { repo, pushed } = await testingImage();
+    const counts = new Map<string, number>();
+    const times = (key: string, limit: number) => {
+      const c = (counts.get(key) ?? 0) + 1;
+      counts.set(key, c);
+      return c <= limit;
+    };
+    proxy.log.length = 0;
+    proxy.setRule(({ method, path }) => {
+      if (method === 'PUT' && path.includes('/manifests/') && times('put-manifest', 2))
+        return { status: 500 };
+      if (method === 'HEAD' && path.includes('/blobs/') && times('head-blob', 2))
+        return { status: 429, retryAfter: 0 };
+      if (method === 'GET' && path.includes('/manifests/') && times('get-manifest', 2)) return 'drop';
+      if (method === 'POST' && path.includes('mount=') && times('mount', 1)) return { status: 503 };
+      return undefined;
+    });
+    try {
+      const result = await promote(
+        `${proxy.host}/${repo}@${pushed.digest}`,
+        `${proxy.host}/cnpg/faulty${n}`,
+        { ...fast, tags: ['v1'] },
+      );
+      expect(result.digest).toBe(pushed.digest);
+    } finally {
+      proxy.setRule(() => undefined);
+    }
+    expect(
+      proxy.log
+        .filter((l) => l.fault)
+        .map((l) => l.fault)
+        .sort(),
+    ).toEqual(['429', '429', '500', '500', '503', 'drop', 'drop']);
+    expect((await client.headManifest(`cnpg/faulty${n}`, 'v1'))?.digest).toBe(pushed.digest);
+  });
+
+  it('fails with a clear error and moves no tag when the registry keeps failing', async () => {
+    const { repo, pushed } = await testingImage();
+    const destRepo = `cnpg/stuck${n}`;
+    const old = await pushImage(client, destRepo, 'v1', {
+      platforms: [{ platform: 'linux/amd64', layers: [extensionFiles()] }],
+    });
+    proxy.log.length = 0;
+    proxy.setRule(({ method, path }) =>
+      method === 'PUT' && path.endsWith(`/manifests/${pushed.digest}`) ? { status: 500 } : undefined,
+    );
+    let err: unknown;
+    try {
+      err = await promote(`${proxy.host}/${repo}@${pushed.digest}`, `${proxy.host}/${destRepo}`, {
+        ...fast,
+        retries: 2,
+        tags: ['v1', 'v2'],
+      }).catch((e: unknown) => e);
+    } finally {
+      proxy.setRule(() => undefined);
+    }
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).message).toBe(
+      `registry ${proxy.host}, repository ${destRepo}: put manifest "${pushed.digest}" failed: 500 Internal Server Error (INJECTED: injected 500)`,
+    );
+    expect(proxy.log.filter((l) => l.fault === '500')).toHaveLength(3);
+    expect((await client.headManifest(destRepo, 'v1'))?.digest).toBe(old.digest);
+    expect(await client.headManifest(destRepo, 'v2')).toBeUndefined();
+    expect((await client.listTags(destRepo)).sort()).toEqual(['v1']);
+  });
+});
