@@ -5,7 +5,6 @@ import { readSignInputs } from './inputs.js';
 
 await runAction(async () => {
   const inputs = readSignInputs();
-  if (inputs.key) core.setSecret(inputs.key);
   const report = await sign({
     images: inputs.images,
     files: inputs.files,

@@ -24540,6 +24540,16 @@ async function plan(req, env) {
       setSecret(req.key);
       key = { ref: "", inline: req.key };
     } else if (/^[a-z0-9]+:\/\//i.test(req.key)) {
+      const fromEnv = req.key.startsWith("env://") ? env[req.key.slice("env://".length)] : void 0;
+      if (req.key.startsWith("env://") && !fromEnv) {
+        throw new UserError(
+          `input "key": ${req.key} names an unset environment variable; nothing was signed`
+        );
+      }
+      if (fromEnv) {
+        for (const line of [fromEnv, ...fromEnv.split("\n")])
+          if (line.trim() && !line.startsWith("-----")) setSecret(line.trim());
+      }
       key = { ref: req.key, inline: void 0 };
     } else {
       const file2 = path6.resolve(workspace, req.key);
@@ -44559,7 +44569,6 @@ function readSignInputs() {
 // actions/sign/main.ts
 await runAction(async () => {
   const inputs = readSignInputs();
-  if (inputs.key) setSecret(inputs.key);
   const report = await sign({
     images: inputs.images,
     files: inputs.files,

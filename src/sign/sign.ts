@@ -137,6 +137,16 @@ async function plan(req: SignRequest, env: NodeJS.ProcessEnv): Promise<Plan> {
       core.setSecret(req.key);
       key = { ref: '', inline: req.key };
     } else if (/^[a-z0-9]+:\/\//i.test(req.key)) {
+      // env://NAME holds the key itself: mask it like any other secret.
+      const fromEnv = req.key.startsWith('env://') ? env[req.key.slice('env://'.length)] : undefined;
+      if (req.key.startsWith('env://') && !fromEnv) {
+        throw new UserError(
+          `input "key": ${req.key} names an unset environment variable; nothing was signed`,
+        );
+      }
+      if (fromEnv)
+        for (const line of [fromEnv, ...fromEnv.split('\n')])
+          if (line.trim() && !line.startsWith('-----')) core.setSecret(line.trim());
       key = { ref: req.key, inline: undefined };
     } else {
       const file = path.resolve(workspace, req.key);

@@ -2,7 +2,7 @@
 // with a fake cosign first on PATH and a real OIDC token endpoint on 127.0.0.1.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,8 @@ async function run(
     log: path.join(dir, 'cosign.jsonl'),
   };
   for (const f of [files.out, files.summary]) writeFileSync(f, '');
+  // each run records its own cosign calls and failure counters
+  for (const f of readdirSync(dir)) if (f.startsWith('cosign.jsonl')) rmSync(path.join(dir, f));
   const base: Record<string, string | undefined> = {
     PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
     HOME: dir,
@@ -190,8 +192,6 @@ describe('sign action (bundled)', () => {
     expect(errors(transient.stdout)[0]).toContain(`signing ghcr.io/acme/pgvector@${D1} failed`);
     expect(transient.outputs).toEqual({});
 
-    rmSync(path.join(dir, 'cosign.jsonl.sign.count'), { force: true });
-    rmSync(path.join(dir, 'cosign.jsonl'), { force: true });
     const permanent = await run(
       { images: `ghcr.io/acme/pgvector@${D1}` },
       { FAKE_COSIGN_FAIL: 'sign=5', FAKE_COSIGN_FAIL_KIND: 'permanent' },
@@ -271,6 +271,24 @@ describe('sign action (bundled)', () => {
       `cosign verify --key cosign.pub --insecure-ignore-tlog=true 127.0.0.1:5000/acme/pgvector@${D1}`,
     );
     expect(server.requests).toEqual([]); // no OIDC needed with a key
+  });
+
+  it('signs with an env:// key, masking the key material, and refuses an unset variable', async () => {
+    const pem =
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nZmFrZS1rZXktbWF0ZXJpYWw=\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, key: 'env://COSIGN_PRIVATE_KEY' },
+      { COSIGN_PRIVATE_KEY: pem, COSIGN_PASSWORD: 'pw-123456' },
+    );
+    expect(errors(r.stdout)).toEqual([]);
+    expect(cmds(r, 'sign')[0]).toContain('env://COSIGN_PRIVATE_KEY');
+    expect(r.stdout).toContain('::add-mask::ZmFrZS1rZXktbWF0ZXJpYWw=');
+    expect(r.stdout).toContain('::add-mask::pw-123456');
+    const unset = await run({ images: `ghcr.io/acme/pgvector@${D1}`, key: 'env://NOPE' });
+    expect(errors(unset.stdout)[0]).toBe(
+      '::error::input "key": env://NOPE names an unset environment variable; nothing was signed',
+    );
+    expect(cmds(unset, 'sign')).toEqual([]);
   });
 
   it('signs files as blobs with a .sigstore.json bundle and verifies them', async () => {
