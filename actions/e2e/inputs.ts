@@ -1,6 +1,10 @@
 import { booleanInput, enumInput, listInput, readInputs, stringInput } from '../../src/action/inputs.js';
 import { DEFAULT_NODE_IMAGE } from '../../src/e2e/kind.js';
-import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../src/e2e/tools.js';
+import {
+  DEFAULT_CHAINSAW_VERSION,
+  DEFAULT_KIND_VERSION,
+  DEFAULT_KUBECTL_VERSION,
+} from '../../src/e2e/tools.js';
 
 export const shape = {
   mode: enumInput(['test', 'cnpg-matrix'] as const, 'test'),

@@ -19,15 +19,22 @@ runAction(async () => {
   const matrix = cnpgMatrix(inputs['cnpg-latest'] || CNPG_LATEST);
   if (inputs.mode === 'cnpg-matrix') {
     core.setOutput('cnpg-matrix', JSON.stringify(matrix));
-    await core.summary.addHeading('CloudNativePG test matrix', 3).addCodeBlock(JSON.stringify(matrix), 'json').write();
+    await core.summary
+      .addHeading('CloudNativePG test matrix', 3)
+      .addCodeBlock(JSON.stringify(matrix), 'json')
+      .write();
     return;
   }
-  if (!inputs.extension) throw new UserError('input "extension": expected the name of the extension folder under "root"');
+  if (!inputs.extension)
+    throw new UserError('input "extension": expected the name of the extension folder under "root"');
   if (inputs['registry-password']) core.setSecret(inputs['registry-password']);
   const username = inputs['registry-username'];
   const password = inputs['registry-password'];
   const env = process.env;
-  const workDir = path.join(env['RUNNER_TEMP'] || path.resolve('.tmp'), `ext-actions-e2e-${inputs.extension}`);
+  const workDir = path.join(
+    env['RUNNER_TEMP'] || path.resolve('.tmp'),
+    `ext-actions-e2e-${inputs.extension}`,
+  );
   core.saveState(STATE.keep, String(inputs.keep));
   const clusters: string[] = [];
   const result = await e2e(defaultExec, log, {
@@ -36,13 +43,21 @@ runAction(async () => {
     image: inputs.image,
     cnpg: inputs.cnpg,
     nodeImage: inputs['node-image'],
-    versions: { kind: inputs['kind-version'], kubectl: inputs['kubectl-version'], chainsaw: inputs['chainsaw-version'] },
+    versions: {
+      kind: inputs['kind-version'],
+      kubectl: inputs['kubectl-version'],
+      chainsaw: inputs['chainsaw-version'],
+    },
     credentials: username || password ? { username, password } : undefined,
     extraArgs: inputs['extra-args'],
     keep: inputs.keep,
     report: inputs.report ? path.resolve(inputs.report) : undefined,
     workDir,
-    registry: inputs.registry || (env['GITHUB_REPOSITORY_OWNER'] ? `ghcr.io/${env['GITHUB_REPOSITORY_OWNER'].toLowerCase()}` : undefined),
+    registry:
+      inputs.registry ||
+      (env['GITHUB_REPOSITORY_OWNER']
+        ? `ghcr.io/${env['GITHUB_REPOSITORY_OWNER'].toLowerCase()}`
+        : undefined),
     environment: inputs.environment,
     builtImages: inputs['built-images'],
     onTools: (tools) => core.saveState(STATE.kind, tools.kind),

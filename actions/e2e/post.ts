@@ -11,7 +11,11 @@ runAction(async () => {
   const clusters = core.getState(STATE.clusters);
   await teardown(
     defaultExec,
-    { info: (m) => core.info(m), error: (m, title) => core.warning(m, title ? { title } : {}), group: (n, fn) => core.group(n, fn) },
+    {
+      info: (m) => core.info(m),
+      error: (m, title) => core.warning(m, title ? { title } : {}),
+      group: (n, fn) => core.group(n, fn),
+    },
     {
       kind: core.getState(STATE.kind) || undefined,
       clusters: clusters ? (JSON.parse(clusters) as string[]) : [],

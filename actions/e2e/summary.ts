@@ -10,15 +10,23 @@ export const STATE = {
   network: 'e2e-network',
 } as const;
 
-export async function writeSummary(inputs: Inputs, result: RunResult & { valuesYaml: string }): Promise<void> {
+export async function writeSummary(
+  inputs: Inputs,
+  result: RunResult & { valuesYaml: string },
+): Promise<void> {
   const s = core.summary
     .addHeading(`e2e ${inputs.extension}: ${result.passed ? 'passed' : 'FAILED'}`, 3)
     .addTable([
-      [{ data: 'Image', header: true }, { data: 'CloudNativePG', header: true }, { data: 'Node image', header: true }],
+      [
+        { data: 'Image', header: true },
+        { data: 'CloudNativePG', header: true },
+        { data: 'Node image', header: true },
+      ],
       [inputs.image, inputs.cnpg, inputs['node-image']],
     ]);
   if (result.failures.length) s.addHeading('Failed steps', 4).addList(result.failures);
-  if (result.diagnostics) s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
+  if (result.diagnostics)
+    s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
   s.addDetails('values.yaml', `\n\n\`\`\`yaml\n${result.valuesYaml}\`\`\`\n`);
   await s.write();
 }

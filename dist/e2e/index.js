@@ -33999,8 +33999,10 @@ function parseCnpgVersions(input2, latest = CNPG_LATEST) {
     if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== "string"))
       throw new UserError(`input "cnpg": expected a JSON array of strings, got ${showValue(input2)}`);
     items = parsed;
-  } else items = text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-  if (!items.length) throw new UserError(`input "cnpg": expected at least one version, got ${showValue(input2)}`);
+  } else
+    items = text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  if (!items.length)
+    throw new UserError(`input "cnpg": expected at least one version, got ${showValue(input2)}`);
   return [...new Set(items.map((v) => normalizeCnpg(v, latest)))];
 }
 function previousRelease(latest) {
@@ -34012,7 +34014,8 @@ function previousRelease(latest) {
 }
 function cnpgMatrix(latest = CNPG_LATEST) {
   const l = normalizeCnpg(latest, latest);
-  if (l === "main") throw new UserError("CloudNativePG matrix: the latest release must be major.minor, not main");
+  if (l === "main")
+    throw new UserError("CloudNativePG matrix: the latest release must be major.minor, not main");
   return ["main", previousRelease(l), l];
 }
 function cnpgManifestUrl(version2) {
@@ -34645,140 +34648,6 @@ async function inspectImage(ref, options = {}) {
     ]
   };
 }
-
-// src/e2e/chainsaw.ts
-import { existsSync as existsSync2 } from "node:fs";
-import path5 from "node:path";
-import { fileURLToPath } from "node:url";
-function genericSuiteDir(from = path5.dirname(fileURLToPath(import.meta.url))) {
-  const dir = path5.resolve(from, "..", "..", "e2e", "suite");
-  if (!existsSync2(path5.join(dir, "chainsaw-test.yaml")))
-    throw new Error(`the generic Chainsaw suite is missing from ${dir} (broken installation)`);
-  return dir;
-}
-function suites(genericDir, extensionDir) {
-  const runs = [{ suite: "generic", dir: genericDir }];
-  const own2 = path5.join(extensionDir, "test");
-  if (existsSync2(own2)) runs.push({ suite: "extension", dir: own2 });
-  return runs;
-}
-function splitArgs(text) {
-  const out = [];
-  let cur = "";
-  let quote;
-  let has = false;
-  for (const ch of text) {
-    if (quote) {
-      if (ch === quote) quote = void 0;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      has = true;
-    } else if (/\s/.test(ch)) {
-      if (has) out.push(cur);
-      cur = "";
-      has = false;
-    } else {
-      cur += ch;
-      has = true;
-    }
-  }
-  if (quote) throw new UserError(`input "extra-args": unterminated ${quote} quote in ${JSON.stringify(text)}`);
-  if (has) out.push(cur);
-  const bad = out.find((a) => a === "--values" || a.startsWith("--values=") || a === "--test-dir");
-  if (bad) throw new UserError(`input "extra-args": ${bad} is set by the action; remove it`);
-  return out;
-}
-function chainsawArgv(a) {
-  const argv = ["test", a.dir, "--values", a.valuesFile, "--skip-delete", "--no-color"];
-  if (a.report) argv.push("--report-format", "JUNIT-TEST", "--report-path", a.report.dir, "--report-name", a.report.name);
-  return [...argv, ...a.extraArgs];
-}
-
-// src/e2e/kind.ts
-var import_yaml = __toESM(require_dist(), 1);
-var DEFAULT_NODE_IMAGE = "kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5";
-var REGISTRY_IMAGE = "registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33";
-var CERTS_DIR = "/etc/containerd/certs.d";
-var KUBELET_CONFIG = "/var/lib/kubelet/config.json";
-var NODE_IMAGE = /^[a-z0-9][a-z0-9.:/_-]*:v(\d+)\.(\d+)\.(\d+)[\w.+-]*@sha256:[a-f0-9]{64}$/;
-function nodeVersion(image) {
-  const m = NODE_IMAGE.exec(image.trim());
-  if (!m) {
-    throw new UserError(
-      `input "node-image": expected a kind node image with a version tag pinned by digest, such as ${DEFAULT_NODE_IMAGE}, got ${showValue(image)}`
-    );
-  }
-  const version2 = { major: Number(m[1]), minor: Number(m[2]) };
-  if (version2.major === 1 && version2.minor < 33) {
-    throw new UserError(
-      `input "node-image": image volumes need Kubernetes 1.33 or later, got ${showValue(image)} (v${version2.major}.${version2.minor})`
-    );
-  }
-  return version2;
-}
-function needsImageVolumeGate(version2) {
-  return version2.major === 1 && version2.minor < 35;
-}
-function kindConfig(nodeImage) {
-  const version2 = nodeVersion(nodeImage);
-  const config2 = { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" };
-  if (needsImageVolumeGate(version2)) config2["featureGates"] = { ImageVolume: true };
-  config2["containerdConfigPatches"] = [
-    `[plugins."io.containerd.cri.v1.images".registry]
-  config_path = "${CERTS_DIR}"`
-  ];
-  return (0, import_yaml.stringify)(config2);
-}
-function hostsToml(registryHost) {
-  return `server = "http://${registryHost}"
-
-[host."http://${registryHost}"]
-  capabilities = ["pull", "resolve"]
-`;
-}
-function kubeletConfig(registry2, username, password) {
-  const auth = Buffer.from(`${username}:${password}`).toString("base64");
-  return `${JSON.stringify({ auths: { [registry2]: { auth } } })}
-`;
-}
-function controlPlane(cluster) {
-  return `${cluster}-control-plane`;
-}
-
-// src/e2e/resolve.ts
-import path8 from "node:path";
-
-// src/matrix/version.ts
-var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
-function extensionVersion(packageVersion) {
-  const match = VERSION_PREFIX.exec(packageVersion);
-  return match ? match[0].replaceAll(":", "-") : void 0;
-}
-function compareKeys(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/matrix/plan.ts
-var DEFAULT_BASE_IMAGE = "ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}";
-var CNPG_ANNOTATIONS = {
-  baseName: "io.cloudnativepg.image.base.name",
-  pgMajor: "io.cloudnativepg.image.base.pgmajor",
-  os: "io.cloudnativepg.image.base.os",
-  sqlVersion: "io.cloudnativepg.image.sql.version"
-};
-function renderBaseImage(template, pgMajor, distro) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => key === "pgMajor" ? pgMajor : distro);
-}
-
-// src/matrix/discover.ts
-import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path7 from "node:path";
-
-// src/matrix/metadata.ts
-var import_hcl2json = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
-import path6 from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -54497,7 +54366,146 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/registry/promotions.ts
+var imagesSchema = external_exports.array(
+  external_exports.object({ repository: external_exports.string(), digest: external_exports.string(), tags: external_exports.array(external_exports.string()).default([]) }).loose()
+);
+
+// src/e2e/chainsaw.ts
+import { existsSync as existsSync2 } from "node:fs";
+import path5 from "node:path";
+import { fileURLToPath } from "node:url";
+function genericSuiteDir(from = path5.dirname(fileURLToPath(import.meta.url))) {
+  const dir = path5.resolve(from, "..", "..", "e2e", "suite");
+  if (!existsSync2(path5.join(dir, "chainsaw-test.yaml")))
+    throw new Error(`the generic Chainsaw suite is missing from ${dir} (broken installation)`);
+  return dir;
+}
+function suites(genericDir, extensionDir) {
+  const runs = [{ suite: "generic", dir: genericDir }];
+  const own2 = path5.join(extensionDir, "test");
+  if (existsSync2(own2)) runs.push({ suite: "extension", dir: own2 });
+  return runs;
+}
+function splitArgs(text) {
+  const out = [];
+  let cur = "";
+  let quote;
+  let has = false;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = void 0;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has) out.push(cur);
+      cur = "";
+      has = false;
+    } else {
+      cur += ch;
+      has = true;
+    }
+  }
+  if (quote)
+    throw new UserError(`input "extra-args": unterminated ${quote} quote in ${JSON.stringify(text)}`);
+  if (has) out.push(cur);
+  const bad = out.find((a) => a === "--values" || a.startsWith("--values=") || a === "--test-dir");
+  if (bad) throw new UserError(`input "extra-args": ${bad} is set by the action; remove it`);
+  return out;
+}
+function chainsawArgv(a) {
+  const argv = ["test", a.dir, "--values", a.valuesFile, "--skip-delete", "--no-color"];
+  if (a.report)
+    argv.push("--report-format", "JUNIT-TEST", "--report-path", a.report.dir, "--report-name", a.report.name);
+  return [...argv, ...a.extraArgs];
+}
+
+// src/e2e/kind.ts
+var import_yaml = __toESM(require_dist(), 1);
+var DEFAULT_NODE_IMAGE = "kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5";
+var REGISTRY_IMAGE = "registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33";
+var CERTS_DIR = "/etc/containerd/certs.d";
+var KUBELET_CONFIG = "/var/lib/kubelet/config.json";
+var NODE_IMAGE = /^[a-z0-9][a-z0-9.:/_-]*:v(\d+)\.(\d+)\.(\d+)[\w.+-]*@sha256:[a-f0-9]{64}$/;
+function nodeVersion(image) {
+  const m = NODE_IMAGE.exec(image.trim());
+  if (!m) {
+    throw new UserError(
+      `input "node-image": expected a kind node image with a version tag pinned by digest, such as ${DEFAULT_NODE_IMAGE}, got ${showValue(image)}`
+    );
+  }
+  const version2 = { major: Number(m[1]), minor: Number(m[2]) };
+  if (version2.major === 1 && version2.minor < 33) {
+    throw new UserError(
+      `input "node-image": image volumes need Kubernetes 1.33 or later, got ${showValue(image)} (v${version2.major}.${version2.minor})`
+    );
+  }
+  return version2;
+}
+function needsImageVolumeGate(version2) {
+  return version2.major === 1 && version2.minor < 35;
+}
+function kindConfig(nodeImage) {
+  const version2 = nodeVersion(nodeImage);
+  const config2 = { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" };
+  if (needsImageVolumeGate(version2)) config2["featureGates"] = { ImageVolume: true };
+  config2["containerdConfigPatches"] = [
+    `[plugins."io.containerd.cri.v1.images".registry]
+  config_path = "${CERTS_DIR}"`
+  ];
+  return (0, import_yaml.stringify)(config2);
+}
+function hostsToml(registryHost) {
+  return `server = "http://${registryHost}"
+
+[host."http://${registryHost}"]
+  capabilities = ["pull", "resolve"]
+`;
+}
+function kubeletConfig(registry2, username, password) {
+  const auth = Buffer.from(`${username}:${password}`).toString("base64");
+  return `${JSON.stringify({ auths: { [registry2]: { auth } } })}
+`;
+}
+function controlPlane(cluster) {
+  return `${cluster}-control-plane`;
+}
+
+// src/e2e/resolve.ts
+import path8 from "node:path";
+
+// src/matrix/version.ts
+var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
+function extensionVersion(packageVersion) {
+  const match = VERSION_PREFIX.exec(packageVersion);
+  return match ? match[0].replaceAll(":", "-") : void 0;
+}
+function compareKeys(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/matrix/plan.ts
+var DEFAULT_BASE_IMAGE = "ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}";
+var CNPG_ANNOTATIONS = {
+  baseName: "io.cloudnativepg.image.base.name",
+  pgMajor: "io.cloudnativepg.image.base.pgmajor",
+  os: "io.cloudnativepg.image.base.os",
+  sqlVersion: "io.cloudnativepg.image.sql.version"
+};
+function renderBaseImage(template, pgMajor, distro) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => key === "pgMajor" ? pgMajor : distro);
+}
+
+// src/matrix/discover.ts
+import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import path7 from "node:path";
+
 // src/matrix/metadata.ts
+var import_hcl2json = __toESM(require_lib2(), 1);
+import { readFile } from "node:fs/promises";
+import path6 from "node:path";
 var METADATA_FILE = "metadata.hcl";
 var NAME = /^[a-z0-9][a-z0-9_-]*$/;
 var PATH_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
@@ -54906,7 +54914,12 @@ function extensionConfiguration(extension, reference, pullPolicy) {
     name: m.name,
     image: pullPolicy ? { reference, pullPolicy } : { reference }
   };
-  for (const key of ["extension_control_path", "dynamic_library_path", "ld_library_path", "bin_path"]) {
+  for (const key of [
+    "extension_control_path",
+    "dynamic_library_path",
+    "ld_library_path",
+    "bin_path"
+  ]) {
     if (m[key].length) out[key] = [...m[key]];
   }
   const env = checkEnv(m, extension.file);
@@ -54914,7 +54927,9 @@ function extensionConfiguration(extension, reference, pullPolicy) {
   return out;
 }
 function sortedMap(map2) {
-  return Object.fromEntries(Object.keys(map2).sort().map((k) => [k, map2[k]]));
+  return Object.fromEntries(
+    Object.keys(map2).sort().map((k) => [k, map2[k]])
+  );
 }
 function buildValues(input2) {
   const { extension } = input2;
@@ -55030,7 +55045,8 @@ function requirements(ext) {
   const folders = [];
   const sqlOnly = [];
   for (const req of ext.metadata.required_extensions) {
-    if (req.startsWith("image-sql:") || req.startsWith("base-image:")) sqlOnly.push(req.slice(req.indexOf(":") + 1));
+    if (req.startsWith("image-sql:") || req.startsWith("base-image:"))
+      sqlOnly.push(req.slice(req.indexOf(":") + 1));
     else if (req.startsWith("catalog:")) folders.push(req.split(":")[1]);
     else folders.push(req);
   }
@@ -55043,7 +55059,9 @@ async function resolveValues(options) {
   let coords;
   if (offline) {
     if (!options.distro || !options.pgMajor) {
-      throw new UserError("distro and pg-major: give both (offline values) or neither (read the image annotations)");
+      throw new UserError(
+        "distro and pg-major: give both (offline values) or neither (read the image annotations)"
+      );
     }
     const pin = pinFor(extension, options.distro, options.pgMajor, "extension");
     coords = {
@@ -55055,7 +55073,10 @@ async function resolveValues(options) {
   } else {
     if (!options.inspect) throw new UserError("no registry access configured to read the image annotations");
     parseReference(options.image, "image");
-    coords = coordinatesFrom(await annotationsOf(options.inspect, options.image, `image ${options.image}`), options.image);
+    coords = coordinatesFrom(
+      await annotationsOf(options.inspect, options.image, `image ${options.image}`),
+      options.image
+    );
     pinFor(extension, coords.distro, coords.pgMajor, "extension");
   }
   const { folders, sqlOnly } = requirements(extension);
@@ -55071,7 +55092,13 @@ async function resolveValues(options) {
       throw err;
     });
     const pin = pinFor(dep, coords.distro, coords.pgMajor, "required extension");
-    let reference = await builtImageFor(dep, coords.distro, coords.pgMajor, options.builtImages ?? [], offline ? void 0 : options.inspect);
+    let reference = await builtImageFor(
+      dep,
+      coords.distro,
+      coords.pgMajor,
+      options.builtImages ?? [],
+      offline ? void 0 : options.inspect
+    );
     if (!reference) {
       if (!options.registry) {
         throw new UserError(
@@ -55084,7 +55111,11 @@ async function resolveValues(options) {
     }
     let sqlVersion = pin.sql;
     if (!offline && options.inspect) {
-      const a = await annotationsOf(options.inspect, reference, `required extension ${dep.metadata.name} (${reference})`);
+      const a = await annotationsOf(
+        options.inspect,
+        reference,
+        `required extension ${dep.metadata.name} (${reference})`
+      );
       sqlVersion = a[CNPG_ANNOTATIONS.sqlVersion] || pin.sql;
     }
     images.push(reference);
@@ -55110,12 +55141,24 @@ import path9 from "node:path";
 // src/e2e/diagnostics.ts
 function diagnosticCommands() {
   return [
-    { file: "resources.txt", args: ["get", "all,clusters.postgresql.cnpg.io,databases.postgresql.cnpg.io", "--all-namespaces", "-o", "wide"] },
+    {
+      file: "resources.txt",
+      args: [
+        "get",
+        "all,clusters.postgresql.cnpg.io,databases.postgresql.cnpg.io",
+        "--all-namespaces",
+        "-o",
+        "wide"
+      ]
+    },
     { file: "clusters.txt", args: ["describe", "clusters.postgresql.cnpg.io", "--all-namespaces"] },
     { file: "databases.txt", args: ["describe", "databases.postgresql.cnpg.io", "--all-namespaces"] },
     { file: "pods.txt", args: ["describe", "pods", "--all-namespaces"] },
     { file: "events.txt", args: ["get", "events", "--all-namespaces", "--sort-by=.lastTimestamp"] },
-    { file: "operator.log", args: ["logs", "-n", CNPG_NAMESPACE, `deployment/${CNPG_DEPLOYMENT}`, "--all-containers"] }
+    {
+      file: "operator.log",
+      args: ["logs", "-n", CNPG_NAMESPACE, `deployment/${CNPG_DEPLOYMENT}`, "--all-containers"]
+    }
   ];
 }
 var INSTANCE_PODS = [
@@ -55128,7 +55171,10 @@ var INSTANCE_PODS = [
   'jsonpath={range .items[*]}{.metadata.namespace}{" "}{.metadata.name}{"\\n"}{end}'
 ];
 function instanceLogCommand(namespace, pod) {
-  return { file: `instance-${namespace}-${pod}.log`, args: ["logs", "-n", namespace, pod, "--all-containers"] };
+  return {
+    file: `instance-${namespace}-${pod}.log`,
+    args: ["logs", "-n", namespace, pod, "--all-containers"]
+  };
 }
 
 // src/e2e/runner.ts
@@ -55160,7 +55206,10 @@ var StepError = class extends Error {
 };
 async function must(exec2, step, command, args, options) {
   const r = await exec2(command, args, options);
-  if (r.code !== 0) throw new StepError(`${step}: ${path9.basename(command)} ${args[0] ?? ""} exited with ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}` : ""}`);
+  if (r.code !== 0)
+    throw new StepError(
+      `${step}: ${path9.basename(command)} ${args[0] ?? ""} exited with ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}` : ""}`
+    );
   return r;
 }
 async function startRegistry(exec2, log2, config2) {
@@ -55191,9 +55240,12 @@ async function collectDiagnostics(exec2, log2, kubectl, kubeconfig, dir) {
   await mkdir2(dir, { recursive: true });
   const run = async (file2, args) => {
     const r = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...args], { echo: false });
-    await writeFile2(path9.join(dir, file2), r.stdout + (r.stderr ? `
+    await writeFile2(
+      path9.join(dir, file2),
+      r.stdout + (r.stderr ? `
 # stderr (exit ${r.code})
-${r.stderr}` : ""));
+${r.stderr}` : "")
+    );
   };
   for (const c of diagnosticCommands()) await run(c.file, c.args);
   const pods = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...INSTANCE_PODS], { echo: false });
@@ -55230,20 +55282,26 @@ async function runE2e(exec2, log2, config2) {
         await exec2(tools.kind, ["delete", "cluster", "--name", cluster], { echo: false });
         created = true;
         await config2.onCreated?.({ kind: "cluster", name: cluster });
-        await must(exec2, step, tools.kind, [
-          "create",
-          "cluster",
-          "--name",
-          cluster,
-          "--image",
-          config2.nodeImage,
-          "--config",
-          kindFile,
-          "--kubeconfig",
-          kubeconfig,
-          "--wait",
-          "2m"
-        ], { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } });
+        await must(
+          exec2,
+          step,
+          tools.kind,
+          [
+            "create",
+            "cluster",
+            "--name",
+            cluster,
+            "--image",
+            config2.nodeImage,
+            "--config",
+            kindFile,
+            "--kubeconfig",
+            kubeconfig,
+            "--wait",
+            "2m"
+          ],
+          { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } }
+        );
         step = `${label}: registry wiring`;
         const node2 = controlPlane(cluster);
         const certs = `${CERTS_DIR}/${env.registryName}:5000`;
@@ -55261,7 +55319,14 @@ async function runE2e(exec2, log2, config2) {
       });
       step = `${label}: CloudNativePG install`;
       await log2.group(`CloudNativePG ${cnpg}`, async () => {
-        await must(exec2, step, tools.kubectl, ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", cnpgManifestUrl(cnpg)]);
+        await must(exec2, step, tools.kubectl, [
+          "--kubeconfig",
+          kubeconfig,
+          "apply",
+          "--server-side",
+          "-f",
+          cnpgManifestUrl(cnpg)
+        ]);
         await must(exec2, step, tools.kubectl, [
           "--kubeconfig",
           kubeconfig,
@@ -55293,7 +55358,10 @@ async function runE2e(exec2, log2, config2) {
       log2.error(err.message, `e2e failed: ${step}`);
       if (created) {
         const dir = path9.join(config2.diagnosticsDir, cluster);
-        await log2.group(`Diagnostics (${label})`, () => collectDiagnostics(exec2, log2, tools.kubectl, kubeconfig, dir));
+        await log2.group(
+          `Diagnostics (${label})`,
+          () => collectDiagnostics(exec2, log2, tools.kubectl, kubeconfig, dir)
+        );
         result.diagnostics = config2.diagnosticsDir;
       }
     }
@@ -55973,7 +56041,10 @@ var VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 function checkVersion(input2, value) {
   const v = value.trim();
   const withV = v.startsWith("v") ? v : `v${v}`;
-  if (!VERSION.test(withV)) throw new UserError(`input "${input2}": expected a release version such as v1.2.3, got ${showValue(value)}`);
+  if (!VERSION.test(withV))
+    throw new UserError(
+      `input "${input2}": expected a release version such as v1.2.3, got ${showValue(value)}`
+    );
   return withV;
 }
 function toolSpecs(versions, arch3 = hostArch()) {
@@ -55981,8 +56052,22 @@ function toolSpecs(versions, arch3 = hostArch()) {
   const kubectl = `https://dl.k8s.io/release/${versions.kubectl}/bin/linux/${arch3}/kubectl`;
   const chainsawBase = `https://github.com/kyverno/chainsaw/releases/download/${versions.chainsaw}`;
   return [
-    { name: "kind", version: versions.kind, arch: arch3, url: kind, checksum: { url: `${kind}.sha256sum`, fileName: `kind-linux-${arch3}` }, binary: "kind" },
-    { name: "kubectl", version: versions.kubectl, arch: arch3, url: kubectl, checksum: { url: `${kubectl}.sha256` }, binary: "kubectl" },
+    {
+      name: "kind",
+      version: versions.kind,
+      arch: arch3,
+      url: kind,
+      checksum: { url: `${kind}.sha256sum`, fileName: `kind-linux-${arch3}` },
+      binary: "kind"
+    },
+    {
+      name: "kubectl",
+      version: versions.kubectl,
+      arch: arch3,
+      url: kubectl,
+      checksum: { url: `${kubectl}.sha256` },
+      binary: "kubectl"
+    },
     {
       name: "chainsaw",
       version: versions.chainsaw,
@@ -56008,7 +56093,8 @@ function registryInspect(image, credentials) {
   return async (ref) => ({ annotations: (await inspectImage(ref, { ...options, pool })).annotations });
 }
 async function prepare(options, inspect) {
-  if (options.image.trim() === "") throw new UserError('input "image": expected the extension image reference, ideally repo@sha256:...');
+  if (options.image.trim() === "")
+    throw new UserError('input "image": expected the extension image reference, ideally repo@sha256:...');
   parseReference(options.image, 'input "image"');
   const cnpg = parseCnpgVersions(options.cnpg);
   nodeVersion(options.nodeImage);
@@ -56127,11 +56213,16 @@ var STATE2 = {
 };
 async function writeSummary(inputs, result) {
   const s = summary.addHeading(`e2e ${inputs.extension}: ${result.passed ? "passed" : "FAILED"}`, 3).addTable([
-    [{ data: "Image", header: true }, { data: "CloudNativePG", header: true }, { data: "Node image", header: true }],
+    [
+      { data: "Image", header: true },
+      { data: "CloudNativePG", header: true },
+      { data: "Node image", header: true }
+    ],
     [inputs.image, inputs.cnpg, inputs["node-image"]]
   ]);
   if (result.failures.length) s.addHeading("Failed steps", 4).addList(result.failures);
-  if (result.diagnostics) s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
+  if (result.diagnostics)
+    s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
   s.addDetails("values.yaml", `
 
 \`\`\`yaml
@@ -56154,12 +56245,16 @@ runAction(async () => {
     await summary.addHeading("CloudNativePG test matrix", 3).addCodeBlock(JSON.stringify(matrix), "json").write();
     return;
   }
-  if (!inputs.extension) throw new UserError('input "extension": expected the name of the extension folder under "root"');
+  if (!inputs.extension)
+    throw new UserError('input "extension": expected the name of the extension folder under "root"');
   if (inputs["registry-password"]) setSecret(inputs["registry-password"]);
   const username = inputs["registry-username"];
   const password = inputs["registry-password"];
   const env = process.env;
-  const workDir = path13.join(env["RUNNER_TEMP"] || path13.resolve(".tmp"), `ext-actions-e2e-${inputs.extension}`);
+  const workDir = path13.join(
+    env["RUNNER_TEMP"] || path13.resolve(".tmp"),
+    `ext-actions-e2e-${inputs.extension}`
+  );
   saveState(STATE2.keep, String(inputs.keep));
   const clusters = [];
   const result = await e2e(defaultExec, log, {
@@ -56168,7 +56263,11 @@ runAction(async () => {
     image: inputs.image,
     cnpg: inputs.cnpg,
     nodeImage: inputs["node-image"],
-    versions: { kind: inputs["kind-version"], kubectl: inputs["kubectl-version"], chainsaw: inputs["chainsaw-version"] },
+    versions: {
+      kind: inputs["kind-version"],
+      kubectl: inputs["kubectl-version"],
+      chainsaw: inputs["chainsaw-version"]
+    },
     credentials: username || password ? { username, password } : void 0,
     extraArgs: inputs["extra-args"],
     keep: inputs.keep,

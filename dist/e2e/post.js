@@ -27777,11 +27777,16 @@ async function teardown(exec2, log, what) {
     for (const c of what.clusters) await deleteCluster(exec2, log, what.kind ?? "kind", c);
     if (what.registry) {
       const r = await exec2("docker", ["rm", "-fv", what.registry]);
-      if (r.code !== 0) log.error(`could not remove the registry container ${what.registry}: ${r.stderr.trim()}`, "e2e teardown");
+      if (r.code !== 0)
+        log.error(
+          `could not remove the registry container ${what.registry}: ${r.stderr.trim()}`,
+          "e2e teardown"
+        );
     }
     if (what.network) {
       const r = await exec2("docker", ["network", "rm", what.network]);
-      if (r.code !== 0) log.error(`could not remove the Docker network ${what.network}: ${r.stderr.trim()}`, "e2e teardown");
+      if (r.code !== 0)
+        log.error(`could not remove the Docker network ${what.network}: ${r.stderr.trim()}`, "e2e teardown");
     }
   });
 }
@@ -27804,7 +27809,11 @@ runAction(async () => {
   const clusters = getState(STATE.clusters);
   await teardown(
     defaultExec,
-    { info: (m) => info(m), error: (m, title) => warning(m, title ? { title } : {}), group: (n, fn) => group(n, fn) },
+    {
+      info: (m) => info(m),
+      error: (m, title) => warning(m, title ? { title } : {}),
+      group: (n, fn) => group(n, fn)
+    },
     {
       kind: getState(STATE.kind) || void 0,
       clusters: clusters ? JSON.parse(clusters) : [],

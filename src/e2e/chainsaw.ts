@@ -51,7 +51,8 @@ export function splitArgs(text: string): string[] {
       has = true;
     }
   }
-  if (quote) throw new UserError(`input "extra-args": unterminated ${quote} quote in ${JSON.stringify(text)}`);
+  if (quote)
+    throw new UserError(`input "extra-args": unterminated ${quote} quote in ${JSON.stringify(text)}`);
   if (has) out.push(cur);
   const bad = out.find((a) => a === '--values' || a.startsWith('--values=') || a === '--test-dir');
   if (bad) throw new UserError(`input "extra-args": ${bad} is set by the action; remove it`);
@@ -69,6 +70,7 @@ export interface ChainsawArgs {
 /** `chainsaw test <dir> --values <file> [--report-*] --skip-delete <extra...>` */
 export function chainsawArgv(a: ChainsawArgs): string[] {
   const argv = ['test', a.dir, '--values', a.valuesFile, '--skip-delete', '--no-color'];
-  if (a.report) argv.push('--report-format', 'JUNIT-TEST', '--report-path', a.report.dir, '--report-name', a.report.name);
+  if (a.report)
+    argv.push('--report-format', 'JUNIT-TEST', '--report-path', a.report.dir, '--report-name', a.report.name);
   return [...argv, ...a.extraArgs];
 }

@@ -44,8 +44,13 @@ export function parseCnpgVersions(input: string, latest = CNPG_LATEST): string[]
     if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== 'string'))
       throw new UserError(`input "cnpg": expected a JSON array of strings, got ${showValue(input)}`);
     items = parsed as string[];
-  } else items = text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-  if (!items.length) throw new UserError(`input "cnpg": expected at least one version, got ${showValue(input)}`);
+  } else
+    items = text
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (!items.length)
+    throw new UserError(`input "cnpg": expected at least one version, got ${showValue(input)}`);
   return [...new Set(items.map((v) => normalizeCnpg(v, latest)))];
 }
 
@@ -60,7 +65,8 @@ export function previousRelease(latest: string): string {
 /** `["main", previous, latest]`, as the reference smoke-test matrix. */
 export function cnpgMatrix(latest = CNPG_LATEST): string[] {
   const l = normalizeCnpg(latest, latest);
-  if (l === 'main') throw new UserError('CloudNativePG matrix: the latest release must be major.minor, not main');
+  if (l === 'main')
+    throw new UserError('CloudNativePG matrix: the latest release must be major.minor, not main');
   return ['main', previousRelease(l), l];
 }
 

@@ -8,12 +8,24 @@ export interface Collect {
 
 export function diagnosticCommands(): Collect[] {
   return [
-    { file: 'resources.txt', args: ['get', 'all,clusters.postgresql.cnpg.io,databases.postgresql.cnpg.io', '--all-namespaces', '-o', 'wide'] },
+    {
+      file: 'resources.txt',
+      args: [
+        'get',
+        'all,clusters.postgresql.cnpg.io,databases.postgresql.cnpg.io',
+        '--all-namespaces',
+        '-o',
+        'wide',
+      ],
+    },
     { file: 'clusters.txt', args: ['describe', 'clusters.postgresql.cnpg.io', '--all-namespaces'] },
     { file: 'databases.txt', args: ['describe', 'databases.postgresql.cnpg.io', '--all-namespaces'] },
     { file: 'pods.txt', args: ['describe', 'pods', '--all-namespaces'] },
     { file: 'events.txt', args: ['get', 'events', '--all-namespaces', '--sort-by=.lastTimestamp'] },
-    { file: 'operator.log', args: ['logs', '-n', CNPG_NAMESPACE, `deployment/${CNPG_DEPLOYMENT}`, '--all-containers'] },
+    {
+      file: 'operator.log',
+      args: ['logs', '-n', CNPG_NAMESPACE, `deployment/${CNPG_DEPLOYMENT}`, '--all-containers'],
+    },
   ];
 }
 
@@ -29,5 +41,8 @@ export const INSTANCE_PODS = [
 ];
 
 export function instanceLogCommand(namespace: string, pod: string): Collect {
-  return { file: `instance-${namespace}-${pod}.log`, args: ['logs', '-n', namespace, pod, '--all-containers'] };
+  return {
+    file: `instance-${namespace}-${pod}.log`,
+    args: ['logs', '-n', namespace, pod, '--all-containers'],
+  };
 }

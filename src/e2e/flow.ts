@@ -11,7 +11,15 @@ import { genericSuiteDir, splitArgs } from './chainsaw.js';
 import { parseCnpgVersions } from './cnpg.js';
 import { nodeVersion } from './kind.js';
 import { resolveValues, type Inspect } from './resolve.js';
-import { clusterReference, DEFAULT_ENVIRONMENT, runE2e, type Environment, type Exec, type Log, type RunResult } from './runner.js';
+import {
+  clusterReference,
+  DEFAULT_ENVIRONMENT,
+  runE2e,
+  type Environment,
+  type Exec,
+  type Log,
+  type RunResult,
+} from './runner.js';
 import { checkVersion, installE2eTools, type Tools, type ToolVersions } from './tools.js';
 import { renderValues, type TestingValues } from './values.js';
 
@@ -39,7 +47,9 @@ export interface E2eOptions {
 
 /** Annotation reads through the project's registry client (credentials for the image's registry only). */
 export function registryInspect(image: string, credentials?: Credentials): Inspect {
-  const options = credentials ? { credentials: { [parseReference(image, 'image').registry]: credentials } } : {};
+  const options = credentials
+    ? { credentials: { [parseReference(image, 'image').registry]: credentials } }
+    : {};
   const pool = new ClientPool(options);
   return async (ref) => ({ annotations: (await inspectImage(ref, { ...options, pool })).annotations });
 }
@@ -54,7 +64,8 @@ export interface Prepared {
 
 /** Validates every option and generates the values; touches nothing. */
 export async function prepare(options: E2eOptions, inspect?: Inspect): Promise<Prepared> {
-  if (options.image.trim() === '') throw new UserError('input "image": expected the extension image reference, ideally repo@sha256:...');
+  if (options.image.trim() === '')
+    throw new UserError('input "image": expected the extension image reference, ideally repo@sha256:...');
   parseReference(options.image, 'input "image"');
   const cnpg = parseCnpgVersions(options.cnpg);
   nodeVersion(options.nodeImage);
@@ -80,7 +91,12 @@ export async function prepare(options: E2eOptions, inspect?: Inspect): Promise<P
   return { values, cnpg, extraArgs, versions, env };
 }
 
-export async function e2e(exec: Exec, log: Log, options: E2eOptions, inspect?: Inspect): Promise<RunResult & { valuesYaml: string }> {
+export async function e2e(
+  exec: Exec,
+  log: Log,
+  options: E2eOptions,
+  inspect?: Inspect,
+): Promise<RunResult & { valuesYaml: string }> {
   const prepared = await log.group('Test values', async () => {
     const p = await prepare(options, inspect);
     log.info(renderValues(p.values));

@@ -63,7 +63,11 @@ interface Coordinates {
   sqlVersion: string;
 }
 
-async function annotationsOf(inspect: Inspect, reference: string, what: string): Promise<Record<string, string>> {
+async function annotationsOf(
+  inspect: Inspect,
+  reference: string,
+  what: string,
+): Promise<Record<string, string>> {
   try {
     return (await inspect(reference)).annotations ?? {};
   } catch (err) {
@@ -132,7 +136,8 @@ export function requirements(ext: Extension): { folders: string[]; sqlOnly: stri
   const folders: string[] = [];
   const sqlOnly: string[] = [];
   for (const req of ext.metadata.required_extensions) {
-    if (req.startsWith('image-sql:') || req.startsWith('base-image:')) sqlOnly.push(req.slice(req.indexOf(':') + 1));
+    if (req.startsWith('image-sql:') || req.startsWith('base-image:'))
+      sqlOnly.push(req.slice(req.indexOf(':') + 1));
     else if (req.startsWith('catalog:')) folders.push(req.split(':')[1]!);
     else folders.push(req);
   }
@@ -146,7 +151,9 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
   let coords: Coordinates;
   if (offline) {
     if (!options.distro || !options.pgMajor) {
-      throw new UserError('distro and pg-major: give both (offline values) or neither (read the image annotations)');
+      throw new UserError(
+        'distro and pg-major: give both (offline values) or neither (read the image annotations)',
+      );
     }
     const pin = pinFor(extension, options.distro, options.pgMajor, 'extension');
     coords = {
@@ -158,7 +165,10 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
   } else {
     if (!options.inspect) throw new UserError('no registry access configured to read the image annotations');
     parseReference(options.image, 'image');
-    coords = coordinatesFrom(await annotationsOf(options.inspect, options.image, `image ${options.image}`), options.image);
+    coords = coordinatesFrom(
+      await annotationsOf(options.inspect, options.image, `image ${options.image}`),
+      options.image,
+    );
     pinFor(extension, coords.distro, coords.pgMajor, 'extension');
   }
 
@@ -175,7 +185,13 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
       throw err;
     });
     const pin = pinFor(dep, coords.distro, coords.pgMajor, 'required extension');
-    let reference = await builtImageFor(dep, coords.distro, coords.pgMajor, options.builtImages ?? [], offline ? undefined : options.inspect);
+    let reference = await builtImageFor(
+      dep,
+      coords.distro,
+      coords.pgMajor,
+      options.builtImages ?? [],
+      offline ? undefined : options.inspect,
+    );
     if (!reference) {
       if (!options.registry) {
         throw new UserError(
@@ -188,7 +204,11 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
     }
     let sqlVersion = pin.sql;
     if (!offline && options.inspect) {
-      const a = await annotationsOf(options.inspect, reference, `required extension ${dep.metadata.name} (${reference})`);
+      const a = await annotationsOf(
+        options.inspect,
+        reference,
+        `required extension ${dep.metadata.name} (${reference})`,
+      );
       sqlVersion = a[CNPG_ANNOTATIONS.sqlVersion] || pin.sql;
     }
     images.push(reference);

@@ -10,7 +10,15 @@ import { parseReference } from '../registry/reference.js';
 import { chainsawArgv, suites } from './chainsaw.js';
 import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
 import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';
-import { CERTS_DIR, controlPlane, hostsToml, kindConfig, KUBELET_CONFIG, kubeletConfig, REGISTRY_IMAGE } from './kind.js';
+import {
+  CERTS_DIR,
+  controlPlane,
+  hostsToml,
+  kindConfig,
+  KUBELET_CONFIG,
+  kubeletConfig,
+  REGISTRY_IMAGE,
+} from './kind.js';
 import type { Tools } from './tools.js';
 import { renderValues, type TestingValues } from './values.js';
 
@@ -109,14 +117,27 @@ export interface RunResult {
 
 class StepError extends Error {}
 
-async function must(exec: Exec, step: string, command: string, args: string[], options?: ExecOptions): Promise<ExecResult> {
+async function must(
+  exec: Exec,
+  step: string,
+  command: string,
+  args: string[],
+  options?: ExecOptions,
+): Promise<ExecResult> {
   const r = await exec(command, args, options);
-  if (r.code !== 0) throw new StepError(`${step}: ${path.basename(command)} ${args[0] ?? ''} exited with ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
+  if (r.code !== 0)
+    throw new StepError(
+      `${step}: ${path.basename(command)} ${args[0] ?? ''} exited with ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`,
+    );
   return r;
 }
 
 /** Starts the shared network and the local registry (idempotent: existing ones are reused). */
-export async function startRegistry(exec: Exec, log: Log, config: Pick<RunConfig, 'env' | 'onCreated'>): Promise<void> {
+export async function startRegistry(
+  exec: Exec,
+  log: Log,
+  config: Pick<RunConfig, 'env' | 'onCreated'>,
+): Promise<void> {
   const { env } = config;
   await log.group('Local registry', async () => {
     if ((await exec('docker', ['network', 'inspect', env.network], { echo: false })).code !== 0) {
@@ -125,19 +146,36 @@ export async function startRegistry(exec: Exec, log: Log, config: Pick<RunConfig
     }
     if ((await exec('docker', ['container', 'inspect', env.registryName], { echo: false })).code !== 0) {
       await must(exec, 'local registry', 'docker', [
-        'run', '-d', '--restart=always', '--name', env.registryName, '--network', env.network,
-        '-p', `127.0.0.1:${env.registryPort}:5000`, REGISTRY_IMAGE,
+        'run',
+        '-d',
+        '--restart=always',
+        '--name',
+        env.registryName,
+        '--network',
+        env.network,
+        '-p',
+        `127.0.0.1:${env.registryPort}:5000`,
+        REGISTRY_IMAGE,
       ]);
       await config.onCreated?.({ kind: 'registry', name: env.registryName });
     }
   });
 }
 
-async function collectDiagnostics(exec: Exec, log: Log, kubectl: string, kubeconfig: string, dir: string): Promise<void> {
+async function collectDiagnostics(
+  exec: Exec,
+  log: Log,
+  kubectl: string,
+  kubeconfig: string,
+  dir: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const run = async (file: string, args: string[]) => {
     const r = await exec(kubectl, ['--kubeconfig', kubeconfig, ...args], { echo: false });
-    await writeFile(path.join(dir, file), r.stdout + (r.stderr ? `\n# stderr (exit ${r.code})\n${r.stderr}` : ''));
+    await writeFile(
+      path.join(dir, file),
+      r.stdout + (r.stderr ? `\n# stderr (exit ${r.code})\n${r.stderr}` : ''),
+    );
   };
   for (const c of diagnosticCommands()) await run(c.file, c.args);
   const pods = await exec(kubectl, ['--kubeconfig', kubeconfig, ...INSTANCE_PODS], { echo: false });
@@ -170,11 +208,16 @@ export async function teardown(exec: Exec, log: Log, what: Teardown): Promise<vo
     for (const c of what.clusters) await deleteCluster(exec, log, what.kind ?? 'kind', c);
     if (what.registry) {
       const r = await exec('docker', ['rm', '-fv', what.registry]);
-      if (r.code !== 0) log.error(`could not remove the registry container ${what.registry}: ${r.stderr.trim()}`, 'e2e teardown');
+      if (r.code !== 0)
+        log.error(
+          `could not remove the registry container ${what.registry}: ${r.stderr.trim()}`,
+          'e2e teardown',
+        );
     }
     if (what.network) {
       const r = await exec('docker', ['network', 'rm', what.network]);
-      if (r.code !== 0) log.error(`could not remove the Docker network ${what.network}: ${r.stderr.trim()}`, 'e2e teardown');
+      if (r.code !== 0)
+        log.error(`could not remove the Docker network ${what.network}: ${r.stderr.trim()}`, 'e2e teardown');
     }
   });
 }
@@ -202,10 +245,26 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
         await exec(tools.kind, ['delete', 'cluster', '--name', cluster], { echo: false });
         created = true;
         await config.onCreated?.({ kind: 'cluster', name: cluster });
-        await must(exec, step, tools.kind, [
-          'create', 'cluster', '--name', cluster, '--image', config.nodeImage, '--config', kindFile,
-          '--kubeconfig', kubeconfig, '--wait', '2m',
-        ], { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } });
+        await must(
+          exec,
+          step,
+          tools.kind,
+          [
+            'create',
+            'cluster',
+            '--name',
+            cluster,
+            '--image',
+            config.nodeImage,
+            '--config',
+            kindFile,
+            '--kubeconfig',
+            kubeconfig,
+            '--wait',
+            '2m',
+          ],
+          { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } },
+        );
         step = `${label}: registry wiring`;
         const node = controlPlane(cluster);
         const certs = `${CERTS_DIR}/${env.registryName}:5000`;
@@ -223,10 +282,24 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
       });
       step = `${label}: CloudNativePG install`;
       await log.group(`CloudNativePG ${cnpg}`, async () => {
-        await must(exec, step, tools.kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', cnpgManifestUrl(cnpg)]);
         await must(exec, step, tools.kubectl, [
-          '--kubeconfig', kubeconfig, 'wait', '--for=condition=Available', '--timeout=2m', '-n', CNPG_NAMESPACE,
-          'deployments', CNPG_DEPLOYMENT,
+          '--kubeconfig',
+          kubeconfig,
+          'apply',
+          '--server-side',
+          '-f',
+          cnpgManifestUrl(cnpg),
+        ]);
+        await must(exec, step, tools.kubectl, [
+          '--kubeconfig',
+          kubeconfig,
+          'wait',
+          '--for=condition=Available',
+          '--timeout=2m',
+          '-n',
+          CNPG_NAMESPACE,
+          'deployments',
+          CNPG_DEPLOYMENT,
         ]);
       });
       for (const run of suites(config.genericSuite, config.extensionDir)) {
@@ -248,7 +321,9 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
       log.error(err.message, `e2e failed: ${step}`);
       if (created) {
         const dir = path.join(config.diagnosticsDir, cluster);
-        await log.group(`Diagnostics (${label})`, () => collectDiagnostics(exec, log, tools.kubectl, kubeconfig, dir));
+        await log.group(`Diagnostics (${label})`, () =>
+          collectDiagnostics(exec, log, tools.kubectl, kubeconfig, dir),
+        );
         result.diagnostics = config.diagnosticsDir;
       }
     }

@@ -26,7 +26,10 @@ export interface ToolVersions {
 export function checkVersion(input: string, value: string): string {
   const v = value.trim();
   const withV = v.startsWith('v') ? v : `v${v}`;
-  if (!VERSION.test(withV)) throw new UserError(`input "${input}": expected a release version such as v1.2.3, got ${showValue(value)}`);
+  if (!VERSION.test(withV))
+    throw new UserError(
+      `input "${input}": expected a release version such as v1.2.3, got ${showValue(value)}`,
+    );
   return withV;
 }
 
@@ -35,8 +38,22 @@ export function toolSpecs(versions: ToolVersions, arch = hostArch()): ToolSpec[]
   const kubectl = `https://dl.k8s.io/release/${versions.kubectl}/bin/linux/${arch}/kubectl`;
   const chainsawBase = `https://github.com/kyverno/chainsaw/releases/download/${versions.chainsaw}`;
   return [
-    { name: 'kind', version: versions.kind, arch, url: kind, checksum: { url: `${kind}.sha256sum`, fileName: `kind-linux-${arch}` }, binary: 'kind' },
-    { name: 'kubectl', version: versions.kubectl, arch, url: kubectl, checksum: { url: `${kubectl}.sha256` }, binary: 'kubectl' },
+    {
+      name: 'kind',
+      version: versions.kind,
+      arch,
+      url: kind,
+      checksum: { url: `${kind}.sha256sum`, fileName: `kind-linux-${arch}` },
+      binary: 'kind',
+    },
+    {
+      name: 'kubectl',
+      version: versions.kubectl,
+      arch,
+      url: kubectl,
+      checksum: { url: `${kubectl}.sha256` },
+      binary: 'kubectl',
+    },
     {
       name: 'chainsaw',
       version: versions.chainsaw,
@@ -56,7 +73,10 @@ export interface Tools {
 }
 
 /** Installs (or finds in the tool cache) the three tools; returns their paths. */
-export async function installE2eTools(versions: ToolVersions, install = installTool): Promise<{ tools: Tools; installed: InstalledTool[] }> {
+export async function installE2eTools(
+  versions: ToolVersions,
+  install = installTool,
+): Promise<{ tools: Tools; installed: InstalledTool[] }> {
   const installed: InstalledTool[] = [];
   for (const spec of toolSpecs(versions)) installed.push(await install(spec));
   const [kind, kubectl, chainsaw] = installed.map((t) => t.path) as [string, string, string];

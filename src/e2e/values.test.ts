@@ -56,22 +56,46 @@ beforeAll(async () => {
       TRIXIE_18('3.6.4+dfsg-2.pgdg13+1', '3.6.4'),
     ),
   );
-  await write('route', hcl('route', { required_extensions: '["geo"]' }, TRIXIE_18('4.0.1-1.pgdg13+1', '4.0.1')));
+  await write(
+    'route',
+    hcl('route', { required_extensions: '["geo"]' }, TRIXIE_18('4.0.1-1.pgdg13+1', '4.0.1')),
+  );
   await write(
     'decoder',
     hcl(
       'decoder',
-      { create_extension: 'false', postgresql_parameters: '{ output_plugin_libraries = "pgoutput, decoder" }', shared_preload_libraries: '["decoder"]' },
+      {
+        create_extension: 'false',
+        postgresql_parameters: '{ output_plugin_libraries = "pgoutput, decoder" }',
+        shared_preload_libraries: '["decoder"]',
+      },
       TRIXIE_18('2.6-4.pgdg13+1'),
     ),
   );
-  await write('epoch', hcl('epoch', { required_extensions: '["decoder", "base-image:tsm_system_rows"]', bin_path: '["bin"]', extension_control_path: '["share"]', dynamic_library_path: '["lib", "lib/extra"]' }, TRIXIE_18('1:8.4.8.7-1.pgdg13+1', '8.4.8.7')));
+  await write(
+    'epoch',
+    hcl(
+      'epoch',
+      {
+        required_extensions: '["decoder", "base-image:tsm_system_rows"]',
+        bin_path: '["bin"]',
+        extension_control_path: '["share"]',
+        dynamic_library_path: '["lib", "lib/extra"]',
+      },
+      TRIXIE_18('1:8.4.8.7-1.pgdg13+1', '8.4.8.7'),
+    ),
+  );
   await write('badenv', hcl('badenv', { env: '{ "PGDATA" = "x" }' }, TRIXIE_18('1.0-1', '1.0')));
   await write('badph', hcl('badph', { env: '{ "X" = "$${home}/y" }' }, TRIXIE_18('1.0-1', '1.0')));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const annotations = (os: string, pg: string, sql: string, base = `ghcr.io/cloudnative-pg/postgresql:${pg}-minimal-${os}`) => ({
+const annotations = (
+  os: string,
+  pg: string,
+  sql: string,
+  base = `ghcr.io/cloudnative-pg/postgresql:${pg}-minimal-${os}`,
+) => ({
   'io.cloudnativepg.image.base.name': base,
   'io.cloudnativepg.image.base.os': os,
   'io.cloudnativepg.image.base.pgmajor': pg,
@@ -94,7 +118,9 @@ function registry(table: Record<string, Record<string, string>>): Inspect & { as
 describe('values from image annotations', () => {
   it('plain extension: pg_image and version come from the image, not the metadata', async () => {
     const image = 'ghcr.io/acme/vec-testing:0.8.6-202608221026-18-trixie';
-    const inspect = registry({ [image]: annotations('trixie', '18', '0.8.6-annotated', 'example.org/pg:18-custom') });
+    const inspect = registry({
+      [image]: annotations('trixie', '18', '0.8.6-annotated', 'example.org/pg:18-custom'),
+    });
     const { values } = await resolveValues({ root, extension: 'vec', image, inspect });
     expect(values).toEqual({
       name: 'vec',
@@ -105,14 +131,25 @@ describe('values from image annotations', () => {
       version: '0.8.6-annotated',
       create_extension: true,
       extensions: [{ name: 'vec', image: { reference: image } }],
-      database_config: { extensions_spec: [{ ensure: 'present', name: 'vector', version: '0.8.6-annotated' }] },
-      database_assert_status: { applied: true, extensions: [{ applied: true, name: 'vector' }], observedGeneration: 1 },
+      database_config: {
+        extensions_spec: [{ ensure: 'present', name: 'vector', version: '0.8.6-annotated' }],
+      },
+      database_assert_status: {
+        applied: true,
+        extensions: [{ applied: true, name: 'vector' }],
+        observedGeneration: 1,
+      },
     });
   });
 
   it('module without CREATE EXTENSION: empty version, no Database extensions, parameters kept', async () => {
     const image = 'ghcr.io/acme/decoder:2.6-18-trixie';
-    const { values } = await resolveValues({ root, extension: 'decoder', image, inspect: registry({ [image]: annotations('trixie', '18', '') }) });
+    const { values } = await resolveValues({
+      root,
+      extension: 'decoder',
+      image,
+      inspect: registry({ [image]: annotations('trixie', '18', '') }),
+    });
     expect(values.create_extension).toBe(false);
     expect(values.version).toBe('');
     expect(values.shared_preload_libraries).toEqual(['decoder']);
@@ -124,7 +161,12 @@ describe('values from image annotations', () => {
 
   it('env: escapes undone, ${image_root} kept, sorted by name; paths kept (omitempty)', async () => {
     const image = 'ghcr.io/acme/geo-extension:3.6.4-18-trixie';
-    const { values } = await resolveValues({ root, extension: 'geo', image, inspect: registry({ [image]: annotations('trixie', '18', '3.6.4') }) });
+    const { values } = await resolveValues({
+      root,
+      extension: 'geo',
+      image,
+      inspect: registry({ [image]: annotations('trixie', '18', '3.6.4') }),
+    });
     expect(values.extensions[0]).toEqual({
       name: 'geo',
       image: { reference: image },
@@ -140,8 +182,17 @@ describe('values from image annotations', () => {
   it('dependency: from the configured registry, same distro and major, sql version from its annotations', async () => {
     const image = 'ghcr.io/acme/route-testing:4.0.1-202608221026-18-trixie';
     const dep = 'registry.example.com/team/geo-extension:3.6.4-18-trixie';
-    const inspect = registry({ [image]: annotations('trixie', '18', '4.0.1'), [dep]: annotations('trixie', '18', '3.6.9') });
-    const { values, images } = await resolveValues({ root, extension: 'route', image, inspect, registry: 'registry.example.com/team' });
+    const inspect = registry({
+      [image]: annotations('trixie', '18', '4.0.1'),
+      [dep]: annotations('trixie', '18', '3.6.9'),
+    });
+    const { values, images } = await resolveValues({
+      root,
+      extension: 'route',
+      image,
+      inspect,
+      registry: 'registry.example.com/team',
+    });
     expect(inspect.asked).toEqual([image, dep]);
     expect(images).toEqual([image, dep]);
     expect(values.extensions.map((e) => e.image.reference)).toEqual([image, dep]);
@@ -159,8 +210,18 @@ describe('values from image annotations', () => {
   it('dependency: testing environment picks the -testing repository', async () => {
     const image = 'ghcr.io/acme/route:4.0.1-18-trixie';
     const dep = 'ghcr.io/acme/geo-extension-testing:3.6.4-18-trixie';
-    const inspect = registry({ [image]: annotations('trixie', '18', '4.0.1'), [dep]: annotations('trixie', '18', '3.6.4') });
-    const { values } = await resolveValues({ root, extension: 'route', image, inspect, registry: 'ghcr.io/acme', environment: 'testing' });
+    const inspect = registry({
+      [image]: annotations('trixie', '18', '4.0.1'),
+      [dep]: annotations('trixie', '18', '3.6.4'),
+    });
+    const { values } = await resolveValues({
+      root,
+      extension: 'route',
+      image,
+      inspect,
+      registry: 'ghcr.io/acme',
+      environment: 'testing',
+    });
     expect(values.extensions[1]!.image.reference).toBe(dep);
   });
 
@@ -168,29 +229,65 @@ describe('values from image annotations', () => {
     const image = 'ghcr.io/acme/route-testing:4.0.1-18-trixie';
     const builtTagged = 'ghcr.io/acme/geo-extension-testing:3.6.4-202608221026-18-trixie';
     const other = 'ghcr.io/acme/geo-extension-testing:3.6.4-202608221026-18-bookworm';
-    const inspect = registry({ [image]: annotations('trixie', '18', '4.0.1'), [builtTagged]: annotations('trixie', '18', '3.6.4') });
-    const r1 = await resolveValues({ root, extension: 'route', image, inspect, builtImages: [other, builtTagged] });
+    const inspect = registry({
+      [image]: annotations('trixie', '18', '4.0.1'),
+      [builtTagged]: annotations('trixie', '18', '3.6.4'),
+    });
+    const r1 = await resolveValues({
+      root,
+      extension: 'route',
+      image,
+      inspect,
+      builtImages: [other, builtTagged],
+    });
     expect(r1.values.extensions[1]!.image.reference).toBe(builtTagged);
     const byDigest = `ghcr.io/acme/geo-extension-testing@sha256:${'a'.repeat(64)}`;
-    const inspect2 = registry({ [image]: annotations('trixie', '18', '4.0.1'), [byDigest]: annotations('trixie', '18', '3.6.4') });
-    const r2 = await resolveValues({ root, extension: 'route', image, inspect: inspect2, builtImages: [byDigest] });
+    const inspect2 = registry({
+      [image]: annotations('trixie', '18', '4.0.1'),
+      [byDigest]: annotations('trixie', '18', '3.6.4'),
+    });
+    const r2 = await resolveValues({
+      root,
+      extension: 'route',
+      image,
+      inspect: inspect2,
+      builtImages: [byDigest],
+    });
     expect(r2.values.extensions[1]!.image.reference).toBe(byDigest);
   });
 
   it('dependency without a run image nor a registry: one clear error, no organisation guessed', async () => {
     const image = 'ghcr.io/acme/route:4.0.1-18-trixie';
-    await expect(resolveValues({ root, extension: 'route', image, inspect: registry({ [image]: annotations('trixie', '18', '4.0.1') }) })).rejects.toThrow(
-      /requires geo, which was not built in this run: set the registry/,
-    );
+    await expect(
+      resolveValues({
+        root,
+        extension: 'route',
+        image,
+        inspect: registry({ [image]: annotations('trixie', '18', '4.0.1') }),
+      }),
+    ).rejects.toThrow(/requires geo, which was not built in this run: set the registry/);
   });
 
   it('epoch versions use the one parser (1:8.4.8.7 -> 1-8.4.8.7); module deps are mounted but not created; SQL-only requirements are created', async () => {
     const image = 'ghcr.io/acme/epoch:1-8.4.8.7-18-trixie';
     const dep = 'ghcr.io/acme/decoder:2.6-18-trixie';
-    const inspect = registry({ [image]: annotations('trixie', '18', '8.4.8.7'), [dep]: annotations('trixie', '18', '') });
-    const { values } = await resolveValues({ root, extension: 'epoch', image, inspect, registry: 'ghcr.io/acme' });
+    const inspect = registry({
+      [image]: annotations('trixie', '18', '8.4.8.7'),
+      [dep]: annotations('trixie', '18', ''),
+    });
+    const { values } = await resolveValues({
+      root,
+      extension: 'epoch',
+      image,
+      inspect,
+      registry: 'ghcr.io/acme',
+    });
     expect(values.extensions.map((e) => e.name)).toEqual(['epoch', 'decoder']);
-    expect(values.extensions[0]).toMatchObject({ bin_path: ['bin'], extension_control_path: ['share'], dynamic_library_path: ['lib', 'lib/extra'] });
+    expect(values.extensions[0]).toMatchObject({
+      bin_path: ['bin'],
+      extension_control_path: ['share'],
+      dynamic_library_path: ['lib', 'lib/extra'],
+    });
     expect(values.database_config.extensions_spec).toEqual([
       { ensure: 'present', name: 'epoch', version: '8.4.8.7' },
       { ensure: 'present', name: 'tsm_system_rows' },
@@ -199,7 +296,9 @@ describe('values from image annotations', () => {
 
   it('missing annotations are named', async () => {
     const image = 'ghcr.io/acme/vec:1';
-    await expect(resolveValues({ root, extension: 'vec', image, inspect: registry({ [image]: {} }) })).rejects.toThrow(
+    await expect(
+      resolveValues({ root, extension: 'vec', image, inspect: registry({ [image]: {} }) }),
+    ).rejects.toThrow(
       /io\.cloudnativepg\.image\.base\.name, io\.cloudnativepg\.image\.base\.os, io\.cloudnativepg\.image\.base\.pgmajor/,
     );
   });
@@ -208,7 +307,16 @@ describe('values from image annotations', () => {
 describe('offline values (--distro/--pg-major)', () => {
   it('needs no registry: base image template and metadata versions', async () => {
     const inspect = registry({});
-    const { values } = await resolveValues({ root, extension: 'route', image: 'localhost:5000/route:x', distro: 'trixie', pgMajor: '18', registry: 'localhost:5000', clusterReference: (r) => r.replace('localhost:5000', 'registry.ext-actions:5000'), inspect });
+    const { values } = await resolveValues({
+      root,
+      extension: 'route',
+      image: 'localhost:5000/route:x',
+      distro: 'trixie',
+      pgMajor: '18',
+      registry: 'localhost:5000',
+      clusterReference: (r) => r.replace('localhost:5000', 'registry.ext-actions:5000'),
+      inspect,
+    });
     expect(inspect.asked).toEqual([]);
     expect(values.pg_image).toBe('ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie');
     expect(values.version).toBe('4.0.1');
@@ -219,31 +327,64 @@ describe('offline values (--distro/--pg-major)', () => {
   });
 
   it('refuses an undeclared distro/major, and PostgreSQL before 18', async () => {
-    await expect(resolveValues({ root, extension: 'vec', image: 'x/vec:1', distro: 'bookworm', pgMajor: '18' })).rejects.toThrow(
-      /declares no version for bookworm\/PostgreSQL 18 \(metadata.versions has trixie\/18\)/,
-    );
-    const [ext] = [await parseMetadata(hcl('old', {}, '{ trixie = { "17" = { package = "1.0-1", sql = "1.0" } } }'), 'old/metadata.hcl', 'old')];
-    expect(() => buildValues({ extension: ext, reference: 'x/old:1', pgImage: 'pg:17', sqlVersion: '1.0', pgMajor: '17', dependencies: [] })).toThrow(/PostgreSQL 18 or later/);
+    await expect(
+      resolveValues({ root, extension: 'vec', image: 'x/vec:1', distro: 'bookworm', pgMajor: '18' }),
+    ).rejects.toThrow(/declares no version for bookworm\/PostgreSQL 18 \(metadata.versions has trixie\/18\)/);
+    const [ext] = [
+      await parseMetadata(
+        hcl('old', {}, '{ trixie = { "17" = { package = "1.0-1", sql = "1.0" } } }'),
+        'old/metadata.hcl',
+        'old',
+      ),
+    ];
+    expect(() =>
+      buildValues({
+        extension: ext,
+        reference: 'x/old:1',
+        pgImage: 'pg:17',
+        sqlVersion: '1.0',
+        pgMajor: '17',
+        dependencies: [],
+      }),
+    ).toThrow(/PostgreSQL 18 or later/);
   });
 });
 
 describe('CloudNativePG admission rules are checked before anything runs', () => {
   it('reserved env names', async () => {
-    await expect(resolveValues({ root, extension: 'badenv', image: 'x/y:1', distro: 'trixie', pgMajor: '18' })).rejects.toThrow(/"PGDATA" is reserved/);
+    await expect(
+      resolveValues({ root, extension: 'badenv', image: 'x/y:1', distro: 'trixie', pgMajor: '18' }),
+    ).rejects.toThrow(/"PGDATA" is reserved/);
   });
   it('unknown placeholders', async () => {
-    await expect(resolveValues({ root, extension: 'badph', image: 'x/y:1', distro: 'trixie', pgMajor: '18' })).rejects.toThrow(/unknown placeholder \$\{home\}/);
+    await expect(
+      resolveValues({ root, extension: 'badph', image: 'x/y:1', distro: 'trixie', pgMajor: '18' }),
+    ).rejects.toThrow(/unknown placeholder \$\{home\}/);
   });
   it('create_extension without a sql version', async () => {
     const ext = await parseMetadata(hcl('nosql', {}, TRIXIE_18('1.0-1')), 'nosql/metadata.hcl', 'nosql');
-    expect(() => buildValues({ extension: ext, reference: 'x/nosql:1', pgImage: 'pg:18', sqlVersion: '', pgMajor: '18', dependencies: [] })).toThrow(/has no SQL version/);
+    expect(() =>
+      buildValues({
+        extension: ext,
+        reference: 'x/nosql:1',
+        pgImage: 'pg:18',
+        sqlVersion: '',
+        pgMajor: '18',
+        dependencies: [],
+      }),
+    ).toThrow(/has no SQL version/);
   });
 });
 
 describe('rendering', () => {
   it('writes the reference key order with a 4-space indent, and round-trips', async () => {
     const image = 'ghcr.io/acme/vec:0.8.6-18-trixie';
-    const { values } = await resolveValues({ root, extension: 'vec', image, inspect: registry({ [image]: annotations('trixie', '18', '0.8.6') }) });
+    const { values } = await resolveValues({
+      root,
+      extension: 'vec',
+      image,
+      inspect: registry({ [image]: annotations('trixie', '18', '0.8.6') }),
+    });
     const text = renderValues(values);
     expect(text.split('\n').slice(0, 8)).toEqual([
       'name: vec',

@@ -120,7 +120,12 @@ export function extensionConfiguration(
     name: m.name,
     image: pullPolicy ? { reference, pullPolicy } : { reference },
   };
-  for (const key of ['extension_control_path', 'dynamic_library_path', 'ld_library_path', 'bin_path'] as const) {
+  for (const key of [
+    'extension_control_path',
+    'dynamic_library_path',
+    'ld_library_path',
+    'bin_path',
+  ] as const) {
     if (m[key].length) out[key] = [...m[key]];
   }
   const env = checkEnv(m, extension.file);
@@ -129,7 +134,11 @@ export function extensionConfiguration(
 }
 
 function sortedMap(map: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]!]));
+  return Object.fromEntries(
+    Object.keys(map)
+      .sort()
+      .map((k) => [k, map[k]!]),
+  );
 }
 
 /** Builds the values of one test run. Throws UserError when CNPG could not run the result. */

@@ -13,7 +13,8 @@ import type { TestingValues } from '../../src/e2e/values.js';
 
 const root = path.resolve(import.meta.dirname, '../../extensions');
 const suite = path.resolve(import.meta.dirname, '../../e2e/suite');
-const anchor = process.env['EXT_ACTIONS_ANCHOR'] ?? path.resolve(import.meta.dirname, '../../../shared/fixtures/anchor');
+const anchor =
+  process.env['EXT_ACTIONS_ANCHOR'] ?? path.resolve(import.meta.dirname, '../../../shared/fixtures/anchor');
 const present = existsSync(path.join(anchor, 'derived', 'pgvector.values.yaml'));
 if (!present) console.warn(`anchor data not found at ${anchor}: skipping the reference comparison`);
 
@@ -44,12 +45,23 @@ const images: Record<string, string> = {
   wal2json: 'ghcr.io/cloudnative-pg/wal2json-testing:2.6-202608221026-18-trixie',
 };
 const generate = async (name: string): Promise<TestingValues> =>
-  (await resolveValues({ root, extension: name, image: images[name]!, inspect, registry: 'ghcr.io/cloudnative-pg', environment: 'production' })).values;
+  (
+    await resolveValues({
+      root,
+      extension: name,
+      image: images[name]!,
+      inspect,
+      registry: 'ghcr.io/cloudnative-pg',
+      environment: 'production',
+    })
+  ).values;
 
 describe.runIf(present)('reference values.yaml', () => {
   for (const name of Object.keys(images)) {
     it(`${name} equals derived/${name}.values.yaml`, async () => {
-      const expected: unknown = parse(readFileSync(path.join(anchor, 'derived', `${name}.values.yaml`), 'utf8'));
+      const expected: unknown = parse(
+        readFileSync(path.join(anchor, 'derived', `${name}.values.yaml`), 'utf8'),
+      );
       expect(await generate(name)).toEqual(expected);
     });
   }
@@ -57,7 +69,9 @@ describe.runIf(present)('reference values.yaml', () => {
 
 /** `$values.a.b` paths in a YAML file. */
 function bindings(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => m[1]!.slice(1)))];
+  return [
+    ...new Set([...text.matchAll(/\$values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => m[1]!.slice(1))),
+  ];
 }
 function resolves(values: unknown, dotted: string): boolean {
   let cur: unknown = values;
@@ -81,7 +95,9 @@ async function checkBindings(files: string[], extensions: string[]) {
   for (const name of extensions) {
     const values = await generate(name);
     const missing = [...used].filter((b) => !resolves(values, b));
-    expect(missing, name).toEqual(values.create_extension ? [] : missing.filter((m) => MODULE_UNSET.includes(m)));
+    expect(missing, name).toEqual(
+      values.create_extension ? [] : missing.filter((m) => MODULE_UNSET.includes(m)),
+    );
   }
 }
 

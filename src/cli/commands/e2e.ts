@@ -22,7 +22,8 @@ function cliLog(io: CliIO): Log {
 
 export const e2e: Command = {
   name: 'e2e',
-  summary: 'test an extension image in a local kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
+  summary:
+    'test an extension image in a local kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
   usage:
     'ext-actions e2e --extension NAME --image REF [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
     '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
@@ -44,14 +45,18 @@ export const e2e: Command = {
       'work-dir': { type: 'string' },
       keep: { type: 'boolean', default: false },
     });
-    if (!v.extension || !v.image) throw new UserError(`ext-actions e2e: --extension and --image are required\nusage: ${this.usage}`);
+    if (!v.extension || !v.image)
+      throw new UserError(`ext-actions e2e: --extension and --image are required\nusage: ${this.usage}`);
     const env = io.env;
     const username = env['REGISTRY_USERNAME'] ?? '';
     const password = env['REGISTRY_PASSWORD'] ?? '';
     if (password) core.setSecret(password);
     const log = cliLog(io);
     const created: Teardown = { clusters: [] };
-    const workDir = path.resolve(io.cwd, v['work-dir'] ?? path.join(os.tmpdir(), `ext-actions-e2e-${process.pid}`));
+    const workDir = path.resolve(
+      io.cwd,
+      v['work-dir'] ?? path.join(os.tmpdir(), `ext-actions-e2e-${process.pid}`),
+    );
     let result;
     try {
       result = await runFlow(defaultExec, log, {
@@ -81,7 +86,9 @@ export const e2e: Command = {
         await teardown(defaultExec, log, { ...created, clusters: [...new Set(created.clusters)] });
       }
     }
-    io.stdout(`${result.passed ? 'PASS' : 'FAIL'} ${v.extension} (${v.image})\nvalues: ${result.valuesFile}\n`);
+    io.stdout(
+      `${result.passed ? 'PASS' : 'FAIL'} ${v.extension} (${v.image})\nvalues: ${result.valuesFile}\n`,
+    );
     if (result.diagnostics) io.stdout(`diagnostics: ${result.diagnostics}\n`);
     for (const r of result.reports) io.stdout(`report: ${r}\n`);
     if (v.keep) io.stdout(`kept clusters: ${result.clusters.join(', ')}\n`);

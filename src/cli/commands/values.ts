@@ -8,7 +8,8 @@ import { oneOf, parseFlags, type Command } from '../command.js';
 
 export const values: Command = {
   name: 'values',
-  summary: 'print the Chainsaw values.yaml of an extension image (the reference generate-testing-values schema)',
+  summary:
+    'print the Chainsaw values.yaml of an extension image (the reference generate-testing-values schema)',
   usage:
     'ext-actions values --extension NAME --image REF [--root DIR] [--distro D --pg-major M] [--registry REG] ' +
     '[--environment testing|production] [--base-image TEMPLATE] [--built-image REF]...',
@@ -24,13 +25,16 @@ export const values: Command = {
       'base-image': { type: 'string' },
       'built-image': { type: 'string', multiple: true },
     });
-    if (!v.extension) throw new UserError(`ext-actions values: --extension is required\nusage: ${this.usage}`);
+    if (!v.extension)
+      throw new UserError(`ext-actions values: --extension is required\nusage: ${this.usage}`);
     if (!v.image) throw new UserError(`ext-actions values: --image is required\nusage: ${this.usage}`);
     const environment = oneOf('--environment', v.environment, ENVIRONMENTS, 'production');
     const offline = v.distro !== undefined || v['pg-major'] !== undefined;
     const env = io.env;
     const credentials =
-      env['REGISTRY_USERNAME'] && env['REGISTRY_PASSWORD'] ? { username: env['REGISTRY_USERNAME'], password: env['REGISTRY_PASSWORD'] } : undefined;
+      env['REGISTRY_USERNAME'] && env['REGISTRY_PASSWORD']
+        ? { username: env['REGISTRY_USERNAME'], password: env['REGISTRY_PASSWORD'] }
+        : undefined;
     const result = await resolveValues({
       root: path.resolve(io.cwd, v.root),
       extension: v.extension,

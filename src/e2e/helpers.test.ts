@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { splitArgs } from './chainsaw.js';
+import { cnpgManifestUrl, cnpgMatrix, parseCnpgVersions } from './cnpg.js';
+import { hostsToml, kindConfig, needsImageVolumeGate, nodeVersion } from './kind.js';
+
+const digest = `@sha256:${'a'.repeat(64)}`;
+
+describe('cnpg', () => {
+  it('matrix is [main, previous, latest] from the pinned latest', () => {
+    expect(cnpgMatrix()).toEqual(['main', '1.29', '1.30']);
+    expect(() => cnpgMatrix('2.0')).toThrow(/no previous minor release/);
+  });
+  it('parses one version, lists and JSON arrays; latest/previous resolve; duplicates dropped', () => {
+    expect(parseCnpgVersions('')).toEqual(['1.30']);
+    expect(parseCnpgVersions('main, v1.28\nlatest')).toEqual(['main', '1.28', '1.30']);
+    expect(parseCnpgVersions('["previous","1.29"]')).toEqual(['1.29']);
+    expect(() => parseCnpgVersions('1.30.1')).toThrow(/input "cnpg"/);
+  });
+  it('manifest URL per version', () => {
+    expect(cnpgManifestUrl('main')).toBe(
+      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml',
+    );
+    expect(cnpgManifestUrl('1.27')).toBe(
+      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.27/manifests/operator-manifest.yaml',
+    );
+  });
+});
+
+describe('kind', () => {
+  it('feature gate only for 1.33 and 1.34', () => {
+    expect(needsImageVolumeGate(nodeVersion(`kindest/node:v1.33.1${digest}`))).toBe(true);
+    expect(needsImageVolumeGate(nodeVersion(`kindest/node:v1.34.0${digest}`))).toBe(true);
+    expect(needsImageVolumeGate(nodeVersion(`kindest/node:v1.35.0${digest}`))).toBe(false);
+    expect(kindConfig(`kindest/node:v1.35.0${digest}`)).not.toContain('featureGates');
+    expect(kindConfig(`127.0.0.1:5000/kindest/node:v1.33.1${digest}`)).toContain(
+      'featureGates:\n  ImageVolume: true',
+    );
+  });
+  it('hosts.toml points the in-network name at plain HTTP', () => {
+    expect(hostsToml('registry.ext-actions:5000')).toContain('[host."http://registry.ext-actions:5000"]');
+  });
+});
+
+describe('extra-args', () => {
+  it('splits quoted words without a shell', () => {
+    expect(splitArgs(`--include-test-regex 'a b' --x="$HOME" `)).toEqual([
+      '--include-test-regex',
+      'a b',
+      '--x=$HOME',
+    ]);
+    expect(() => splitArgs('--x "open')).toThrow(/unterminated/);
+  });
+});

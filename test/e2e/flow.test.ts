@@ -1,0 +1,403 @@
+/**
+ * The whole e2e flow with faithful fakes: kind, kubectl and chainsaw are downloaded from a real HTTP
+ * server on 127.0.0.1 (through the tools mirror) and verified against their release checksum files;
+ * docker is first on PATH. Every fake records its argv (JSON lines), so the test asserts the kind config,
+ * the registry wiring, the CNPG manifest URL per version, the chainsaw invocations, diagnostics and teardown.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  cpSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { e2e, type E2eOptions } from '../../src/e2e/flow.js';
+import type { Inspect } from '../../src/e2e/resolve.js';
+import { defaultExec, teardown, type Log } from '../../src/e2e/runner.js';
+import { MIRROR_ENV } from '../../src/tools/index.js';
+import { startServer, type TestServer } from '../support/http-server.js';
+
+const FAKES = path.resolve(import.meta.dirname, 'fakes');
+const ROOT = path.resolve(import.meta.dirname, '../../extensions');
+const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+const NODE_134 = `kindest/node:v1.34.0@sha256:${'c'.repeat(64)}`;
+const NODE_136 = `kindest/node:v1.36.1@sha256:${'d'.repeat(64)}`;
+
+let server: TestServer;
+let dir: string;
+let logFile: string;
+const saved = { ...process.env };
+
+/** Publishes fake releases of kind, kubectl and chainsaw as their projects lay them out. */
+function publish(tamper?: 'kind' | 'kubectl' | 'chainsaw', missing?: string) {
+  const kind = readFileSync(path.join(FAKES, 'kind'));
+  const kubectl = readFileSync(path.join(FAKES, 'kubectl'));
+  const stage = path.join(dir, 'stage');
+  mkdirSync(stage, { recursive: true });
+  cpSync(path.join(FAKES, 'chainsaw'), path.join(stage, 'chainsaw'));
+  execFileSync('tar', ['-czf', path.join(dir, 'chainsaw.tgz'), '-C', stage, 'chainsaw']);
+  const tgz = readFileSync(path.join(dir, 'chainsaw.tgz'));
+  const routes: Record<string, string | Buffer> = {
+    '/github.com/kubernetes-sigs/kind/releases/download/v0.32.0/kind-linux-amd64': kind,
+    '/github.com/kubernetes-sigs/kind/releases/download/v0.32.0/kind-linux-amd64.sha256sum': `${tamper === 'kind' ? sha('x') : sha(kind)}  kind-linux-amd64\n`,
+    '/dl.k8s.io/release/v1.36.1/bin/linux/amd64/kubectl': kubectl,
+    '/dl.k8s.io/release/v1.36.1/bin/linux/amd64/kubectl.sha256':
+      tamper === 'kubectl' ? sha('x') : sha(kubectl),
+    '/github.com/kyverno/chainsaw/releases/download/v0.2.15/chainsaw_linux_amd64.tar.gz': tgz,
+    '/github.com/kyverno/chainsaw/releases/download/v0.2.15/checksums.txt': `${sha('d')}  chainsaw_darwin_arm64.tar.gz\n${tamper === 'chainsaw' ? sha('x') : sha(tgz)}  chainsaw_linux_amd64.tar.gz\n`,
+  };
+  server.routes.clear();
+  for (const [p, body] of Object.entries(routes)) if (p !== missing) server.routes.set(p, { body });
+}
+
+function calls(): { tool: string; argv: string[]; [k: string]: unknown }[] {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+const logged: string[] = [];
+const log: Log = {
+  info: (m) => logged.push(`info: ${m}`),
+  error: (m, t) => logged.push(`error[${t ?? ''}]: ${m}`),
+  group: async (_n, fn) => fn(),
+};
+
+const IMAGE = `ghcr.io/acme/pgrouting-testing@sha256:${'e'.repeat(64)}`;
+const DEP = 'ghcr.io/acme/postgis-extension:3.6.4-18-trixie';
+const annotations = (sql: string) => ({
+  'io.cloudnativepg.image.base.name': 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+  'io.cloudnativepg.image.base.os': 'trixie',
+  'io.cloudnativepg.image.base.pgmajor': '18',
+  'io.cloudnativepg.image.sql.version': sql,
+});
+const inspect: Inspect = async (ref) => ({
+  annotations: ref === IMAGE ? annotations('4.0.1') : ref === DEP ? annotations('3.6.4') : {},
+});
+
+function options(overrides: Partial<E2eOptions> = {}): E2eOptions {
+  return {
+    root: ROOT,
+    extension: 'pgrouting',
+    image: IMAGE,
+    cnpg: 'latest',
+    nodeImage: NODE_136,
+    versions: { kind: 'v0.32.0', kubectl: 'v1.36.1', chainsaw: 'v0.2.15' },
+    extraArgs: '--parallel 1 --assert-timeout "5m"',
+    keep: false,
+    workDir: path.join(dir, 'work'),
+    report: path.join(dir, 'reports'),
+    registry: 'ghcr.io/acme',
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  (globalThis as Record<string, unknown>)['TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS'] = 0;
+  (globalThis as Record<string, unknown>)['TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS'] = 0;
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ext-e2e-flow-'));
+  logFile = path.join(dir, 'calls.jsonl');
+  mkdirSync(path.join(dir, 'state'));
+  Object.assign(process.env, {
+    RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
+    RUNNER_TEMP: path.join(dir, 'temp'),
+    [MIRROR_ENV]: server.url,
+    E2E_FAKE_LOG: logFile,
+    E2E_FAKE_STATE: path.join(dir, 'state'),
+    E2E_FAKE_DIR: FAKES,
+    PATH: `${FAKES}${path.delimiter}${saved['PATH']}`,
+  });
+  delete process.env['E2E_FAKE_FAIL'];
+  logged.length = 0;
+  publish();
+  server.requests.length = 0;
+});
+afterEach(() => {
+  process.env = { ...saved };
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('e2e flow', () => {
+  it('runs registry, kind, registry wiring, CNPG, both suites; values and reports', async () => {
+    const result = await e2e(
+      defaultExec,
+      log,
+      options({ credentials: { username: 'bot', password: 's3cret-token' } }),
+      inspect,
+    );
+    expect(result.passed).toBe(true);
+    const c = calls();
+    const docker = c.filter((x) => x.tool === 'docker').map((x) => x.argv);
+    expect(docker[1]).toEqual(['network', 'create', 'ext-actions-e2e']);
+    expect(docker).toContainEqual([
+      'run',
+      '-d',
+      '--restart=always',
+      '--name',
+      'registry.ext-actions',
+      '--network',
+      'ext-actions-e2e',
+      '-p',
+      '127.0.0.1:5000:5000',
+      'registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33',
+    ]);
+    // kind: network, node image, kind config (1.36: no feature gate; containerd config_path)
+    const create = c.find((x) => x.tool === 'kind' && x.argv[0] === 'create')!;
+    expect(create.argv.slice(0, 5)).toEqual(['create', 'cluster', '--name', 'ext-e2e-1-30', '--image']);
+    expect(create.argv[5]).toBe(NODE_136);
+    expect(create['network']).toBe('ext-actions-e2e');
+    const config = parse(create['config'] as string);
+    expect(config.featureGates).toBeUndefined();
+    expect(config.containerdConfigPatches[0]).toContain('[plugins."io.containerd.cri.v1.images".registry]');
+    expect(config.containerdConfigPatches[0]).toContain('config_path = "/etc/containerd/certs.d"');
+    // registry wiring: hosts.toml through stdin; kubelet credentials through stdin only
+    const node = 'ext-e2e-1-30-control-plane';
+    expect(docker).toContainEqual([
+      'exec',
+      node,
+      'mkdir',
+      '-p',
+      '/etc/containerd/certs.d/registry.ext-actions:5000',
+    ]);
+    const hosts = c.find((x) =>
+      x.argv.includes('/etc/containerd/certs.d/registry.ext-actions:5000/hosts.toml'),
+    )!;
+    expect(hosts.argv).toEqual([
+      'exec',
+      '-i',
+      node,
+      'cp',
+      '/dev/stdin',
+      '/etc/containerd/certs.d/registry.ext-actions:5000/hosts.toml',
+    ]);
+    expect(hosts['stdin']).toContain('[host."http://registry.ext-actions:5000"]');
+    const kubelet = c.find((x) => x.argv.includes('/var/lib/kubelet/config.json'))!;
+    expect(JSON.parse(kubelet['stdin'] as string)).toEqual({
+      auths: { 'ghcr.io': { auth: Buffer.from('bot:s3cret-token').toString('base64') } },
+    });
+    expect(JSON.stringify(c.map((x) => x.argv))).not.toContain('s3cret-token');
+    // CNPG from the release-1.30 manifest, then wait for the operator
+    const kubectl = c.filter((x) => x.tool === 'kubectl').map((x) => x.argv.slice(2));
+    expect(kubectl).toEqual([
+      [
+        'apply',
+        '--server-side',
+        '-f',
+        'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.30/manifests/operator-manifest.yaml',
+      ],
+      [
+        'wait',
+        '--for=condition=Available',
+        '--timeout=2m',
+        '-n',
+        'cnpg-system',
+        'deployments',
+        'cnpg-controller-manager',
+      ],
+    ]);
+    // chainsaw: generic suite only (the example pgrouting folder has no test/), values, report, extra args
+    const chainsaw = c.filter((x) => x.tool === 'chainsaw');
+    expect(chainsaw).toHaveLength(1);
+    expect(chainsaw[0]!.argv).toEqual([
+      'test',
+      path.resolve(import.meta.dirname, '../../e2e/suite'),
+      '--values',
+      result.valuesFile,
+      '--skip-delete',
+      '--no-color',
+      '--report-format',
+      'JUNIT-TEST',
+      '--report-path',
+      path.join(dir, 'reports'),
+      '--report-name',
+      'ext-e2e-1-30-generic',
+      '--parallel',
+      '1',
+      '--assert-timeout',
+      '5m',
+    ]);
+    expect(chainsaw[0]!['kubeconfig']).toBe(path.join(dir, 'work', 'kubeconfig-ext-e2e-1-30'));
+    const values = parse(chainsaw[0]!['values'] as string);
+    expect(values.extensions.map((e: { image: { reference: string } }) => e.image.reference)).toEqual([
+      IMAGE,
+      DEP,
+    ]);
+    expect(result.reports).toEqual([path.join(dir, 'reports', 'ext-e2e-1-30-generic.xml')]);
+    expect(readFileSync(result.reports[0]!, 'utf8')).toContain('failures="0"');
+    expect(result.clusters).toEqual(['ext-e2e-1-30']);
+    expect(result.diagnostics).toBeUndefined();
+  });
+
+  it('1.34 node gets the ImageVolume gate; a CNPG list makes one cluster each, deleting all but the last; local images are rewritten', async () => {
+    const local = 'localhost:5000/pgvector:0.8.6-18-trixie';
+    const localInspect: Inspect = async () => ({ annotations: annotations('0.8.6') });
+    const result = await e2e(
+      defaultExec,
+      log,
+      options({
+        extension: 'pgvector',
+        image: local,
+        nodeImage: NODE_134,
+        cnpg: '["main", "1.29"]',
+        extraArgs: '',
+      }),
+      localInspect,
+    );
+    expect(result.passed).toBe(true);
+    const c = calls();
+    const creates = c.filter((x) => x.tool === 'kind' && x.argv[0] === 'create');
+    expect(creates.map((x) => x.argv[3])).toEqual(['ext-e2e-main', 'ext-e2e-1-29']);
+    expect(parse(creates[0]!['config'] as string).featureGates).toEqual({ ImageVolume: true });
+    const applies = c.filter((x) => x.tool === 'kubectl' && x.argv[2] === 'apply').map((x) => x.argv[5]);
+    expect(applies).toEqual([
+      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml',
+      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.29/manifests/operator-manifest.yaml',
+    ]);
+    const deletes = c.filter((x) => x.tool === 'kind' && x.argv[0] === 'delete').map((x) => x.argv[3]);
+    // each cluster is cleared before creation; main is deleted once its tests are done
+    expect(deletes).toEqual(['ext-e2e-main', 'ext-e2e-main', 'ext-e2e-1-29']);
+    expect(result.clusters).toEqual(['ext-e2e-1-29']);
+    expect(c.some((x) => x.argv.includes('/var/lib/kubelet/config.json'))).toBe(false);
+    const values = parse(c.find((x) => x.tool === 'chainsaw')!['values'] as string);
+    expect(values.extensions[0].image.reference).toBe('registry.ext-actions:5000/pgvector:0.8.6-18-trixie');
+  });
+
+  it('runs the extension test/ suite after the generic one', async () => {
+    const root = path.join(dir, 'exts');
+    cpSync(path.join(ROOT, 'pgvector'), path.join(root, 'pgvector'), { recursive: true });
+    mkdirSync(path.join(root, 'pgvector', 'test'));
+    writeFileSync(
+      path.join(root, 'pgvector', 'test', 'chainsaw-test.yaml'),
+      'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\n',
+    );
+    const result = await e2e(
+      defaultExec,
+      log,
+      options({ root, extension: 'pgvector', image: 'ghcr.io/acme/pgvector:1' }),
+      async () => ({ annotations: annotations('0.8.6') }),
+    );
+    expect(result.passed).toBe(true);
+    expect(
+      calls()
+        .filter((x) => x.tool === 'chainsaw')
+        .map((x) => x.argv[1]),
+    ).toEqual([path.resolve(import.meta.dirname, '../../e2e/suite'), path.join(root, 'pgvector', 'test')]);
+  });
+
+  it('a failing suite: error naming the step, diagnostics collected, later suites skipped', async () => {
+    process.env['E2E_FAKE_FAIL'] = 'chainsaw:e2e/suite';
+    const result = await e2e(defaultExec, log, options(), inspect);
+    expect(result.passed).toBe(false);
+    expect(result.failures).toEqual(['cnpg 1.30: chainsaw generic suite']);
+    expect(logged.some((l) => l.startsWith('error[e2e failed: cnpg 1.30: chainsaw generic suite]'))).toBe(
+      true,
+    );
+    const diag = path.join(dir, 'work', 'diagnostics', 'ext-e2e-1-30');
+    expect(result.diagnostics).toBe(path.join(dir, 'work', 'diagnostics'));
+    expect(readdirSync(diag).sort()).toEqual([
+      'clusters.txt',
+      'databases.txt',
+      'events.txt',
+      'instance-chainsaw-happy-gull-pgvector-1.log',
+      'operator.log',
+      'pods.txt',
+      'resources.txt',
+    ]);
+    const kubectl = calls()
+      .filter((x) => x.tool === 'kubectl')
+      .map((x) => x.argv.slice(2).join(' '));
+    expect(kubectl).toContain('logs -n cnpg-system deployment/cnpg-controller-manager --all-containers');
+    expect(kubectl).toContain('logs -n chainsaw-happy-gull pgvector-1 --all-containers');
+    expect(readFileSync(path.join(dir, 'reports', 'ext-e2e-1-30-generic.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('a failing CNPG install names its step and skips chainsaw', async () => {
+    process.env['E2E_FAKE_FAIL'] = 'cnpg';
+    const result = await e2e(defaultExec, log, options({ cnpg: '1.28' }), inspect);
+    expect(result.failures).toEqual(['cnpg 1.28: CloudNativePG install']);
+    expect(calls().some((x) => x.tool === 'chainsaw')).toBe(false);
+  });
+
+  it('teardown deletes the clusters, the registry and the network', async () => {
+    await teardown(defaultExec, log, {
+      kind: path.join(FAKES, 'kind'),
+      clusters: ['ext-e2e-1-30'],
+      registry: 'registry.ext-actions',
+      network: 'ext-actions-e2e',
+    });
+    expect(calls().map((x) => [x.tool, ...x.argv])).toEqual([
+      ['kind', 'delete', 'cluster', '--name', 'ext-e2e-1-30'],
+      ['docker', 'rm', '-fv', 'registry.ext-actions'],
+      ['docker', 'network', 'rm', 'ext-actions-e2e'],
+    ]);
+  });
+});
+
+describe('bad input: one message, nothing started', () => {
+  const cases: [string, Partial<E2eOptions>, RegExp][] = [
+    [
+      'node image without digest',
+      { nodeImage: 'kindest/node:v1.34.0' },
+      /input "node-image": expected a kind node image with a version tag pinned by digest/,
+    ],
+    [
+      'node image before 1.33',
+      { nodeImage: `kindest/node:v1.32.2@sha256:${'a'.repeat(64)}` },
+      /need Kubernetes 1.33 or later/,
+    ],
+    ['cnpg', { cnpg: '1.x' }, /input "cnpg": expected main, latest, previous or a release like 1.30/],
+    ['extra-args', { extraArgs: '--values other.yaml' }, /input "extra-args": --values is set by the action/],
+    [
+      'kind version',
+      { versions: { kind: 'latest', kubectl: 'v1.36.1', chainsaw: 'v0.2.15' } },
+      /input "kind-version": expected a release version/,
+    ],
+    ['unknown extension', { extension: 'nope' }, /extension "nope" not found/],
+  ];
+  for (const [name, o, message] of cases) {
+    it(name, async () => {
+      await expect(e2e(defaultExec, log, options(o), inspect)).rejects.toThrow(message);
+      expect(calls()).toEqual([]);
+      expect(server.requests).toEqual([]);
+    });
+  }
+});
+
+describe('tool downloads are verified', () => {
+  it('refuses a checksum mismatch before anything runs', async () => {
+    publish('kubectl');
+    await expect(e2e(defaultExec, log, options(), inspect)).rejects.toThrow(
+      /refusing to install kubectl v1.36.1 \(amd64\): SHA-256 mismatch/,
+    );
+    expect(calls()).toEqual([]);
+  });
+  it('fails on a missing release asset (404)', async () => {
+    publish(undefined, '/github.com/kyverno/chainsaw/releases/download/v0.2.15/checksums.txt');
+    await expect(e2e(defaultExec, log, options(), inspect)).rejects.toThrow(
+      /chainsaw v0.2.15.*checksums.txt failed: HTTP 404/,
+    );
+  });
+  it('installs once, then uses the cache', async () => {
+    await e2e(defaultExec, log, options(), inspect);
+    const first = server.requests.length;
+    expect(first).toBe(6);
+    await e2e(defaultExec, log, options(), inspect);
+    expect(server.requests.length).toBe(first);
+  });
+});
