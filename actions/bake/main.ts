@@ -72,12 +72,10 @@ async function main(): Promise<void> {
     }
     await core.summary.addRaw(result.summary).write();
   } catch (err) {
-    if (err instanceof TargetBuildError) {
-      core.error(`target ${err.target} failed to build:\n${err.log.join('\n')}`, {
-        title: `bake: ${err.target}`,
-      });
-    }
-    throw err;
+    if (!(err instanceof TargetBuildError)) throw err;
+    // One annotation, titled with the target, holding the end of its build log.
+    core.error(err.message, { title: `bake: ${err.target}` });
+    process.exitCode = 1;
   }
 }
 

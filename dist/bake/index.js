@@ -46764,13 +46764,9 @@ async function main() {
     }
     await summary.addRaw(result.summary).write();
   } catch (err) {
-    if (err instanceof TargetBuildError) {
-      error(`target ${err.target} failed to build:
-${err.log.join("\n")}`, {
-        title: `bake: ${err.target}`
-      });
-    }
-    throw err;
+    if (!(err instanceof TargetBuildError)) throw err;
+    error(err.message, { title: `bake: ${err.target}` });
+    process.exitCode = 1;
   }
 }
 void runAction(main);

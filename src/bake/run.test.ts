@@ -1,0 +1,230 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AMD_ONLY, PGAUDIT, PGVECTOR, writeRepo } from '../../test/bake/support/fixtures.js';
+import type { Command } from './argv.js';
+import { runBake, TargetBuildError, type BakeDeps, type BakeSettings, type ExecResult } from './run.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function settings(dir: string, over: Partial<BakeSettings> = {}): BakeSettings {
+  return {
+    mode: 'build',
+    cwd: dir,
+    root: 'exts',
+    extensions: ['all'],
+    base: '',
+    head: 'HEAD',
+    registry: 'localhost:5000',
+    environment: 'testing',
+    push: true,
+    timestamp: '2026-03-04T05:06:07Z',
+    revision: 'abc',
+    builder: '',
+    builderName: 'bk',
+    setupQemu: 'auto',
+    binfmtImage: 'binfmt:qemu-v10',
+    cache: false,
+    set: [],
+    dryRun: false,
+    images: '',
+    workDir: path.join(dir, 'work'),
+    hostArch: 'x64',
+    env: {},
+    ...over,
+  };
+}
+
+/** Records argv; answers `bake` by writing a metadata file shaped like buildx's. */
+function deps(answer: (c: Command) => ExecResult | undefined = () => undefined) {
+  const calls: Command[] = [];
+  const created: string[] = [];
+  const d: BakeDeps = {
+    async exec(c) {
+      calls.push(c);
+      const a = answer(c);
+      if (a) return a;
+      if (c.args[1] === 'bake') {
+        const plan = JSON.parse(readFileSync(c.args[c.args.indexOf('-f') + 1]!, 'utf8')) as {
+          target: Record<string, { tags: string[] }>;
+        };
+        const meta: Record<string, unknown> = {};
+        for (const [name, t] of Object.entries(plan.target)) {
+          const digest = `sha256:${name.length.toString(16).padStart(64, '0')}`;
+          meta[name] = {
+            'buildx.build.ref': 'bk/bk0/x',
+            'containerimage.descriptor': {
+              mediaType: 'application/vnd.oci.image.index.v1+json',
+              digest,
+              size: 1,
+            },
+            'containerimage.digest': digest,
+            'image.name': t.tags.join(','),
+          };
+        }
+        writeFileSync(c.args[c.args.indexOf('--metadata-file') + 1]!, JSON.stringify(meta));
+      }
+      return { exitCode: 0, stdout: '', stderr: '' };
+    },
+    info: () => {},
+    warning: () => {},
+    group: (_n, fn) => fn(),
+    builderCreated: (n) => created.push(n),
+  };
+  return { d, calls, created };
+}
+
+describe('runBake', () => {
+  it('runs buildx check, QEMU (arm64 on x64), builder, then bake, and returns images for every target', async () => {
+    const dir = writeRepo([PGVECTOR, PGAUDIT]);
+    dirs.push(dir);
+    const { d, calls, created } = deps();
+    const r = await runBake(settings(dir), d);
+    expect(calls.map((c) => c.args.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
+      'run --rm',
+      'buildx create',
+      'buildx inspect',
+      'buildx bake',
+    ]);
+    expect(created).toEqual(['bk']);
+    expect(r.images!.map((i) => i.target)).toEqual(r.plan.targets.map((t) => t.name));
+    expect(r.refs.split('\n')).toHaveLength(3);
+    const plan = JSON.parse(readFileSync(r.planFile, 'utf8')) as {
+      target: Record<string, { context: string }>;
+    };
+    expect(plan.target['pgvector-0_8_1-18-trixie']!.context).toBe('exts/pgvector/');
+    expect(r.matrix[0]).toMatchObject({ target: r.images![0]!.target, ref: r.images![0]!.ref });
+  });
+
+  it('uses a given builder as is and skips QEMU on a native runner', async () => {
+    const dir = writeRepo([AMD_ONLY]);
+    dirs.push(dir);
+    const { d, calls, created } = deps();
+    await runBake(settings(dir, { builder: 'mine' }), d);
+    expect(calls.map((c) => c.args[1])).toEqual(['version', 'bake']);
+    expect(calls[1]!.args).toContain('mine');
+    expect(created).toEqual([]);
+  });
+
+  it('validates every input before running anything', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const cases: [Partial<BakeSettings>, RegExp][] = [
+      [{ set: ['no-equals'] }, /input "set"/],
+      [{ extensions: ['changed', 'pgvector'] }, /input "extensions"/],
+      [{ extensions: ['nope'] }, /extension "nope" not found/],
+      [{ registry: 'bad registry' }, /registry:/],
+      [{ timestamp: 'yesterday' }, /input "timestamp"/],
+      [{ images: '[]' }, /input "images": only used with mode: merge/],
+      [{ mode: 'merge', images: 'x' }, /input "images"/],
+    ];
+    for (const [over, message] of cases) {
+      const { d, calls } = deps();
+      await expect(runBake(settings(dir, over), d)).rejects.toThrow(message);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('dry-run writes the plan and returns the commands without running any', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const { d, calls } = deps();
+    const r = await runBake(settings(dir, { dryRun: true }), d);
+    expect(calls).toEqual([]);
+    expect(existsSync(r.planFile)).toBe(true);
+    expect(r.images).toBeUndefined();
+    expect(r.commands.at(-1)).toMatch(
+      /^BUILDX_METADATA_PROVENANCE=disabled .*docker buildx bake --builder bk -f \S+plan.json/,
+    );
+  });
+
+  it('names the failing target and the end of its log', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const { d } = deps((c) =>
+      c.args[1] === 'bake'
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr:
+              '#7 [pgvector-0_8_1-18-trixie linux/arm64 builder 2/2] RUN make\n#7 1.0 cc: error\n#7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2\nERROR: target pgvector-0_8_1-18-trixie: failed to solve: exit code: 2\n',
+          }
+        : undefined,
+    );
+    const err = await runBake(settings(dir), d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetBuildError);
+    expect((err as TargetBuildError).target).toBe('pgvector-0_8_1-18-trixie');
+    expect((err as TargetBuildError).message).toContain('cc: error');
+  });
+
+  it('explains a missing docker or buildx', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const missing = deps(() => {
+      throw new Error('Unable to locate executable file: docker');
+    });
+    await expect(runBake(settings(dir), missing.d)).rejects.toThrow(
+      /Docker is missing.*install Docker Engine/,
+    );
+    const noBuildx = deps(() => ({
+      exitCode: 1,
+      stdout: '',
+      stderr: "docker: unknown command: docker buildx\n\nRun 'docker --help' for more information",
+    }));
+    await expect(runBake(settings(dir), noBuildx.d)).rejects.toThrow(
+      /Docker Buildx is missing .*setup-buildx-action/,
+    );
+  });
+
+  it('digest mode pushes by digest without tags', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const { d } = deps();
+    const r = await runBake(
+      settings(dir, { mode: 'digest', platforms: ['linux/arm64'], hostArch: 'arm64' }),
+      d,
+    );
+    const t = r.definition.target['pgvector-0_8_1-18-trixie']!;
+    expect(t.tags).toEqual([]);
+    expect(t.platforms).toEqual(['linux/arm64']);
+    expect(t.output).toEqual([
+      'type=image,oci-mediatypes=true,oci-artifact=true,name=localhost:5000/pgvector-testing,push-by-digest=true,name-canonical=true',
+    ]);
+    expect(r.images!.every((i) => i.tags.length === 0 && i.platforms.join() === 'linux/arm64')).toBe(true);
+  });
+
+  it('extensions: changed builds only what changed since base, and nothing when nothing did', async () => {
+    const dir = writeRepo([PGVECTOR, PGAUDIT]);
+    dirs.push(dir);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'root');
+    git('add', '.');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '-m', 'one');
+    const base = git('rev-parse', 'HEAD');
+    writeFileSync(path.join(dir, 'exts/pgaudit/Dockerfile'), 'FROM scratch\n');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '-am', 'two');
+    const one = deps();
+    const r = await runBake(settings(dir, { extensions: ['changed'], base, head: 'HEAD' }), one.d);
+    expect(r.plan.targets.map((t) => t.extension)).toEqual(['pgaudit']);
+    expect(r.selection).toContain('pgaudit');
+    const none = deps();
+    const empty = await runBake(
+      settings(dir, { extensions: ['changed'], base: 'HEAD', head: 'HEAD' }),
+      none.d,
+    );
+    expect(empty.plan.targets).toEqual([]);
+    expect(none.calls).toEqual([]);
+    const first = deps();
+    const all = await runBake(
+      settings(dir, { extensions: ['changed'], base: '0'.repeat(40), dryRun: true }),
+      first.d,
+    );
+    expect(new Set(all.plan.targets.map((t) => t.extension))).toEqual(new Set(['pgaudit', 'pgvector']));
+  });
+});
