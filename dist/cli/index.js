@@ -59479,7 +59479,7 @@ async function promote(source, destination, options = {}) {
   const dest = typeof destination === "string" ? parseRepository(destination, "destination") : destination;
   if (!src.digest && !src.tag)
     throw new UserError(`source: expected a reference with a digest (\u2026@sha256:\u2026) or a tag`);
-  const tags = [...new Set(options.tags?.length ? options.tags : src.tag ? [src.tag] : [])];
+  const tags = [...new Set(options.tags ?? (src.tag ? [src.tag] : []))];
   validateTags(tags);
   const log = options.log ?? (() => void 0);
   const pool = options.pool ?? new ClientPool(options);
@@ -61357,7 +61357,8 @@ async function registryOptions(values2, io2) {
   };
   if (values2["password-stdin"] && !values2.username) throw new UserError("--password-stdin needs --username");
   if (values2.username) {
-    if (!values2["password-stdin"]) throw new UserError("--username needs --password-stdin (the password is read from standard input)");
+    if (!values2["password-stdin"])
+      throw new UserError("--username needs --password-stdin (the password is read from standard input)");
     const password = (await io2.stdin()).replace(/\r?\n$/, "");
     if (!password) throw new UserError("--password-stdin: standard input is empty");
     options.credentials = { username: values2.username, password };
@@ -61370,7 +61371,8 @@ var inspect = {
   usage: "ext-actions inspect REF [--username USER --password-stdin]",
   async run(args, io2) {
     const { values: values2, positionals } = parseFlags(this, args, { ...registryFlags }, true);
-    if (positionals.length !== 1) throw new UserError(`ext-actions inspect: expected one image reference
+    if (positionals.length !== 1)
+      throw new UserError(`ext-actions inspect: expected one image reference
 usage: ${this.usage}`);
     const result = await inspectImage(positionals[0], await registryOptions(values2, io2));
     io2.stdout(`${JSON.stringify(result, null, 2)}
@@ -61474,15 +61476,21 @@ var promoteCommand = {
     const { values: values2, positionals } = parseFlags(
       this,
       args,
-      { ...registryFlags, tag: { type: "string", multiple: true }, "no-signatures": { type: "boolean", default: false } },
+      {
+        ...registryFlags,
+        tag: { type: "string", multiple: true },
+        "no-signatures": { type: "boolean", default: false }
+      },
       true
     );
     if (positionals.length !== 2)
-      throw new UserError(`ext-actions promote: expected a source reference and a destination repository
-usage: ${this.usage}`);
+      throw new UserError(
+        `ext-actions promote: expected a source reference and a destination repository
+usage: ${this.usage}`
+      );
     const result = await promote(positionals[0], positionals[1], {
       ...await registryOptions(values2, io2),
-      tags: listFlag(values2.tag),
+      tags: values2.tag ? listFlag(values2.tag) : void 0,
       signatures: !values2["no-signatures"],
       log: (m) => io2.stderr(`${m}
 `)
@@ -61989,7 +61997,8 @@ usage: ${this.usage}`);
     let maxSizeBytes = DEFAULT_MAX_SIZE_BYTES;
     if (values2["max-size"] !== void 0) {
       const mib = Number(values2["max-size"]);
-      if (!Number.isFinite(mib) || mib <= 0) throw new UserError(`--max-size: expected a size in MiB, got "${values2["max-size"]}"`);
+      if (!Number.isFinite(mib) || mib <= 0)
+        throw new UserError(`--max-size: expected a size in MiB, got "${values2["max-size"]}"`);
       maxSizeBytes = Math.round(mib * 1024 * 1024);
     }
     if (values2.root !== void 0 && values2.extension === void 0)
@@ -61999,7 +62008,11 @@ usage: ${this.usage}`);
       [extension] = await loadExtensions(path23.resolve(io2.cwd, values2.root ?? "."), [values2.extension]);
       printWarnings(io2, extension.warnings);
     }
-    const result = await verifyLayout(positionals[0], { ...await registryOptions(values2, io2), extension, maxSizeBytes });
+    const result = await verifyLayout(positionals[0], {
+      ...await registryOptions(values2, io2),
+      extension,
+      maxSizeBytes
+    });
     if (format === "json") io2.stdout(`${JSON.stringify(result, null, 2)}
 `);
     else {

@@ -4,3 +4,4 @@ export * from './inspect.js';
 export * from './media-types.js';
 export * from './reference.js';
 export * from './promote.js';
+export * from './promotions.js';

@@ -23,7 +23,7 @@ import {
 } from './reference.js';
 
 export interface PromoteOptions extends ClientOptions {
-  /** Tags to point at the digest in the destination. Defaults to the source reference's tag, if any. */
+  /** Tags to point at the digest in the destination (`[]`: none). Defaults to the source reference's tag, if any. */
   tags?: readonly string[];
   /** Copy signature tags and referrers (default true). */
   signatures?: boolean;
@@ -110,7 +110,7 @@ export async function promote(
   const dest = typeof destination === 'string' ? parseRepository(destination, 'destination') : destination;
   if (!src.digest && !src.tag)
     throw new UserError(`source: expected a reference with a digest (…@sha256:…) or a tag`);
-  const tags = [...new Set(options.tags?.length ? options.tags : src.tag ? [src.tag] : [])];
+  const tags = [...new Set(options.tags ?? (src.tag ? [src.tag] : []))];
   validateTags(tags);
   const log = options.log ?? (() => undefined);
   const pool = options.pool ?? new ClientPool(options);

@@ -1,29 +1,36 @@
 /**
  * An HTTP proxy on 127.0.0.1 in front of a registry that injects faults: for requests a rule picks,
  * it answers an error status (500, 429 with Retry-After) or drops the connection instead of
- * forwarding. The Host header is forwarded unchanged, so upload Locations point back at the proxy.
+ * forwarding (or any canned answer, e.g. an auth challenge). The Host header is forwarded unchanged, so upload Locations point back at the proxy.
  */
 import http from 'node:http';
 import type net from 'node:net';
 
-export type Fault = { status: number; retryAfter?: number } | 'drop';
+export type Fault =
+  { status: number; retryAfter?: number; headers?: Record<string, string>; body?: string } | 'drop';
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 export interface FaultProxy {
   host: string;
   /** Every request seen: `METHOD path` plus what happened. */
   log: { method: string; path: string; fault?: string }[];
   /** Sets the rule deciding a fault for each request (undefined: forward it). */
-  setRule(rule: (req: { method: string; path: string }) => Fault | undefined): void;
+  setRule(rule: (req: ProxiedRequest) => Fault | undefined): void;
   stop(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  let rule: (req: { method: string; path: string }) => Fault | undefined = () => undefined;
+  let rule: (req: ProxiedRequest) => Fault | undefined = () => undefined;
   const log: FaultProxy['log'] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const entry = { method: req.method ?? 'GET', path: req.url ?? '/' };
-    const fault = rule(entry);
+    const fault = rule({ ...entry, headers: req.headers });
     if (fault === 'drop') {
       log.push({ ...entry, fault: 'drop' });
       req.socket.destroy();
@@ -35,8 +42,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.writeHead(fault.status, {
         'content-type': 'application/json',
         ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}),
+        ...fault.headers,
       });
-      res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+      res.end(
+        fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }),
+      );
       return;
     }
     log.push(entry);

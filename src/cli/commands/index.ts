@@ -3,9 +3,12 @@ import { changed } from './changed.js';
 import { create } from './create.js';
 import { e2e } from './e2e.js';
 import { init } from './init.js';
+import { inspect } from './inspect.js';
 import { list } from './list.js';
 import { plan } from './plan.js';
+import { promoteCommand } from './promote.js';
 import { values } from './values.js';
+import { verifyLayoutCommand } from './verify-layout.js';
 
 /** Every `ext-actions` sub-command, in the order `--help` shows them. */
-export const commands: Command[] = [list, plan, changed, create, init, values, e2e];
+export const commands: Command[] = [list, plan, changed, create, init, values, e2e, inspect, verifyLayoutCommand, promoteCommand];

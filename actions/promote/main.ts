@@ -1,0 +1,48 @@
+import * as core from '@actions/core';
+import { runAction } from '../../src/action/run.js';
+import { UserError } from '../../src/errors.js';
+import {
+  planPromotions,
+  promotionSummary,
+  runPromotions,
+  type ClientOptions,
+} from '../../src/registry/index.js';
+import { getInputs } from './inputs.js';
+
+async function main(): Promise<void> {
+  const inputs = getInputs();
+  if (inputs.password) core.setSecret(inputs.password);
+  if (Boolean(inputs.username) !== Boolean(inputs.password))
+    throw new UserError(
+      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)',
+    );
+  const promotions = planPromotions({
+    images: inputs.images || undefined,
+    source: inputs.source || undefined,
+    destination: inputs.destination || undefined,
+    tags: inputs.tags,
+    suffix: inputs.suffix,
+  });
+  const options: ClientOptions & { signatures: boolean; log: (m: string) => void } = {
+    signatures: inputs.signatures,
+    log: (m) => core.info(m),
+    onRetry: ({ method, url, attempt, reason }) => core.info(`retry ${attempt}: ${method} ${url}: ${reason}`),
+  };
+  if (inputs.username) options.credentials = { username: inputs.username, password: inputs.password };
+  const results = await core.group(`Promote ${promotions.length} image(s)`, () =>
+    runPromotions(promotions, options),
+  );
+  const images = results.map((r) => ({
+    repository: r.repository,
+    tags: r.tags,
+    digest: r.digest,
+    ref: r.ref,
+    source: r.source,
+    changed: r.changed,
+  }));
+  core.setOutput('images', JSON.stringify(images));
+  core.setOutput('refs', results.map((r) => r.ref).join('\n'));
+  await core.summary.addRaw(promotionSummary(results)).write();
+}
+
+void runAction(main);
