@@ -1,0 +1,137 @@
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import { checkLayout, controlDirs, installableVersions, metadataTopLevel, parseControl } from './checks.js';
+import { readElf } from './elf.js';
+import { applyLayer, resolveLink, type ImageFiles } from './files.js';
+
+function elf(bits: 1 | 2, little: boolean, machine: number): Buffer {
+  const b = Buffer.alloc(64);
+  b.write('\x7fELF', 0, 'latin1');
+  b[4] = bits;
+  b[5] = little ? 1 : 2;
+  if (little) b.writeUInt16LE(machine, 18);
+  else b.writeUInt16BE(machine, 18);
+  return b;
+}
+
+async function tarGz(entries: { name: string; body?: string; type?: 'directory' }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const end = new Promise<void>((r) => pack.on('end', () => r()));
+  for (const e of entries) {
+    if (e.type === 'directory') pack.entry({ name: e.name, type: 'directory' });
+    else pack.entry({ name: e.name, size: Buffer.byteLength(e.body ?? '') }, e.body ?? '');
+  }
+  pack.finalize();
+  await end;
+  return gzipSync(Buffer.concat(chunks));
+}
+
+describe('parseControl', () => {
+  it('reads quoted and bare values, skipping comments', () => {
+    expect(parseControl("# c\ncomment = 'it''s'\ndefault_version='1.2'\nrelocatable = true\n")).toEqual({
+      comment: "it's",
+      default_version: '1.2',
+      relocatable: 'true',
+    });
+  });
+});
+
+describe('installableVersions', () => {
+  it('follows update scripts from install scripts, per extension name', () => {
+    const scripts = [
+      'pg--1.0.sql',
+      'pg--1.0--1.1.sql',
+      'pg--1.1--1.2.sql',
+      'pg--2.0--2.1.sql',
+      'other--9.sql',
+    ];
+    expect([...installableVersions(scripts, 'pg')].sort()).toEqual(['1.0', '1.1', '1.2']);
+  });
+});
+
+describe('readElf', () => {
+  it('knows x86-64, aarch64, s390x (big-endian) and 32-bit ARM', () => {
+    expect(readElf(elf(2, true, 62))?.architecture).toBe('amd64');
+    expect(readElf(elf(2, true, 183))?.architecture).toBe('arm64');
+    expect(readElf(elf(2, false, 22))?.architecture).toBe('s390x');
+    expect(readElf(elf(1, true, 40))?.architecture).toBe('arm');
+    expect(readElf(elf(2, true, 40))?.architecture).toBeUndefined();
+    expect(readElf(Buffer.from('#!/bin/sh\n'.padEnd(64)))).toBeUndefined();
+  });
+});
+
+describe('applyLayer', () => {
+  it('applies files, whiteouts and opaque folders in layer order', async () => {
+    const files: ImageFiles = new Map();
+    await applyLayer(
+      files,
+      await tarGz([
+        { name: './lib/', type: 'directory' },
+        { name: './lib/a.so', body: 'a' },
+        { name: 'share/old/x', body: 'x' },
+        { name: 'share/extension/e.control', body: "default_version = '1'" },
+      ]),
+      'gzip',
+    );
+    await applyLayer(
+      files,
+      await tarGz([
+        { name: 'lib/.wh.a.so' },
+        { name: 'share/old/.wh..wh..opq' },
+        { name: 'share/old/y', body: 'y' },
+      ]),
+      'gzip',
+    );
+    expect([...files.keys()].sort()).toEqual(['lib', 'share/extension/e.control', 'share/old/y']);
+    expect(files.get('share/extension/e.control')?.text).toBe("default_version = '1'");
+  });
+
+  it('rejects a corrupt layer', async () => {
+    await expect(applyLayer(new Map(), Buffer.from('not gzip'), 'gzip')).rejects.toThrow();
+  });
+});
+
+describe('paths', () => {
+  it('resolves symlinks relative to their folder or the image root', () => {
+    expect(resolveLink('lib/libx.so', 'libx.so.1')).toBe('lib/libx.so.1');
+    expect(resolveLink('lib/a/libx.so', '../libx.so.1')).toBe('lib/libx.so.1');
+    expect(resolveLink('lib/libx.so', '/system/libx.so.1')).toBe('system/libx.so.1');
+  });
+
+  it('derives allowed folders and control dirs from metadata', () => {
+    const ext = {
+      metadata: {
+        extension_control_path: ['custom/share'],
+        dynamic_library_path: ['custom/lib'],
+        ld_library_path: ['syslibs'],
+        bin_path: [],
+        env: { PROJ_DATA: '${image_root}/proj/data' },
+      },
+    } as never;
+    expect(metadataTopLevel(ext)).toEqual(['custom', 'custom', 'syslibs', 'proj']);
+    expect(controlDirs(ext)).toEqual(['custom/share/extension']);
+    expect(controlDirs(undefined)).toEqual(['share/extension']);
+  });
+
+  it('checks a file tree without a registry', () => {
+    const files: ImageFiles = new Map([
+      [
+        'share/extension/e.control',
+        { type: 'file', size: 1, text: "default_version = '1'\nmodule_pathname = '$libdir/e'" },
+      ],
+      ['share/extension/e--1.sql', { type: 'file', size: 1, text: 'x' }],
+      ['lib/e.so', { type: 'file', size: 1, head: elf(2, true, 62) }],
+    ]);
+    expect(checkLayout(files, { platform: 'linux/amd64' })).toEqual([
+      {
+        level: 'error',
+        platform: 'linux/amd64',
+        file: 'share/extension/e.control',
+        reason: "module_pathname = '$libdir/e' hard-codes $libdir, which image volumes do not use: write 'e'",
+      },
+    ]);
+  });
+});
