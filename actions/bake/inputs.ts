@@ -21,6 +21,7 @@ export const inputShape = {
   cache: booleanInput(false),
   set: listInput(false),
   'dry-run': booleanInput(false),
+  'verify-layout': booleanInput(false),
   images: stringInput(),
 };
 

@@ -12,6 +12,7 @@ import {
   repositoryUrl,
   runBake,
 } from '../../src/bake/index.js';
+import { verifyLayout } from '../../src/layout/index.js';
 import { getInputs } from './inputs.js';
 
 async function main(): Promise<void> {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
         set: inputs.set,
         dryRun: inputs['dry-run'],
         images: inputs.images,
+        verifyLayout: inputs['verify-layout'],
         workDir,
         hostArch: process.arch,
         env,
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
         warning: (m) => core.warning(m),
         group: (name, fn) => core.group(name, fn),
         builderCreated: (name) => core.saveState('builder', name),
+        verify: (ref, extension) => verifyLayout(ref, { extension }),
       },
     );
     // Outputs only once everything succeeded (a failed run writes none, `images` above all).

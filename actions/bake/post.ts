@@ -1,7 +1,7 @@
 /** Removes the builder the main step created (nothing when an existing `builder` was given). */
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
-import { builderRemoveCommand, showCommand } from '../../src/bake/index.js';
+import { builderRemoveCommand, showCommand } from '../../src/bake/argv.js';
 
 async function post(): Promise<void> {
   const builder = core.getState('builder');

@@ -227,4 +227,55 @@ describe('runBake', () => {
     );
     expect(new Set(all.plan.targets.map((t) => t.extension))).toEqual(new Set(['pgaudit', 'pgvector']));
   });
+
+  it('verify-layout reads each pushed image back and fails, naming target and reason, on an error finding', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const { d } = deps();
+    const seen: string[] = [];
+    const warnings: string[] = [];
+    d.warning = (m) => warnings.push(m);
+    d.verify = async (ref, ext) => {
+      seen.push(`${ext.metadata.name} ${ref}`);
+      return ref.includes('@sha256:')
+        ? {
+            ok: !seen.length || seen.length > 1,
+            findings:
+              seen.length === 1
+                ? [
+                    {
+                      level: 'error',
+                      platform: 'linux/arm64',
+                      file: 'lib/vector.so',
+                      reason: 'ELF machine is x86-64',
+                    },
+                  ]
+                : [{ level: 'warning', reason: 'no licenses/' }],
+          }
+        : { ok: false, findings: [] };
+    };
+    await expect(runBake(settings(dir, { verifyLayout: true }), d)).rejects.toThrow(
+      /verify-layout: 1 problem[\s\S]*pgvector-0_8_1-18-bookworm \(linux\/arm64 lib\/vector.so\): ELF machine is x86-64/,
+    );
+    expect(seen).toEqual([
+      expect.stringMatching(/^pgvector localhost:5000\/pgvector-testing@sha256:/),
+      expect.stringMatching(/^pgvector localhost:5000\/pgvector-testing@sha256:/),
+    ]);
+    expect(warnings).toContain('verify-layout: pgvector-0_8_1-18-trixie: no licenses/');
+  });
+
+  it('verify-layout passes clean images and is skipped when nothing was pushed', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const clean = deps();
+    let calls = 0;
+    clean.d.verify = async () => {
+      calls++;
+      return { ok: true, findings: [] };
+    };
+    expect((await runBake(settings(dir, { verifyLayout: true }), clean.d)).images).toHaveLength(2);
+    expect(calls).toBe(2);
+    await runBake(settings(dir, { verifyLayout: true, push: false }), clean.d);
+    expect(calls).toBe(2);
+  });
 });

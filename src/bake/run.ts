@@ -21,6 +21,7 @@ import {
   toMatrix,
   type BakeDefinition,
   type Environment,
+  type Extension,
   type MatrixEntry,
   type Plan,
 } from '../matrix/index.js';
@@ -77,6 +78,8 @@ export interface BakeSettings {
   dryRun: boolean;
   /** `mode: merge`: the per-platform `images` outputs. */
   images: string;
+  /** Read every pushed image back from the registry and check the extension layout. */
+  verifyLayout?: boolean;
   /** Folder for plan.json and metadata files (created). */
   workDir: string;
   hostArch: string;
@@ -97,6 +100,13 @@ export interface BakeDeps {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Called as soon as a builder exists, so the post step removes it even when a later step fails. */
   builderCreated?(name: string): void;
+  /** Checks a pushed image's layout (src/layout verifyLayout); needed for `verifyLayout`. */
+  verify?(ref: string, extension: Extension): Promise<LayoutVerdict>;
+}
+
+export interface LayoutVerdict {
+  ok: boolean;
+  findings: { level: 'error' | 'warning'; platform?: string; file?: string; reason: string }[];
 }
 
 export interface BakeResult {
@@ -225,7 +235,7 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
     source: s.source,
   });
   const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
-  return { plan: { ...plan, warnings }, selection: selection.why };
+  return { plan: { ...plan, warnings }, selection: selection.why, extensions: loaded };
 }
 
 function matrixOf(plan: Plan, images?: readonly BakeImage[]): BakeResult['matrix'] {
@@ -268,7 +278,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   if (s.mode === 'merge') return runMerge(s, deps);
 
   // 1. Validate and plan (nothing has run yet).
-  const { plan, selection } = await deps.group('Plan', async () => {
+  const { plan, selection, extensions } = await deps.group('Plan', async () => {
     const made = await makePlan(s, s.timestamp, 'input "timestamp"');
     for (const w of made.plan.warnings) deps.warning(w);
     return made;
@@ -356,6 +366,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const parsed = parseBakeMetadata(raw, metadataFile);
   const metadata = JSON.stringify(JSON.parse(raw)); // one line: a smaller output
   const images = imagesFromMetadata(plan, parsed, { push: s.push, byDigest: s.mode === 'digest' });
+  await verifyImages(s, deps, images, extensions);
   const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
   return {
     ...result,
@@ -366,6 +377,43 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
       dryRun: false,
     }),
   };
+}
+
+/**
+ * `verify-layout`: reads each pushed image back and checks the CNPG extension layout. A failure means no
+ * `images` output, so nothing downstream signs or promotes the image.
+ */
+async function verifyImages(
+  s: BakeSettings,
+  deps: BakeDeps,
+  images: readonly BakeImage[],
+  extensions: readonly Extension[],
+): Promise<void> {
+  if (!s.verifyLayout) return;
+  if (!s.push) {
+    deps.info('verify-layout: skipped, nothing was pushed (push: false)');
+    return;
+  }
+  if (!deps.verify) throw new Error('verify-layout: no verifier wired in');
+  const byName = new Map(extensions.map((e) => [e.metadata.name, e]));
+  const problems: string[] = [];
+  await deps.group(`Verify the layout of ${images.length} images`, () =>
+    pool(images, 4, async (image) => {
+      const verdict = await deps.verify!(image.ref, byName.get(image.extension)!);
+      for (const f of verdict.findings) {
+        const where = [f.platform, f.file].filter(Boolean).join(' ');
+        const line = `${image.target}${where ? ` (${where})` : ''}: ${f.reason}`;
+        if (f.level === 'error') problems.push(line);
+        else deps.warning(`verify-layout: ${line}`);
+      }
+      if (!verdict.ok && !verdict.findings.some((f) => f.level === 'error')) {
+        problems.push(`${image.target}: the layout check failed`);
+      }
+    }),
+  );
+  if (problems.length) {
+    throw new UserError(`verify-layout: ${problems.length} problem(s) in the pushed images`, problems);
+  }
 }
 
 async function pool<T, R>(
@@ -388,7 +436,7 @@ async function pool<T, R>(
 async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   const perPlatform = parseImagesInput(s.images);
   const timestamp = s.timestamp || createdOf(perPlatform) || '';
-  const { plan, selection } = await deps.group('Plan', async () => {
+  const { plan, selection, extensions } = await deps.group('Plan', async () => {
     const made = await makePlan(s, timestamp, s.timestamp ? 'input "timestamp"' : 'input "images" (created)');
     for (const w of made.plan.warnings) deps.warning(w);
     return made;
@@ -454,6 +502,7 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
       created: plan.created,
     };
   });
+  await verifyImages(s, deps, images, extensions);
   const metadata = JSON.stringify(byTarget);
   const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
   return { ...result, summary: renderSummary({ ...result, push: true, dryRun: false }) };
