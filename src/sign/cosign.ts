@@ -3,10 +3,12 @@
  * the pinned release from GitHub, verified against `cosign_checksums.txt` and, for the default version,
  * against SHA-256 values pinned here.
  */
+import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import * as io from '@actions/io';
 import { UserError } from '../errors.js';
-import { hostArch, installTool } from '../tools/index.js';
+import { readFile } from 'node:fs/promises';
+import { fetchText, hostArch, installTool, verifySigstoreBundle } from '../tools/index.js';
 
 /** The default cosign release (the version sigstore/cosign-installer v4.1.2 installs by default). */
 export const DEFAULT_COSIGN_VERSION = 'v3.0.6';
@@ -24,6 +26,24 @@ export const PINNED_COSIGN_SHA256: Readonly<Record<string, Readonly<Record<strin
     'cosign-darwin-arm64': '5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084',
   },
 };
+
+/**
+ * Who signs cosign's release binaries: since v3.0.1 each `<asset>` has a keyless `<asset>.sigstore.json`
+ * bundle from this identity (as sigstore/cosign-installer's action.yml verifies them with `cosign
+ * verify-blob --certificate-identity=... --certificate-oidc-issuer=...`).
+ */
+export const COSIGN_RELEASE_SIGNER = {
+  subjectAlternativeName: 'keyless@projectsigstore.iam.gserviceaccount.com',
+  issuer: 'https://accounts.google.com',
+} as const;
+
+/** True when the release carries a keyless Sigstore bundle per binary (v3.0.1 and later). */
+export function hasReleaseBundle(version: string): boolean {
+  const m = /^v(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [maj, min, pat] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return maj > 3 || (maj === 3 && (min > 0 || pat >= 1));
+}
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$/;
 
@@ -98,6 +118,19 @@ export async function resolveCosign(
     pinned: PINNED_COSIGN_SHA256[version]?.[asset],
     binary: asset.endsWith('.exe') ? 'cosign.exe' : 'cosign',
     env,
+    verify: hasReleaseBundle(version)
+      ? async (file, tool) => {
+          const what = `cosign ${version} (${tool.arch})`;
+          const bundle = await fetchText(
+            `${tool.url}.sigstore.json`,
+            `cannot verify ${what}: its Sigstore bundle`,
+          );
+          await verifySigstoreBundle(what, await readFile(file), bundle, COSIGN_RELEASE_SIGNER, env);
+          core.info(
+            `${what}: Sigstore bundle verified (signed by ${COSIGN_RELEASE_SIGNER.subjectAlternativeName})`,
+          );
+        }
+      : undefined,
   });
   return { path: tool.path, version, source: tool.fromCache ? 'cache' : 'download' };
 }

@@ -132,7 +132,8 @@ function validateSpec(spec: ToolSpec): void {
     throw new UserError(`cannot install ${spec.name} ${spec.version}: invalid tool description`, problems);
 }
 
-async function fetchText(url: string, what: string): Promise<string> {
+/** GETs a small text file (checksums, bundles) with up to 3 attempts on network errors and 5xx/408/429. */
+export async function fetchText(url: string, what: string): Promise<string> {
   let lastError = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {

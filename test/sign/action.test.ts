@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/http-server.js';
+import { mockSigstore, type MockSigstore } from '../support/sigstore-mock.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bundle = path.join(root, 'dist/sign/index.js');
@@ -340,37 +341,84 @@ describe('sign action (bundled)', () => {
 describe('sign action: cosign install', () => {
   const FAKE = readFileSync(path.join(fakeBin, 'cosign'));
   const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-  const release = (v: string, body: Buffer, listed: Buffer = body) => {
-    const base = `/github.com/sigstore/cosign/releases/download/${v}`;
-    server.routes.set(`${base}/cosign-linux-amd64`, { body });
-    server.routes.set(`${base}/cosign_checksums.txt`, {
+  const RELEASE_SIGNER = [
+    'keyless@projectsigstore.iam.gserviceaccount.com',
+    'https://accounts.google.com',
+  ] as const;
+  const base = (v: string) => `/github.com/sigstore/cosign/releases/download/${v}`;
+  const noCosign = path.join(os.tmpdir(), 'ext-sign-empty-bin');
+  let sigstore: MockSigstore;
+  // A fake release: the binary, its checksum file and its keyless Sigstore bundle (over `listed`).
+  const release = async (v: string, body: Buffer, listed: Buffer = body) => {
+    server.routes.set(`${base(v)}/cosign-linux-amd64`, { body });
+    server.routes.set(`${base(v)}/cosign_checksums.txt`, {
       body: `${sha('x')}  cosign-darwin-arm64\n${sha(listed)}  cosign-linux-amd64\n`,
     });
+    server.routes.set(`${base(v)}/cosign-linux-amd64.sigstore.json`, {
+      body: await sigstore.signBlob(listed, ...RELEASE_SIGNER),
+    });
   };
-  const noCosign = path.join(os.tmpdir(), 'ext-sign-empty-bin');
-
-  it('downloads the requested version from the (mirrored) release, verifies it and uses it', async () => {
-    release('v3.1.0', FAKE);
-    const r = await run(
-      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-version': 'v3.1.0' },
-      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
+  const mirror = () => ({
+    EXT_ACTIONS_TOOLS_MIRROR: server.url,
+    EXT_ACTIONS_SIGSTORE_TRUSTED_ROOT: path.join(dir, 'trusted_root.json'),
+  });
+  const install = (version: string, env = mirror()) =>
+    run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, ...(version ? { 'cosign-version': version } : {}) },
+      env,
       noCosign,
     );
+
+  beforeAll(async () => {
+    sigstore = await mockSigstore();
+  });
+  beforeEach(() => writeFileSync(path.join(dir, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot)));
+
+  it('downloads the requested version from the (mirrored) release, verifies checksum and bundle, and uses it', async () => {
+    await release('v3.1.0', FAKE);
+    const r = await install('v3.1.0');
     expect(errors(r.stdout)).toEqual([]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Sigstore bundle verified (signed by keyless@projectsigstore.iam.gserviceaccount.com)',
+    );
     expect(r.stdout).toContain(
       `${path.join(dir, 'toolcache', 'cosign', '3.1.0', 'amd64', 'cosign')} (download)`,
     );
     expect(cmds(r, 'sign')).toHaveLength(1);
   });
 
-  it('refuses a default-version binary that does not match the SHA-256 pinned from the cosign-installer', async () => {
-    release('v3.0.6', FAKE); // a checksum file that lists the fake's hash, not the published one
-    const r = await run(
-      { images: `ghcr.io/acme/pgvector@${D1}` },
-      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
-      noCosign,
+  it('refuses a release whose Sigstore bundle is missing or signed by someone else, caching nothing', async () => {
+    await release('v3.1.0', FAKE);
+    server.routes.delete(`${base('v3.1.0')}/cosign-linux-amd64.sigstore.json`);
+    const missing = await install('v3.1.0');
+    expect(errors(missing.stdout)[0]).toContain(
+      'cannot verify cosign v3.1.0 (amd64): its Sigstore bundle: download of',
     );
+    expect(errors(missing.stdout)[0]).toContain('HTTP 404');
+
+    server.routes.set(`${base('v3.1.0')}/cosign-linux-amd64.sigstore.json`, {
+      body: await sigstore.signBlob(FAKE, 'mallory@example.com', 'https://accounts.google.com'),
+    });
+    const forged = await install('v3.1.0');
+    expect(errors(forged.stdout)[0]).toContain('cosign v3.1.0 (amd64): the Sigstore bundle does not verify');
+
+    const stranger = await mockSigstore(); // right identity, but not the trusted Sigstore instance
+    server.routes.set(`${base('v3.1.0')}/cosign-linux-amd64.sigstore.json`, {
+      body: await stranger.signBlob(FAKE, ...RELEASE_SIGNER),
+    });
+    const untrusted = await install('v3.1.0');
+    expect(errors(untrusted.stdout)[0]).toContain('the Sigstore bundle does not verify');
+    for (const r of [missing, forged, untrusted]) {
+      expect(r.code).toBe(1);
+      expect(r.calls).toEqual([]);
+    }
+    expect(existsSync(path.join(dir, 'toolcache', 'cosign'))).toBe(false);
+  });
+
+  it('refuses a default-version binary that does not match the SHA-256 pinned from the cosign-installer', async () => {
+    await release('v3.0.6', FAKE); // a checksum file that lists the fake's hash, not the published one
+    const r = await install('');
     expect(r.code).toBe(1);
     expect(errors(r.stdout)[0]).toContain(
       'differs from the SHA-256 pinned in ext-actions (c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74)',
@@ -379,12 +427,8 @@ describe('sign action: cosign install', () => {
   });
 
   it('refuses a download whose hash does not match the checksum file', async () => {
-    release('v3.1.0', Buffer.from('#!/bin/sh\necho tampered\n'), FAKE);
-    const r = await run(
-      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-version': '3.1.0' },
-      { EXT_ACTIONS_TOOLS_MIRROR: server.url },
-      noCosign,
-    );
+    await release('v3.1.0', Buffer.from('#!/bin/sh\necho tampered\n'), FAKE);
+    const r = await install('3.1.0');
     expect(r.code).toBe(1);
     expect(errors(r.stdout)[0]).toContain('refusing to install cosign v3.1.0 (amd64): SHA-256 mismatch');
   });
