@@ -1,7 +1,7 @@
 /**
  * Installing cosign: a binary already on PATH when no version is requested (it must be v3+), otherwise
- * the pinned release from GitHub, verified against `cosign_checksums.txt` and, for the default version,
- * against SHA-256 values pinned here.
+ * the pinned release from GitHub, verified against `cosign_checksums.txt`, for the default version against
+ * SHA-256 values pinned here, and (v3.0.1+) against the release's keyless Sigstore bundle.
  */
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';

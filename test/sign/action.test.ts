@@ -416,6 +416,18 @@ describe('sign action: cosign install', () => {
     expect(existsSync(path.join(dir, 'toolcache', 'cosign'))).toBe(false);
   });
 
+  it("without a trusted-root file, fetches Sigstore's trusted root through TUF from the bundle (refusing when it cannot)", async () => {
+    await release('v3.1.0', FAKE);
+    const r = await install('v3.1.0', { ...mirror(), EXT_ACTIONS_SIGSTORE_TRUSTED_ROOT: '' });
+    expect(r.code).toBe(1);
+    // Offline: the TUF refresh fails. Online: the public-good root does not trust the mock's bundle.
+    expect(errors(r.stdout)[0]).toMatch(
+      /cannot fetch Sigstore's trusted root through TUF|the Sigstore bundle does not verify/,
+    );
+    expect(r.stdout).not.toContain('internal error');
+    expect(r.calls).toEqual([]);
+  });
+
   it('refuses a default-version binary that does not match the SHA-256 pinned from the cosign-installer', async () => {
     await release('v3.0.6', FAKE); // a checksum file that lists the fake's hash, not the published one
     const r = await install('');
