@@ -150,6 +150,7 @@ async function setup() {
     `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${host}\n`,
   );
   const child = spawn(which.stdout.trim(), ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+  child.unref(); // stopped by PID when the benchmark process exits
   const base = `http://${host}`;
   for (let i = 0; i < 300; i++) {
     try {
