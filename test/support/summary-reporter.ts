@@ -4,12 +4,15 @@ import type { Reporter } from 'vitest/node';
 
 type Task = { type: string; mode?: string; result?: { state?: string }; tasks?: Task[] };
 
+function hasFailedTest(tasks: readonly Task[]): boolean {
+  return tasks.some((t) => (t.tasks ? hasFailedTest(t.tasks) : t.result?.state === 'fail'));
+}
+
 function count(tasks: readonly Task[], totals: { passed: number; failed: number; skipped: number }): void {
   for (const task of tasks) {
     if (task.tasks) {
-      // A file or suite that failed before running its tests (import error, hook failure) counts as a failure.
-      if (task.type === 'suite' && task.result?.state === 'fail' && task.tasks.every((t) => !t.result?.state))
-        totals.failed++;
+      // A file or suite that failed outside its tests (import error, beforeAll/afterAll hook) counts as a failure.
+      if (task.result?.state === 'fail' && !hasFailedTest(task.tasks)) totals.failed++;
       count(task.tasks, totals);
     } else if (task.result?.state === 'pass') totals.passed++;
     else if (task.result?.state === 'fail') totals.failed++;
