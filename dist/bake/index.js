@@ -48893,6 +48893,8 @@ async function runBake(s, deps) {
   const { plan, selection, extensions } = await deps.group("Plan", async () => {
     const made = await makePlan(s, s.timestamp, 'input "timestamp"');
     for (const w of made.plan.warnings) deps.warning(w);
+    if (made.selection) deps.info(made.selection);
+    deps.info(planTable(made.plan));
     return made;
   });
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
@@ -49033,6 +49035,8 @@ async function runMerge(s, deps) {
   const { plan, selection, extensions } = await deps.group("Plan", async () => {
     const made = await makePlan(s, timestamp, s.timestamp ? 'input "timestamp"' : 'input "images" (created)');
     for (const w of made.plan.warnings) deps.warning(w);
+    if (made.selection) deps.info(made.selection);
+    deps.info(planTable(made.plan));
     return made;
   });
   const jobs = planMerge(plan, perPlatform);

@@ -16,6 +16,7 @@ import {
   gitChangedFiles,
   isNullRef,
   loadExtensions,
+  planTable,
   resolveTimestamp,
   toBakeDefinition,
   toMatrix,
@@ -281,6 +282,8 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const { plan, selection, extensions } = await deps.group('Plan', async () => {
     const made = await makePlan(s, s.timestamp, 'input "timestamp"');
     for (const w of made.plan.warnings) deps.warning(w);
+    if (made.selection) deps.info(made.selection);
+    deps.info(planTable(made.plan));
     return made;
   });
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
@@ -439,6 +442,8 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   const { plan, selection, extensions } = await deps.group('Plan', async () => {
     const made = await makePlan(s, timestamp, s.timestamp ? 'input "timestamp"' : 'input "images" (created)');
     for (const w of made.plan.warnings) deps.warning(w);
+    if (made.selection) deps.info(made.selection);
+    deps.info(planTable(made.plan));
     return made;
   });
   const jobs = planMerge(plan, perPlatform);

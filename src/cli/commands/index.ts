@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { bake } from './bake.js';
 import { changed } from './changed.js';
 import { create } from './create.js';
 import { e2e } from './e2e.js';
@@ -11,4 +12,4 @@ import { values } from './values.js';
 import { verifyLayoutCommand } from './verify-layout.js';
 
 /** Every `ext-actions` sub-command, in the order `--help` shows them. */
-export const commands: Command[] = [list, plan, changed, create, init, values, e2e, inspect, verifyLayoutCommand, promoteCommand];
+export const commands: Command[] = [list, plan, changed, bake, create, init, values, e2e, inspect, verifyLayoutCommand, promoteCommand];

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { getExecOutput } from '@actions/exec';
+import { UserError } from '../../errors.js';
+import { DEFAULT_BINFMT_IMAGE, TargetBuildError, runBake } from '../../bake/index.js';
+import { ENVIRONMENTS } from '../../matrix/index.js';
+import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+
+export const bake: Command = {
+  name: 'bake',
+  summary:
+    'build (and push) the plan with docker buildx bake, as the bake action does; --dry-run shows the commands',
+  usage:
+    'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--base REF] [--head REF] [--registry REG] ' +
+    '[--environment testing|production] [--push] [--platforms P,...] [--timestamp RFC3339] [--revision SHA] ' +
+    '[--base-image TEMPLATE] [--builder NAME] [--setup-qemu auto|true|false] [--binfmt-image IMAGE] [--cache] ' +
+    '[--set TARGET.KEY=VALUE]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--format summary|images|refs|matrix]',
+  async run(args, io) {
+    const { values } = parseFlags(this, args, {
+      root: { type: 'string', default: '.' },
+      extension: { type: 'string', multiple: true },
+      base: { type: 'string', default: '' },
+      head: { type: 'string', default: 'HEAD' },
+      registry: { type: 'string', default: 'localhost:5000' },
+      environment: { type: 'string' },
+      push: { type: 'boolean', default: false },
+      platforms: { type: 'string', multiple: true },
+      timestamp: { type: 'string', default: '' },
+      revision: { type: 'string', default: '' },
+      'base-image': { type: 'string' },
+      builder: { type: 'string', default: '' },
+      'setup-qemu': { type: 'string' },
+      'binfmt-image': { type: 'string', default: DEFAULT_BINFMT_IMAGE },
+      cache: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
+      mode: { type: 'string' },
+      images: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      format: { type: 'string' },
+    });
+    const format = oneOf(
+      '--format',
+      values.format,
+      ['summary', 'images', 'refs', 'matrix'] as const,
+      'summary',
+    );
+    const id = randomBytes(4).toString('hex');
+    const images = values.images
+      ? await readFile(path.resolve(io.cwd, values.images), 'utf8').catch(() => {
+          throw new UserError(`--images: cannot read ${values.images}`);
+        })
+      : '';
+    const lines: string[] = [];
+    try {
+      const result = await runBake(
+        {
+          mode: oneOf('--mode', values.mode, ['build', 'digest', 'merge'] as const, 'build'),
+          cwd: io.cwd,
+          root: values.root,
+          extensions: listFlag(values.extension),
+          base: values.base,
+          head: values.head,
+          registry: values.registry,
+          environment: oneOf('--environment', values.environment, ENVIRONMENTS, 'testing'),
+          push: values.push,
+          platforms: listFlag(values.platforms),
+          timestamp: values.timestamp,
+          revision: values.revision,
+          baseImage: values['base-image'],
+          builder: values.builder,
+          builderName: `ext-actions-${id}`,
+          setupQemu: oneOf('--setup-qemu', values['setup-qemu'], ['auto', 'true', 'false'] as const, 'auto'),
+          binfmtImage: values['binfmt-image'],
+          cache: values.cache,
+          set: values.set ?? [],
+          dryRun: values['dry-run'],
+          images,
+          workDir: path.join(os.tmpdir(), `ext-actions-bake-${id}`),
+          hostArch: process.arch,
+          env: io.env,
+        },
+        {
+          exec: (cmd, options) =>
+            getExecOutput(cmd.file, cmd.args, {
+              cwd: io.cwd,
+              ignoreReturnCode: true,
+              silent: !options?.stream,
+              env: { ...(io.env as Record<string, string>), ...cmd.env },
+            }),
+          info: (m) => lines.push(m),
+          warning: (m) => printWarnings(io, [m]),
+          group: (_name, fn) => fn(),
+        },
+      );
+      if (format === 'images') io.stdout(`${JSON.stringify(result.images ?? [], null, 2)}\n`);
+      else if (format === 'refs') io.stdout(result.refs ? `${result.refs}\n` : '');
+      else if (format === 'matrix') io.stdout(`${JSON.stringify(result.matrix, null, 2)}\n`);
+      else io.stdout(`${lines.join('\n')}\n`);
+      return 0;
+    } catch (err) {
+      io.stderr(lines.length ? `${lines.join('\n')}\n` : '');
+      if (err instanceof TargetBuildError) {
+        io.stderr(`error: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+  },
+};
