@@ -2,7 +2,7 @@
  * Runs the bundled action as GitHub does (`node dist/bake/index.js` with INPUT_* and the runner's
  * files), with the fake `docker` of test/bake/fake first on PATH recording every argv.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -311,6 +311,38 @@ describe('bake action (bundle, fake docker)', () => {
       expect(r.calls).toEqual([]);
       expect(r.outputs).toEqual({});
     }
+  });
+
+  it('extensions: changed builds what the pull request changed (base from the event), with the GHA cache', () => {
+    const ctx = setup([PGVECTOR, PGAUDIT]);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], {
+        cwd: ctx.cwd,
+        encoding: 'utf8',
+      }).trim();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    const base = git('rev-parse', 'HEAD');
+    writeFileSync(path.join(ctx.cwd, 'exts/pgvector/Dockerfile'), 'FROM scratch\n');
+    git('commit', '-q', '-am', 'change pgvector');
+    const event = path.join(ctx.runner, 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { base: { sha: base } } }));
+    const r = run(
+      ctx,
+      { ...BASE, extensions: 'changed', push: 'false', cache: 'true', 'setup-qemu': 'false' },
+      { GITHUB_EVENT_PATH: event, GITHUB_SHA: git('rev-parse', 'HEAD') },
+    );
+    expect(r.status, r.stdout).toBe(0);
+    const images = JSON.parse(r.outputs['images']!) as { extension: string }[];
+    expect(images.map((i) => i.extension)).toEqual(['pgvector', 'pgvector']);
+    expect(r.summary).toContain('`pgvector` (exts/pgvector/Dockerfile changed)');
+    const plan = JSON.parse(readFileSync(r.outputs['plan']!, 'utf8')) as {
+      target: Record<string, { 'cache-from': string[]; 'cache-to': string[] }>;
+    };
+    expect(plan.target['pgvector-0_8_1-18-trixie']!['cache-to']).toEqual([
+      'type=gha,scope=pgvector-0_8_1-18-trixie,mode=max',
+    ]);
   });
 
   it('the bundle runs under Node 24', () => {
