@@ -61,6 +61,14 @@ describe('argv', () => {
     expect(c.args).not.toContain('--use');
   });
 
+  it('passes driver options to the builder (network=host reaches a loopback registry)', () => {
+    const c = builderCreateCommand('x', ['network=host']);
+    expect(c.args).toEqual([
+      ...['buildx', 'create', '--name', 'x', '--driver', 'docker-container'],
+      ...['--driver-opt', 'network=host'],
+    ]);
+  });
+
   it('merges sources with tags and index annotations', () => {
     const c = imagetoolsCreateCommand({
       tags: ['r/a:1', 'r/a:2'],

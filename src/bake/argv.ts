@@ -30,9 +30,15 @@ export function binfmtInstallCommand(image: string, architectures: readonly stri
   return docker(['run', '--rm', '--privileged', image, '--install', architectures.join(',')]);
 }
 
-/** A `docker-container` builder (multi-platform, OCI exporter, cache export), not made the default. */
-export function builderCreateCommand(name: string): Command {
-  return docker(['buildx', 'create', '--name', name, '--driver', 'docker-container']);
+/**
+ * A `docker-container` builder (multi-platform, OCI exporter, cache export), not made the default.
+ * `driverOpts` adds `--driver-opt` entries (e.g. `network=host`, so the builder reaches a registry on
+ * the host's loopback, as Docker's "Local registry with GitHub Actions" guide sets it up).
+ */
+export function builderCreateCommand(name: string, driverOpts: readonly string[] = []): Command {
+  const args = ['buildx', 'create', '--name', name, '--driver', 'docker-container'];
+  for (const o of driverOpts) args.push('--driver-opt', o);
+  return docker(args);
 }
 
 export function builderBootstrapCommand(name: string): Command {

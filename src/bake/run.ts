@@ -72,6 +72,8 @@ export interface BakeSettings {
   /** An existing builder to use; "" creates (and later removes) `builderName`. */
   builder: string;
   builderName: string;
+  /** `--driver-opt` entries for the builder it creates (e.g. `network=host` for a loopback registry). */
+  builderDriverOpts?: readonly string[];
   setupQemu: QemuMode;
   binfmtImage: string;
   cache: boolean;
@@ -297,7 +299,8 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const commands: Command[] = [];
   if (plan.targets.length) {
     if (qemu.install) commands.push(binfmtInstallCommand(s.binfmtImage, qemu.architectures));
-    if (!s.builder) commands.push(builderCreateCommand(builder), builderBootstrapCommand(builder));
+    if (!s.builder)
+      commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
     commands.push(bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set }));
   }
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
@@ -327,7 +330,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
     deps.info(`QEMU: ${qemu.reason}`);
     if (qemu.install) await mustRun(deps, commands[0]!, `installing QEMU (${s.binfmtImage})`);
     if (!s.builder) {
-      await mustRun(deps, builderCreateCommand(builder), `creating builder ${builder}`);
+      await mustRun(deps, builderCreateCommand(builder, s.builderDriverOpts), `creating builder ${builder}`);
       deps.builderCreated?.(builder);
       await mustRun(deps, builderBootstrapCommand(builder), `starting builder ${builder}`);
     }
