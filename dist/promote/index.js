@@ -19849,13 +19849,13 @@ function authKeys(registry2) {
     `https://${registry2}/v2/`
   ];
 }
-function dockerConfigCredentials(registry2, env = process.env) {
+function lookupDockerConfig(registry2, env = process.env) {
   const file2 = path.join(dockerConfigDir(env), "config.json");
   let text;
   try {
     text = readFileSync(file2, "utf8");
   } catch {
-    return void 0;
+    return { file: file2 };
   }
   let config2;
   try {
@@ -19864,18 +19864,30 @@ function dockerConfigCredentials(registry2, env = process.env) {
     throw new UserError(`${file2}: not valid JSON (${err.message})`);
   }
   const auths = config2.auths ?? {};
-  for (const key of authKeys(registry2)) {
+  const keys = authKeys(registry2);
+  for (const key of keys) {
     const entry = auths[key];
     if (!entry) continue;
-    if (entry.username && entry.password) return { username: entry.username, password: entry.password };
+    if (entry.username && entry.password)
+      return { file: file2, credentials: { username: entry.username, password: entry.password } };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
       const colon = decoded.indexOf(":");
       if (colon < 0) throw new UserError(`${file2}: auths.${key}.auth: expected base64 of "user:password"`);
-      return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+      return { file: file2, credentials: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } };
     }
   }
-  return void 0;
+  for (const key of keys) {
+    const name = config2.credHelpers?.[key];
+    if (typeof name === "string" && name) return { file: file2, helper: { name, key: `credHelpers.${key}` } };
+  }
+  if (typeof config2.credsStore === "string" && config2.credsStore)
+    return { file: file2, helper: { name: config2.credsStore, key: "credsStore" } };
+  return { file: file2 };
+}
+function missingCredentialsHint(lookup) {
+  if (!lookup?.helper) return "no credentials found for this registry";
+  return `no credentials found for this registry: ${lookup.file} sets ${lookup.helper.key} = "${lookup.helper.name}", a credential helper (docker-credential-${lookup.helper.name}) that ext-actions does not run; give the credentials instead (--username with --password-stdin, or the action's username and password inputs), or log in with a Docker config without credential helpers so that auths holds them`;
 }
 function basicAuthorization(credentials) {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
@@ -19933,7 +19945,10 @@ var RegistryClient = class {
     this.options = options;
     this.baseUrl = registryUrl(registry2);
     const given = options.credentials;
-    this.credentials = isCredentials(given) ? given : given?.[registry2] ?? dockerConfigCredentials(registry2, options.env ?? process.env);
+    const explicit = isCredentials(given) ? given : given?.[registry2];
+    const lookup = explicit ? void 0 : lookupDockerConfig(registry2, options.env ?? process.env);
+    this.credentials = explicit ?? lookup?.credentials;
+    this.configLookup = this.credentials ? void 0 : lookup;
     this.retries = options.retries ?? 5;
     this.baseDelay = options.baseDelayMs ?? 500;
     this.maxDelay = options.maxDelayMs ?? 3e4;
@@ -19943,6 +19958,8 @@ var RegistryClient = class {
   options;
   baseUrl;
   credentials;
+  /** The Docker config lookup, when credentials came from neither the options nor the file. */
+  configLookup;
   tokens = /* @__PURE__ */ new Map();
   basic = false;
   challenge;
@@ -20004,7 +20021,7 @@ var RegistryClient = class {
       throw this.fail(
         { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
         res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : "; no credentials found for this registry"}`
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
       );
     }
     const body = await res.json();
@@ -20076,7 +20093,7 @@ var RegistryClient = class {
       if (text.trim()) detail += ` (${text.trim().slice(0, 200)})`;
     }
     if (res.status === 401 || res.status === 403)
-      detail += this.credentials ? "; check the credentials" : "; no credentials found for this registry";
+      detail += this.credentials ? "; check the credentials" : `; ${missingCredentialsHint(this.configLookup)}`;
     return this.fail(req, res.status, detail, code);
   }
   /** Checks that the registry answers the v2 API (authenticating if it asks to). */

@@ -2,7 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerConfigCredentials, parseChallenges } from './auth.js';
+import {
+  dockerConfigCredentials,
+  lookupDockerConfig,
+  missingCredentialsHint,
+  parseChallenges,
+} from './auth.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,6 +50,42 @@ describe('dockerConfigCredentials', () => {
     expect(dockerConfigCredentials('docker.io', env)).toEqual({ username: 'hub', password: 'pw' });
     expect(dockerConfigCredentials('example.com', env)).toBeUndefined();
     expect(dockerConfigCredentials('ghcr.io', { DOCKER_CONFIG: path.join(dir, 'missing') })).toBeUndefined();
+  });
+
+  it('names the credential helper it does not run when no auths entry has credentials', async () => {
+    const helpers = path.join(dir, 'helpers');
+    await (await import('node:fs/promises')).mkdir(helpers);
+    const file = path.join(helpers, 'config.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        auths: { 'ghcr.io': {}, 'quay.io': { auth: Buffer.from('q:p').toString('base64') } },
+        credsStore: 'desktop',
+        credHelpers: { 'gcr.io': 'gcloud' },
+      }),
+    );
+    const env = { DOCKER_CONFIG: helpers };
+    expect(lookupDockerConfig('ghcr.io', env)).toEqual({
+      file,
+      helper: { name: 'desktop', key: 'credsStore' },
+    });
+    expect(lookupDockerConfig('gcr.io', env)).toEqual({
+      file,
+      helper: { name: 'gcloud', key: 'credHelpers.gcr.io' },
+    });
+    expect(lookupDockerConfig('quay.io', env)).toEqual({
+      file,
+      credentials: { username: 'q', password: 'p' },
+    });
+    expect(missingCredentialsHint(lookupDockerConfig('ghcr.io', env))).toBe(
+      `no credentials found for this registry: ${file} sets credsStore = "desktop", a credential helper ` +
+        '(docker-credential-desktop) that ext-actions does not run; give the credentials instead ' +
+        "(--username with --password-stdin, or the action's username and password inputs), or log in " +
+        'with a Docker config without credential helpers so that auths holds them',
+    );
+    expect(missingCredentialsHint(lookupDockerConfig('ghcr.io', { DOCKER_CONFIG: dir }))).toBe(
+      'no credentials found for this registry',
+    );
   });
 
   it('names the file when it is not JSON', async () => {

@@ -61,40 +61,84 @@ function authKeys(registry: string): string[] {
   ];
 }
 
+/** What the Docker config file says about one registry. */
+export interface DockerConfigLookup {
+  /** `<dir>/config.json` */
+  file: string;
+  credentials?: Credentials;
+  /**
+   * The credential helper the file names for this registry (`credHelpers.<registry>`, else
+   * `credsStore`), when no `auths` entry holds credentials. Helpers are not run.
+   */
+  helper?: { name: string; key: string };
+}
+
 /**
- * Credentials for a registry from the Docker config file, or undefined. A malformed file is a
- * UserError naming it. Credential helpers (`credsStore`, `credHelpers`) are not run.
+ * Reads the Docker config file for one registry. A malformed file is a UserError naming it; a
+ * missing file is no credentials. Credential helpers (`credsStore`, `credHelpers`) are not run: the
+ * helper named for the registry is reported instead, so callers can say why nothing was found.
  */
-export function dockerConfigCredentials(
+export function lookupDockerConfig(
   registry: string,
   env: NodeJS.ProcessEnv = process.env,
-): Credentials | undefined {
+): DockerConfigLookup {
   const file = path.join(dockerConfigDir(env), 'config.json');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return undefined;
+    return { file };
   }
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
+  let config: {
+    auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+    credsStore?: unknown;
+    credHelpers?: Record<string, unknown>;
+  };
   try {
     config = JSON.parse(text) as typeof config;
   } catch (err) {
     throw new UserError(`${file}: not valid JSON (${(err as Error).message})`);
   }
   const auths = config.auths ?? {};
-  for (const key of authKeys(registry)) {
+  const keys = authKeys(registry);
+  for (const key of keys) {
     const entry = auths[key];
     if (!entry) continue;
-    if (entry.username && entry.password) return { username: entry.username, password: entry.password };
+    if (entry.username && entry.password)
+      return { file, credentials: { username: entry.username, password: entry.password } };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new UserError(`${file}: auths.${key}.auth: expected base64 of "user:password"`);
-      return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+      return { file, credentials: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } };
     }
   }
-  return undefined;
+  for (const key of keys) {
+    const name = config.credHelpers?.[key];
+    if (typeof name === 'string' && name) return { file, helper: { name, key: `credHelpers.${key}` } };
+  }
+  if (typeof config.credsStore === 'string' && config.credsStore)
+    return { file, helper: { name: config.credsStore, key: 'credsStore' } };
+  return { file };
+}
+
+/** Credentials for a registry from the Docker config file `auths`, or undefined (see lookupDockerConfig). */
+export function dockerConfigCredentials(
+  registry: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Credentials | undefined {
+  return lookupDockerConfig(registry, env).credentials;
+}
+
+/** Why no credentials were found, for error messages: names an unsupported credential helper. */
+export function missingCredentialsHint(lookup: DockerConfigLookup | undefined): string {
+  if (!lookup?.helper) return 'no credentials found for this registry';
+  return (
+    `no credentials found for this registry: ${lookup.file} sets ${lookup.helper.key} = "${lookup.helper.name}", ` +
+    `a credential helper (docker-credential-${lookup.helper.name}) that ext-actions does not run; ` +
+    "give the credentials instead (--username with --password-stdin, or the action's username and password inputs), " +
+    'or log in with a Docker config without credential helpers so that auths holds them'
+  );
 }
 
 export function basicAuthorization(credentials: Credentials): string {

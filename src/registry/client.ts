@@ -16,8 +16,10 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import {
   basicAuthorization,
-  dockerConfigCredentials,
+  lookupDockerConfig,
+  missingCredentialsHint,
   parseChallenges,
+  type DockerConfigLookup,
   type Challenge,
   type Credentials,
 } from './auth.js';
@@ -96,6 +98,8 @@ interface RequestOptions {
 export class RegistryClient {
   readonly baseUrl: string;
   private readonly credentials: Credentials | undefined;
+  /** The Docker config lookup, when credentials came from neither the options nor the file. */
+  private readonly configLookup: DockerConfigLookup | undefined;
   private readonly tokens = new Map<string, string>();
   private basic = false;
   private challenge: Challenge | undefined;
@@ -111,9 +115,10 @@ export class RegistryClient {
   ) {
     this.baseUrl = registryUrl(registry);
     const given = options.credentials;
-    this.credentials = isCredentials(given)
-      ? given
-      : (given?.[registry] ?? dockerConfigCredentials(registry, options.env ?? process.env));
+    const explicit = isCredentials(given) ? given : given?.[registry];
+    const lookup = explicit ? undefined : lookupDockerConfig(registry, options.env ?? process.env);
+    this.credentials = explicit ?? lookup?.credentials;
+    this.configLookup = this.credentials ? undefined : lookup;
     this.retries = options.retries ?? 5;
     this.baseDelay = options.baseDelayMs ?? 500;
     this.maxDelay = options.maxDelayMs ?? 30_000;
@@ -184,7 +189,7 @@ export class RegistryClient {
         { ...req, what: `${req.what}: token request to ${url.origin}${url.pathname}` },
         res.status,
         `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ''}${
-          this.credentials ? '' : '; no credentials found for this registry'
+          this.credentials ? '' : `; ${missingCredentialsHint(this.configLookup)}`
         }`,
       );
     }
@@ -265,7 +270,9 @@ export class RegistryClient {
       if (text.trim()) detail += ` (${text.trim().slice(0, 200)})`;
     }
     if (res.status === 401 || res.status === 403)
-      detail += this.credentials ? '; check the credentials' : '; no credentials found for this registry';
+      detail += this.credentials
+        ? '; check the credentials'
+        : `; ${missingCredentialsHint(this.configLookup)}`;
     return this.fail(req, res.status, detail, code);
   }
 

@@ -168,6 +168,21 @@ describe('registry authentication', () => {
       expect(none.stderr).toBe(
         `error: registry ${proxy.host}, repository pgvector-testing: get manifest "0.8.6-18-trixie": token request to http://${proxy.host}/token failed: 401 Unauthorized ({"errors":[{"code":"DENIED","message":"bad credentials"}]}); no credentials found for this registry\n`,
       );
+
+      // A credential helper (docker login on a desktop) is named, not silently ignored.
+      const helperConfig = path.join(work, 'docker-helper');
+      await mkdir(helperConfig, { recursive: true });
+      await writeFile(
+        path.join(helperConfig, 'config.json'),
+        JSON.stringify({ auths: { [proxy.host]: {} }, credsStore: 'desktop' }),
+      );
+      const helper = await cli(['inspect', `${proxy.host}/pgvector-testing:0.8.6-18-trixie`], {
+        env: { DOCKER_CONFIG: helperConfig },
+      });
+      expect(helper.code).toBe(2);
+      expect(helper.stderr).toContain(
+        `no credentials found for this registry: ${path.join(helperConfig, 'config.json')} sets credsStore = "desktop", a credential helper (docker-credential-desktop) that ext-actions does not run`,
+      );
     } finally {
       proxy.setRule(() => undefined);
     }
