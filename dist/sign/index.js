@@ -58214,20 +58214,30 @@ function fromJson(text, input2) {
       `input "${input2}": expected a JSON list (the bake action's "images" output), got ${showValue(data)}`
     );
   }
-  return data.map((item, i) => {
-    if (typeof item === "string") return item;
-    if (item && typeof item === "object" && typeof item.ref === "string") {
-      return item.ref;
+  const out = { items: [], notPushed: [] };
+  data.forEach((item, i) => {
+    if (typeof item === "string") {
+      out.items.push(item);
+      return;
+    }
+    const obj = item;
+    if (obj && typeof obj === "object" && typeof obj.ref === "string") {
+      (obj.pushed === false ? out.notPushed : out.items).push(obj.ref);
+      return;
     }
     throw new UserError(
       `input "${input2}": item ${i} must be a "<repository>@<digest>" string or an object with a "ref" field, got ${showValue(item)}`
     );
   });
+  return out;
 }
-function parseImages(text, input2 = "images") {
+function parseImageList(text, input2 = "images") {
   const trimmed = text.trim();
-  if (trimmed === "") return [];
-  const items = trimmed.startsWith("[") ? fromJson(trimmed, input2) : trimmed.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  if (trimmed === "") return { refs: [], notPushed: [] };
+  const { items, notPushed } = trimmed.startsWith("[") ? fromJson(trimmed, input2) : {
+    items: trimmed.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
+    notPushed: []
+  };
   const refs = [];
   const problems = [];
   for (const item of items) {
@@ -58241,7 +58251,7 @@ function parseImages(text, input2 = "images") {
       `input "${input2}": ${problems.length} refs are invalid; nothing was signed`,
       problems
     );
-  return refs;
+  return { refs, notPushed };
 }
 
 // src/sign/retry.ts
@@ -58257,7 +58267,7 @@ async function withRetries(fn, o) {
     }
   }
 }
-var PERMANENT = /unknown flag|unknown command|UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|no matching signatures|none of the expected identities|not supported with|invalid reference|no such file|permission denied|decrypt/i;
+var PERMANENT = /unknown flag|unknown command|UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|no matching signatures|none of the expected identities|not supported with|invalid reference|no such file|permission denied|decrypt|declined the prompt|unable to parse|invalid argument/i;
 function isTransientCosignError(output2) {
   return !PERMANENT.test(output2);
 }
@@ -58266,20 +58276,26 @@ function isTransientCosignError(output2) {
 import { chmod as chmod3, mkdir as mkdir3, mkdtemp, readFile as readFile3, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import os9 from "node:os";
 import path7 from "node:path";
+var ANNOTATION = /^[A-Za-z0-9][A-Za-z0-9._/-]*=[^=,"]*$/;
+function annotationValue(value) {
+  return value.replace(/[%,="]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
 function defaultAnnotations(env) {
   const out = [];
-  if (env["GITHUB_REPOSITORY"]) out.push(`repo=${env["GITHUB_REPOSITORY"]}`);
-  if (env["GITHUB_WORKFLOW_REF"] || env["GITHUB_WORKFLOW"])
-    out.push(`workflow=${env["GITHUB_WORKFLOW_REF"] || env["GITHUB_WORKFLOW"]}`);
-  if (env["GITHUB_SHA"]) out.push(`sha=${env["GITHUB_SHA"]}`);
+  const add = (key, value) => {
+    if (value) out.push(`${key}=${annotationValue(value)}`);
+  };
+  add("repo", env["GITHUB_REPOSITORY"]);
+  add("workflow", env["GITHUB_WORKFLOW_REF"] || env["GITHUB_WORKFLOW"]);
+  add("sha", env["GITHUB_SHA"]);
   return out;
 }
 function parseAnnotations(lines, env) {
   if (lines.length === 0) return defaultAnnotations(env);
-  const problems = lines.filter((l) => !/^[A-Za-z0-9][A-Za-z0-9._/-]*=/.test(l));
+  const problems = lines.filter((l) => !ANNOTATION.test(l));
   if (problems.length) {
     throw new UserError(
-      `input "annotations": expected one key=value per line, got ${problems.map((p) => showValue(p)).join(", ")}; nothing was signed`
+      `input "annotations": expected one key=value per line, with a single "=" and no "," or '"' in the value (cosign splits -a values there), got ${problems.map((p) => showValue(p)).join(", ")}; nothing was signed`
     );
   }
   return [...lines];
@@ -58304,7 +58320,11 @@ async function isFile(p) {
   );
 }
 async function plan(req, env) {
-  const images = parseImages(req.images);
+  const { refs: images, notPushed } = parseImageList(req.images);
+  if (notPushed.length)
+    warning(
+      `input "images": not signing ${notPushed.length} image(s) the bake action did not push (pushed: false): ${notPushed.join(", ")}`
+    );
   const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
   const files = [];
   const missing = [];

@@ -90,5 +90,7 @@ describe('retries', () => {
     expect(isTransientCosignError('unexpected status code 503 Service Unavailable')).toBe(true);
     expect(isTransientCosignError('UNAUTHORIZED: authentication required')).toBe(false);
     expect(isTransientCosignError('Error: unknown flag: --foo')).toBe(false);
+    expect(isTransientCosignError('Error: user declined the prompt')).toBe(false);
+    expect(isTransientCosignError('Error: unable to parse annotation: b')).toBe(false);
   });
 });

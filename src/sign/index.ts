@@ -9,7 +9,7 @@ export {
 } from './cosign.js';
 export type { Cosign } from './cosign.js';
 export { GITHUB_OIDC_ISSUER, identityRegexp, jwtClaims, signerWorkflowRef } from './identity.js';
-export { parseImageRef, parseImages } from './refs.js';
+export { parseImageList, parseImageRef, parseImages } from './refs.js';
 export type { ImageRef } from './refs.js';
 export { isTransientCosignError, withRetries } from './retry.js';
 export { defaultAnnotations, parseAnnotations, resolveTlog, sign } from './sign.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { parseImageRef, parseImages } from './refs.js';
+import { parseImageList, parseImageRef, parseImages } from './refs.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -21,6 +21,22 @@ describe('parseImages', () => {
     ).toEqual([`ghcr.io/a/b@${D}`, `ghcr.io/a/c@${D}`]);
     expect(parseImages('[]')).toEqual([]);
     expect(parseImages('  ')).toEqual([]);
+  });
+
+  it('leaves out bake images that were not pushed, naming them apart', () => {
+    const images = JSON.stringify([
+      { ref: `ghcr.io/a/b@${D}`, pushed: true },
+      { ref: `ghcr.io/a/c@${D}`, pushed: false },
+      { ref: `ghcr.io/a/d@${D}` },
+    ]);
+    expect(parseImageList(images)).toEqual({
+      refs: [
+        { ref: `ghcr.io/a/b@${D}`, repository: 'ghcr.io/a/b', digest: D },
+        { ref: `ghcr.io/a/d@${D}`, repository: 'ghcr.io/a/d', digest: D },
+      ],
+      notPushed: [`ghcr.io/a/c@${D}`],
+    });
+    expect(parseImages(images).map((r) => r.ref)).toEqual([`ghcr.io/a/b@${D}`, `ghcr.io/a/d@${D}`]);
   });
 
   it('drops a tag written before the digest: the digest is what is signed', () => {

@@ -35,7 +35,13 @@ export function parseImageRef(text: string): ImageRef | string {
   return { ref: `${repository}@${digest}`, repository, digest };
 }
 
-function fromJson(text: string, input: string): string[] {
+interface Items {
+  items: string[];
+  /** Refs of bake images marked `pushed: false` (built, never pushed: nothing to sign). */
+  notPushed: string[];
+}
+
+function fromJson(text: string, input: string): Items {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -47,27 +53,40 @@ function fromJson(text: string, input: string): string[] {
       `input "${input}": expected a JSON list (the bake action's "images" output), got ${showValue(data)}`,
     );
   }
-  return data.map((item, i) => {
-    if (typeof item === 'string') return item;
-    if (item && typeof item === 'object' && typeof (item as { ref?: unknown }).ref === 'string') {
-      return (item as { ref: string }).ref;
+  const out: Items = { items: [], notPushed: [] };
+  data.forEach((item: unknown, i) => {
+    if (typeof item === 'string') {
+      out.items.push(item);
+      return;
+    }
+    const obj = item as { ref?: unknown; pushed?: unknown } | null;
+    if (obj && typeof obj === 'object' && typeof obj.ref === 'string') {
+      (obj.pushed === false ? out.notPushed : out.items).push(obj.ref);
+      return;
     }
     throw new UserError(
       `input "${input}": item ${i} must be a "<repository>@<digest>" string or an object with a "ref" field, got ${showValue(item)}`,
     );
   });
+  return out;
 }
 
-/** Parses the `images` input; every problem is reported at once. Duplicates are signed once. */
-export function parseImages(text: string, input = 'images'): ImageRef[] {
+/**
+ * Parses the `images` input; every problem is reported at once. Duplicates are signed once. Bake images
+ * marked `pushed: false` are not in any registry: they are returned apart in `notPushed`, not signed.
+ */
+export function parseImageList(text: string, input = 'images'): { refs: ImageRef[]; notPushed: string[] } {
   const trimmed = text.trim();
-  if (trimmed === '') return [];
-  const items = trimmed.startsWith('[')
+  if (trimmed === '') return { refs: [], notPushed: [] };
+  const { items, notPushed } = trimmed.startsWith('[')
     ? fromJson(trimmed, input)
-    : trimmed
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
+    : {
+        items: trimmed
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !l.startsWith('#')),
+        notPushed: [],
+      };
   const refs: ImageRef[] = [];
   const problems: string[] = [];
   for (const item of items) {
@@ -81,5 +100,10 @@ export function parseImages(text: string, input = 'images'): ImageRef[] {
       `input "${input}": ${problems.length} refs are invalid; nothing was signed`,
       problems,
     );
-  return refs;
+  return { refs, notPushed };
+}
+
+/** The refs to sign from the `images` input (see `parseImageList`). */
+export function parseImages(text: string, input = 'images'): ImageRef[] {
+  return parseImageList(text, input).refs;
 }

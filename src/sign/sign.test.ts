@@ -14,10 +14,28 @@ describe('annotations', () => {
         GITHUB_SHA: 'abc',
       }),
     ).toEqual(['repo=a/b', 'workflow=a/b/.github/workflows/x.yml@refs/heads/main', 'sha=abc']);
-    expect(parseAnnotations(['k=v=w'], {})).toEqual(['k=v=w']);
-    expect(() => parseAnnotations(['=v', 'novalue'], {})).toThrow(
-      'expected one key=value per line, got "=v", "novalue"',
+    expect(parseAnnotations(['k=v', 'org.opencontainers/x=', 'url=https://x.example/a'], {})).toEqual([
+      'k=v',
+      'org.opencontainers/x=',
+      'url=https://x.example/a',
+    ]);
+    expect(() => parseAnnotations(['=v', 'novalue'], {})).toThrow('got "=v", "novalue"; nothing was signed');
+  });
+
+  it('refuses values cosign\'s -a parsing would split (a second "=", a comma, a quote)', () => {
+    // cosign: "unable to parse annotation" for k=v=w; a,b is two annotations; a bare quote breaks its CSV.
+    expect(() => parseAnnotations(['k=v=w', 'desc=a,b', 'q=say "hi"'], {})).toThrow(
+      'with a single "=" and no "," or \'"\' in the value (cosign splits -a values there), got "k=v=w", "desc=a,b", "q=say \\"hi\\""',
     );
+  });
+
+  it('percent-encodes default values that cosign would split', () => {
+    expect(
+      defaultAnnotations({
+        GITHUB_REPOSITORY: 'a/b',
+        GITHUB_WORKFLOW_REF: 'a/b/.github/workflows/x.yml@refs/heads/fix,a=b%"',
+      }),
+    ).toEqual(['repo=a/b', 'workflow=a/b/.github/workflows/x.yml@refs/heads/fix%2Ca%3Db%25%22']);
   });
 });
 

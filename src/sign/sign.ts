@@ -21,7 +21,7 @@ import {
 } from './commands.js';
 import { checkCosignVersion, resolveCosign, type Cosign } from './cosign.js';
 import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
-import { parseImages, type ImageRef } from './refs.js';
+import { parseImageList, type ImageRef } from './refs.js';
 import { isTransientCosignError, withRetries } from './retry.js';
 
 export interface SignRequest {
@@ -67,22 +67,36 @@ interface Plan {
   version: string;
 }
 
+/**
+ * cosign reads `-a` as a comma-separated list (a pflag string slice, parsed as one CSV record) and splits
+ * each item at "=" into exactly a key and a value ("unable to parse annotation" otherwise). So a value
+ * may hold no ",", no "=" and no double quote: one would split or break the annotation.
+ */
+const ANNOTATION = /^[A-Za-z0-9][A-Za-z0-9._/-]*=[^=,"]*$/;
+
+/** Percent-encodes the characters cosign's `-a` parsing would split on (and "%" itself). */
+function annotationValue(value: string): string {
+  return value.replace(/[%,="]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Annotations cosign attaches to each signature by default. */
 export function defaultAnnotations(env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
-  if (env['GITHUB_REPOSITORY']) out.push(`repo=${env['GITHUB_REPOSITORY']}`);
-  if (env['GITHUB_WORKFLOW_REF'] || env['GITHUB_WORKFLOW'])
-    out.push(`workflow=${env['GITHUB_WORKFLOW_REF'] || env['GITHUB_WORKFLOW']}`);
-  if (env['GITHUB_SHA']) out.push(`sha=${env['GITHUB_SHA']}`);
+  const add = (key: string, value: string | undefined) => {
+    if (value) out.push(`${key}=${annotationValue(value)}`);
+  };
+  add('repo', env['GITHUB_REPOSITORY']);
+  add('workflow', env['GITHUB_WORKFLOW_REF'] || env['GITHUB_WORKFLOW']);
+  add('sha', env['GITHUB_SHA']);
   return out;
 }
 
 export function parseAnnotations(lines: readonly string[], env: NodeJS.ProcessEnv): string[] {
   if (lines.length === 0) return defaultAnnotations(env);
-  const problems = lines.filter((l) => !/^[A-Za-z0-9][A-Za-z0-9._/-]*=/.test(l));
+  const problems = lines.filter((l) => !ANNOTATION.test(l));
   if (problems.length) {
     throw new UserError(
-      `input "annotations": expected one key=value per line, got ${problems.map((p) => showValue(p)).join(', ')}; nothing was signed`,
+      `input "annotations": expected one key=value per line, with a single "=" and no "," or '"' in the value (cosign splits -a values there), got ${problems.map((p) => showValue(p)).join(', ')}; nothing was signed`,
     );
   }
   return [...lines];
@@ -114,7 +128,11 @@ async function isFile(p: string): Promise<boolean> {
 }
 
 async function plan(req: SignRequest, env: NodeJS.ProcessEnv): Promise<Plan> {
-  const images = parseImages(req.images);
+  const { refs: images, notPushed } = parseImageList(req.images);
+  if (notPushed.length)
+    core.warning(
+      `input "images": not signing ${notPushed.length} image(s) the bake action did not push (pushed: false): ${notPushed.join(', ')}`,
+    );
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const files: SignedFile[] = [];
   const missing: string[] = [];

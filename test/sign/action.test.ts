@@ -329,6 +329,50 @@ describe('sign action (bundled)', () => {
     }
   });
 
+  it('refuses an annotation cosign would split (comma, second "=") before signing anything', async () => {
+    for (const annotations of ['desc=pgvector, pgaudit', 'url=https://x.example/?a=b']) {
+      const r = await run({ images: `ghcr.io/acme/pgvector@${D1}`, annotations });
+      expect(r.code).toBe(1);
+      expect(errors(r.stdout)[0]).toContain(
+        `input "annotations": expected one key=value per line, with a single "=" and no ","`,
+      );
+      expect(r.calls.filter((c) => c.argv[0] !== 'version')).toEqual([]);
+    }
+  });
+
+  it('encodes default annotation values cosign would split, so signing works on any branch name', async () => {
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { GITHUB_WORKFLOW_REF: 'acme/exts/.github/workflows/release.yml@refs/heads/fix,a=b' },
+    );
+    expect(errors(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(cmds(r, 'sign')[0]).toContain(
+      'workflow=acme/exts/.github/workflows/release.yml@refs/heads/fix%2Ca%3Db',
+    );
+  });
+
+  it('does not sign bake images that were not pushed, and says so', async () => {
+    const images = JSON.stringify([
+      { ref: `ghcr.io/acme/pgvector@${D1}`, pushed: true },
+      { ref: `ghcr.io/acme/postgis@${D2}`, pushed: false },
+    ]);
+    const r = await run({ images });
+    expect(r.code).toBe(0);
+    expect(cmds(r, 'sign').map((a) => a.at(-1))).toEqual([`ghcr.io/acme/pgvector@${D1}`]);
+    expect(r.stdout).toContain(
+      `::warning::input "images": not signing 1 image(s) the bake action did not push (pushed: false): ghcr.io/acme/postgis@${D2}`,
+    );
+    expect(JSON.parse(r.outputs['signed']!)).toEqual([`ghcr.io/acme/pgvector@${D1}`]);
+
+    const none = await run({
+      images: JSON.stringify([{ ref: `ghcr.io/acme/postgis@${D2}`, pushed: false }]),
+    });
+    expect(none.code).toBe(0);
+    expect(none.calls).toEqual([]);
+    expect(none.outputs['signed']).toBe('[]');
+  });
+
   it('skips verification with verify: false, still printing verify commands', async () => {
     const r = await run({ images: `ghcr.io/acme/pgvector@${D1}`, verify: 'false' });
     expect(r.code).toBe(0);
