@@ -12409,7 +12409,7 @@ var require_response = __commonJS({
     var assert2 = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12552,8 +12552,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12569,7 +12569,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12702,7 +12702,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12770,7 +12770,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -15440,7 +15440,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15967,7 +15967,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -20011,7 +20011,12 @@ var RegistryClient = class {
     const headers = {};
     if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
     const res = await this.send(
-      { ...req, path: url2.toString(), what: `${req.what} (token from ${url2.origin}${url2.pathname})` },
+      {
+        ...req,
+        path: url2.toString(),
+        what: `${req.what} (token from ${url2.origin}${url2.pathname})`,
+        read: true
+      },
       "GET",
       headers,
       void 0
@@ -20039,10 +20044,19 @@ var RegistryClient = class {
         const res = await fetch(url2, {
           method,
           headers: { "user-agent": this.options.userAgent ?? "ext-actions", ...headers },
-          body: body ? new Uint8Array(body) : void 0,
+          // A view of the same memory (not a copy): blobs can be large.
+          body: body && new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
           redirect: "follow",
           signal: AbortSignal.timeout(this.timeout)
         });
+        if (req.read && res.status === 200) {
+          const bytes = await res.arrayBuffer();
+          return new Response(bytes, {
+            status: res.status,
+            statusText: res.statusText,
+            headers: res.headers
+          });
+        }
         if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
         reason = `${res.status} ${res.statusText}`;
         const after = Number(res.headers.get("retry-after"));
@@ -20106,6 +20120,7 @@ var RegistryClient = class {
       repository,
       headers: { accept: accept.join(", ") },
       expect: [200],
+      read: true,
       what: `get manifest ${JSON.stringify(reference)}`
     });
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -20184,6 +20199,7 @@ var RegistryClient = class {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
       expect: [200],
+      read: true,
       what: `get blob ${digest}`
     });
     const data = Buffer.from(await res.arrayBuffer());
@@ -20275,7 +20291,7 @@ var RegistryClient = class {
     const tags = [];
     let path2 = `/v2/${repository}/tags/list?n=1000`;
     while (path2) {
-      const res = await this.request({ path: path2, repository, expect: [200, 404], what: "list tags" });
+      const res = await this.request({ path: path2, repository, expect: [200, 404], what: "list tags", read: true });
       if (res.status === 404) {
         await res.arrayBuffer().catch(() => void 0);
         return [];
@@ -20298,7 +20314,8 @@ var RegistryClient = class {
       repository,
       headers: { accept: "application/vnd.oci.image.index.v1+json" },
       expect: [200, 404, 400, 405],
-      what: `list referrers of ${digest}`
+      what: `list referrers of ${digest}`,
+      read: true
     });
     if (res.status !== 200 || !res.headers.get("content-type")?.includes("application/vnd.oci.image.index.v1+json")) {
       await res.arrayBuffer().catch(() => void 0);

@@ -93,6 +93,11 @@ interface RequestOptions {
   expect: number[];
   /** Words describing the operation for errors: `get manifest "1.0"`. */
   what: string;
+  /**
+   * Read a 200 response's body inside the retry loop, so a connection dropped mid-download is
+   * retried like one dropped before the headers.
+   */
+  read?: boolean;
 }
 
 export class RegistryClient {
@@ -178,7 +183,12 @@ export class RegistryClient {
     const headers: Record<string, string> = {};
     if (this.credentials) headers['authorization'] = basicAuthorization(this.credentials);
     const res = await this.send(
-      { ...req, path: url.toString(), what: `${req.what} (token from ${url.origin}${url.pathname})` },
+      {
+        ...req,
+        path: url.toString(),
+        what: `${req.what} (token from ${url.origin}${url.pathname})`,
+        read: true,
+      },
       'GET',
       headers,
       undefined,
@@ -214,10 +224,21 @@ export class RegistryClient {
         const res = await fetch(url, {
           method,
           headers: { 'user-agent': this.options.userAgent ?? 'ext-actions', ...headers },
-          body: body ? new Uint8Array(body) : undefined,
+          // A view of the same memory (not a copy): blobs can be large.
+          body:
+            body &&
+            (new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>),
           redirect: 'follow',
           signal: AbortSignal.timeout(this.timeout),
         });
+        if (req.read && res.status === 200) {
+          const bytes = await res.arrayBuffer();
+          return new Response(bytes, {
+            status: res.status,
+            statusText: res.statusText,
+            headers: res.headers,
+          });
+        }
         if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
         reason = `${res.status} ${res.statusText}`;
         const after = Number(res.headers.get('retry-after'));
@@ -291,6 +312,7 @@ export class RegistryClient {
       repository,
       headers: { accept: accept.join(', ') },
       expect: [200],
+      read: true,
       what: `get manifest ${JSON.stringify(reference)}`,
     });
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -379,6 +401,7 @@ export class RegistryClient {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
       expect: [200],
+      read: true,
       what: `get blob ${digest}`,
     });
     const data = Buffer.from(await res.arrayBuffer());
@@ -476,7 +499,7 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
     while (path) {
-      const res = await this.request({ path, repository, expect: [200, 404], what: 'list tags' });
+      const res = await this.request({ path, repository, expect: [200, 404], what: 'list tags', read: true });
       if (res.status === 404) {
         await res.arrayBuffer().catch(() => undefined);
         return [];
@@ -501,6 +524,7 @@ export class RegistryClient {
       headers: { accept: 'application/vnd.oci.image.index.v1+json' },
       expect: [200, 404, 400, 405],
       what: `list referrers of ${digest}`,
+      read: true,
     });
     if (
       res.status !== 200 ||

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, RegistryError, sha256Digest } from '../../src/registry/client.js';
 import { inspectImage } from '../../src/registry/inspect.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { elfHeader, extensionFiles, pushImage } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 
@@ -54,6 +55,43 @@ describe('RegistryClient against docker-registry', () => {
     expect((err as RegistryError).status).toBe(404);
     expect((err as RegistryError).message).toMatch(/MANIFEST_UNKNOWN/);
     expect(await client.headManifest('t/tags', 'nope')).toBeUndefined();
+  });
+});
+
+describe('RegistryClient through a connection dropped mid-download', () => {
+  it('retries a blob or manifest whose body was cut short, and names the operation when it never arrives', async () => {
+    const data = Buffer.alloc(256 * 1024, 'x');
+    const digest = sha256Digest(data);
+    await client.pushBlob('t/cut', digest, data);
+    const pushed = await pushImage(client, 't/cut', 'v1', {
+      platforms: [{ platform: 'linux/amd64', layers: [extensionFiles()] }],
+    });
+    const proxy = await startFaultProxy(registry.host);
+    try {
+      let cuts = 0;
+      proxy.setRule(({ method, path }) =>
+        method === 'GET' && /\/(blobs|manifests)\//.test(path) && cuts++ % 3 < 2
+          ? { truncateAfter: 100 }
+          : undefined,
+      );
+      const viaProxy = new RegistryClient(proxy.host, { baseDelayMs: 1, maxDelayMs: 5 });
+      expect(sha256Digest(await viaProxy.getBlob('t/cut', digest))).toBe(digest);
+      expect((await viaProxy.getManifest('t/cut', 'v1')).digest).toBe(pushed.digest);
+      expect(proxy.log.filter((l) => l.fault === 'truncate')).toHaveLength(4);
+
+      proxy.setRule(({ method }) => (method === 'GET' ? { truncateAfter: 100 } : undefined));
+      const err = await new RegistryClient(proxy.host, { retries: 2, baseDelayMs: 1 })
+        .getBlob('t/cut', digest)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RegistryError);
+      expect((err as RegistryError).message).toMatch(
+        new RegExp(
+          `^registry ${proxy.host}, repository t/cut: get blob ${digest} failed: GET http://${proxy.host}/v2/t/cut/blobs/${digest}: .+ \\(after 3 attempts\\)$`,
+        ),
+      );
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

@@ -1,13 +1,17 @@
 /**
  * An HTTP proxy on 127.0.0.1 in front of a registry that injects faults: for requests a rule picks,
  * it answers an error status (500, 429 with Retry-After) or drops the connection instead of
- * forwarding (or any canned answer, e.g. an auth challenge). The Host header is forwarded unchanged, so upload Locations point back at the proxy.
+ * forwarding (or any canned answer, e.g. an auth challenge), or forwards and cuts the response
+ * body short (a connection dropped mid-download). The Host header is forwarded unchanged, so upload Locations point back at the proxy.
  */
 import http from 'node:http';
 import type net from 'node:net';
 
 export type Fault =
-  { status: number; retryAfter?: number; headers?: Record<string, string>; body?: string } | 'drop';
+  | { status: number; retryAfter?: number; headers?: Record<string, string>; body?: string }
+  | 'drop'
+  /** Forward, but cut the connection after the response headers and this many body bytes. */
+  | { truncateAfter: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -36,7 +40,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.socket.destroy();
       return;
     }
-    if (fault) {
+    const truncate = typeof fault === 'object' && 'truncateAfter' in fault ? fault.truncateAfter : undefined;
+    if (fault && truncate === undefined && typeof fault === 'object' && 'status' in fault) {
       log.push({ ...entry, fault: String(fault.status) });
       req.resume();
       res.writeHead(fault.status, {
@@ -49,13 +54,29 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       );
       return;
     }
-    log.push(entry);
+    log.push(truncate === undefined ? entry : { ...entry, fault: 'truncate' });
     const [hostname, port] = target.split(':');
     const upstream = http.request(
       { hostname, port: Number(port), method: req.method, path: req.url, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        if (truncate === undefined) {
+          up.pipe(res);
+          return;
+        }
+        let sent = 0;
+        up.on('data', (chunk: Buffer) => {
+          if (sent >= truncate) return;
+          const part = chunk.subarray(0, truncate - sent);
+          sent += part.length;
+          res.write(part, () => {
+            if (sent >= truncate) {
+              up.destroy();
+              req.socket.destroy();
+            }
+          });
+        });
+        up.on('end', () => res.end());
       },
     );
     upstream.on('error', () => res.destroy());
