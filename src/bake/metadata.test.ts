@@ -3,7 +3,13 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGAUDIT, PGVECTOR, writeRepo } from '../../test/bake/support/fixtures.js';
 import { buildPlan, loadExtensions, type Plan } from '../matrix/index.js';
-import { imageNames, imagesFromMetadata, parseBakeMetadata, refsOf } from './metadata.js';
+import {
+  imageNames,
+  imagesFromMetadata,
+  parseBakeMetadata,
+  parseCreateMetadata,
+  refsOf,
+} from './metadata.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -122,5 +128,28 @@ describe('bake metadata', () => {
       byDigest: true,
     });
     expect(images.every((i) => i.tags.length === 0)).toBe(true);
+  });
+
+  it("reads imagetools create metadata: the digest is the descriptor's (buildx writes no containerimage.digest)", () => {
+    const text = JSON.stringify({
+      'containerimage.descriptor': {
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        digest: D1,
+        size: 866,
+      },
+      'image.name': 'localhost:5000/pgvector-testing',
+    });
+    expect(parseCreateMetadata(text, 'merge.json')).toEqual({
+      digest: D1,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      names: ['localhost:5000/pgvector-testing'],
+    });
+    expect(() => parseCreateMetadata('{"image.name":"x"}', 'merge.json')).toThrow(
+      /^merge\.json: containerimage\.descriptor: /,
+    );
+    expect(() =>
+      parseCreateMetadata(JSON.stringify({ ...JSON.parse(text), 'containerimage.digest': D2 }), 'merge.json'),
+    ).toThrow(/differs from containerimage\.descriptor\.digest/);
+    expect(() => parseCreateMetadata('{', 'merge.json')).toThrow(/merge\.json: not valid JSON/);
   });
 });

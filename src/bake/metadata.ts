@@ -61,7 +61,7 @@ export function parseBakeMetadata(text: string, what: string): BuildxMetadata {
   return { targets, warnings: Array.isArray(warnings) ? warnings : [] };
 }
 
-/** One target's entry (also the whole file of `imagetools create --metadata-file`). */
+/** One target's entry of a bake metadata file. */
 export function parseTargetMetadata(value: unknown, what: string): TargetMetadata {
   const parsed = targetSchema.safeParse(value);
   if (!parsed.success) {
@@ -78,8 +78,51 @@ export function parseTargetMetadata(value: unknown, what: string): TargetMetadat
   return m;
 }
 
+/**
+ * The file `docker buildx imagetools create --metadata-file` writes (buildx 0.32.0 and later): only
+ * `containerimage.descriptor` (of the new index) and `image.name` (the tags' repositories, comma
+ * separated); there is no `containerimage.digest` key, so the digest is the descriptor's.
+ */
+const createSchema = z
+  .object({
+    'containerimage.descriptor': descriptorSchema,
+    'containerimage.digest': z.string().regex(DIGEST).optional(),
+    'image.name': z.string().optional(),
+  })
+  .loose();
+
+export interface CreateResult {
+  digest: string;
+  mediaType: string;
+  /** The repositories the new index was pushed to. */
+  names: string[];
+}
+
+/** Parses and checks an `imagetools create` metadata file's text; `what` names it in messages. */
+export function parseCreateMetadata(text: string, what: string): CreateResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${what}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = createSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${what}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+  }
+  const m = parsed.data;
+  const digest = m['containerimage.descriptor'].digest;
+  if (m['containerimage.digest'] !== undefined && m['containerimage.digest'] !== digest) {
+    throw new UserError(
+      `${what}: containerimage.digest ${m['containerimage.digest']} differs from containerimage.descriptor.digest ${digest}`,
+    );
+  }
+  return { digest, mediaType: m['containerimage.descriptor'].mediaType, names: imageNames(m) };
+}
+
 /** `image.name` is a comma-separated list. */
-export function imageNames(m: TargetMetadata): string[] {
+export function imageNames(m: { 'image.name'?: string | undefined }): string[] {
   return (m['image.name'] ?? '')
     .split(',')
     .map((n) => n.trim())
@@ -120,21 +163,13 @@ function repositoryOf(name: string): string {
   return colon > slash ? base.slice(0, colon) : base;
 }
 
-export function imageFor(
+/** The `images` entry of a planned target once `digest` (of `mediaType`) is known. */
+export function imageOf(
   t: PlanTarget,
-  m: TargetMetadata,
   plan: Plan,
+  result: { digest: string; mediaType: string; platforms?: readonly string[] },
   options: ImagesOptions,
-  what: string,
 ): BakeImage {
-  const digest = m['containerimage.digest'];
-  const names = imageNames(m);
-  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
-  if (foreign.length) {
-    throw new UserError(
-      `${what}: target "${t.name}" pushed ${foreign.join(', ')}, outside its repository ${t.repository}`,
-    );
-  }
   return {
     target: t.name,
     extension: t.extension,
@@ -142,13 +177,31 @@ export function imageFor(
     pgMajor: t.pgMajor,
     repository: t.repository,
     tags: options.byDigest ? [] : [...t.tags],
-    digest,
-    ref: `${t.repository}@${digest}`,
-    platforms: [...t.platforms],
-    mediaType: m['containerimage.descriptor']?.mediaType ?? '',
+    digest: result.digest,
+    ref: `${t.repository}@${result.digest}`,
+    platforms: [...(result.platforms ?? t.platforms)],
+    mediaType: result.mediaType,
     pushed: options.push,
     created: plan.created,
   };
+}
+
+export function imageFor(
+  t: PlanTarget,
+  m: TargetMetadata,
+  plan: Plan,
+  options: ImagesOptions,
+  what: string,
+): BakeImage {
+  const names = imageNames(m);
+  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
+  if (foreign.length) {
+    throw new UserError(
+      `${what}: target "${t.name}" pushed ${foreign.join(', ')}, outside its repository ${t.repository}`,
+    );
+  }
+  const mediaType = m['containerimage.descriptor']?.mediaType ?? '';
+  return imageOf(t, plan, { digest: m['containerimage.digest'], mediaType }, options);
 }
 
 /**

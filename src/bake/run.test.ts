@@ -198,6 +198,120 @@ describe('runBake', () => {
     expect(r.images!.every((i) => i.tags.length === 0 && i.platforms.join() === 'linux/arm64')).toBe(true);
   });
 
+  it('digest mode gives each platform its own GHA cache scope (parallel jobs must not overwrite each other)', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const r = await runBake(
+      settings(dir, { mode: 'digest', platforms: ['linux/arm64'], cache: true, dryRun: true }),
+      deps().d,
+    );
+    const t = r.definition.target['pgvector-0_8_1-18-trixie']!;
+    expect(t['cache-from']).toEqual(['type=gha,scope=pgvector-0_8_1-18-trixie-linux-arm64']);
+    expect(t['cache-to']).toEqual(['type=gha,scope=pgvector-0_8_1-18-trixie-linux-arm64,mode=max']);
+    const build = await runBake(settings(dir, { cache: true, dryRun: true }), deps().d);
+    expect(build.definition.target['pgvector-0_8_1-18-trixie']!['cache-to']).toEqual([
+      'type=gha,scope=pgvector-0_8_1-18-trixie,mode=max',
+    ]);
+  });
+
+  it('merge joins the per-platform digests and reads the index digest from the descriptor, as buildx writes it', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const dry = await runBake(settings(dir, { dryRun: true }), deps().d);
+    const D = (c: string) => `sha256:${c.repeat(64)}`;
+    const perPlatform = (arch: string, digit: string) =>
+      JSON.stringify(
+        dry.plan.targets.map((t) => ({
+          target: t.name,
+          extension: t.extension,
+          distro: t.distro,
+          pgMajor: t.pgMajor,
+          repository: t.repository,
+          tags: [],
+          digest: D(digit),
+          ref: `${t.repository}@${D(digit)}`,
+          platforms: [`linux/${arch}`],
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          pushed: true,
+          created: dry.plan.created,
+        })),
+      );
+    const index = D('c');
+    const { d, calls } = deps((c) => {
+      if (c.args[1] !== 'imagetools') return undefined;
+      // commands/imagetools/create.go: only the descriptor and the tags' repositories.
+      const file = c.args[c.args.indexOf('--metadata-file') + 1]!;
+      const repos = c.args.flatMap((a, i) => (c.args[i - 1] === '--tag' ? [a.replace(/:[^/:]*$/, '')] : []));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          'containerimage.descriptor': {
+            mediaType: 'application/vnd.oci.image.index.v1+json',
+            digest: index,
+            size: 1234,
+          },
+          'image.name': [...new Set(repos)].sort().join(','),
+        }),
+      );
+      return { exitCode: 0, stdout: '', stderr: '' };
+    });
+    const r = await runBake(
+      settings(dir, {
+        mode: 'merge',
+        timestamp: '',
+        images: `${perPlatform('amd64', 'a')}\n${perPlatform('arm64', 'b')}`,
+      }),
+      d,
+    );
+    expect(calls.map((c) => c.args.slice(0, 3).join(' '))).toEqual([
+      'buildx version',
+      'buildx imagetools create',
+      'buildx imagetools create',
+    ]);
+    expect(calls[1]!.args.slice(-2)).toEqual([
+      `localhost:5000/pgvector-testing@${D('a')}`,
+      `localhost:5000/pgvector-testing@${D('b')}`,
+    ]);
+    expect(r.images!.map((i) => i.ref)).toEqual([
+      `localhost:5000/pgvector-testing@${index}`,
+      `localhost:5000/pgvector-testing@${index}`,
+    ]);
+    expect(r.images![0]).toMatchObject({
+      digest: index,
+      tags: dry.plan.targets[0]!.tags,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      pushed: true,
+      created: dry.plan.created,
+    });
+    expect(Object.keys(JSON.parse(r.metadata!) as object)).toEqual(dry.plan.targets.map((t) => t.name));
+  });
+
+  it('merge refuses, before creating anything, a buildx whose imagetools create has no --metadata-file', async () => {
+    const dir = writeRepo([AMD_ONLY]);
+    dirs.push(dir);
+    const dry = await runBake(settings(dir, { dryRun: true }), deps().d);
+    const t = dry.plan.targets[0]!;
+    const image = {
+      ...t,
+      target: t.name,
+      tags: [],
+      digest: `sha256:${'a'.repeat(64)}`,
+      ref: `${t.repository}@sha256:${'a'.repeat(64)}`,
+      pushed: true,
+      created: dry.plan.created,
+    };
+    const { d, calls } = deps((c) =>
+      c.args[1] === 'version'
+        ? { exitCode: 0, stdout: 'github.com/docker/buildx v0.31.1 1234567\n', stderr: '' }
+        : undefined,
+    );
+    await expect(
+      runBake(settings(dir, { mode: 'merge', images: JSON.stringify([image]) }), d),
+    ).rejects.toThrow(/mode: merge needs Docker Buildx 0\.32\.0 or later .*this runner has 0\.31\.1/);
+    expect(calls.map((c) => c.args[1])).toEqual(['version']);
+  });
+
   it('extensions: changed builds only what changed since base, and nothing when nothing did', async () => {
     const dir = writeRepo([PGVECTOR, PGAUDIT]);
     dirs.push(dir);

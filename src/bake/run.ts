@@ -7,6 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getExecOutput } from '@actions/exec';
+import semver from 'semver';
 import { UserError, showValue } from '../errors.js';
 import {
   DEFAULT_SHARED_GLOBS,
@@ -40,9 +41,10 @@ import { byDigestDefinition } from './definition.js';
 import { failedTargets, lastLines } from './failure.js';
 import { createdOf, parseImagesInput, planMerge, type MergeJob } from './merge.js';
 import {
+  imageOf,
   imagesFromMetadata,
   parseBakeMetadata,
-  parseTargetMetadata,
+  parseCreateMetadata,
   refsOf,
   type BakeImage,
 } from './metadata.js';
@@ -211,6 +213,17 @@ async function selectExtensions(
   };
 }
 
+/** The `Plan` group: plans, then logs the warnings, why these extensions, and the plan table. */
+async function planGroup(s: BakeSettings, deps: BakeDeps, timestamp: string, timestampSource: string) {
+  return deps.group('Plan', async () => {
+    const made = await makePlan(s, timestamp, timestampSource);
+    for (const w of made.plan.warnings) deps.warning(w);
+    if (made.selection) deps.info(made.selection);
+    deps.info(planTable(made.plan));
+    return made;
+  });
+}
+
 async function makePlan(s: BakeSettings, timestamp: string, timestampSource: string) {
   const rootDir = path.resolve(s.cwd, s.root);
   const selection = await selectExtensions(s, rootDir);
@@ -249,7 +262,11 @@ function matrixOf(plan: Plan, images?: readonly BakeImage[]): BakeResult['matrix
   });
 }
 
-async function checkTools(deps: BakeDeps): Promise<void> {
+/** `imagetools create --metadata-file` (what `mode: merge` reads the new index digest from). */
+export const MERGE_MIN_BUILDX = '0.32.0';
+
+/** Checks docker and buildx are there; returns buildx's version (`0.36.1`), or undefined if unreadable. */
+async function checkTools(deps: BakeDeps): Promise<string | undefined> {
   let run: ExecResult;
   try {
     run = await deps.exec(buildxVersionCommand());
@@ -264,6 +281,13 @@ async function checkTools(deps: BakeDeps): Promise<void> {
     );
   }
   deps.info(run.stdout.trim());
+  return buildxVersion(run.stdout);
+}
+
+/** `github.com/docker/buildx v0.36.1 <commit>` -> `0.36.1`. */
+export function buildxVersion(output: string): string | undefined {
+  const m = /\bv?(\d+\.\d+\.\d+)\b/.exec(output);
+  return m?.[1];
 }
 
 async function mustRun(deps: BakeDeps, cmd: Command, what: string, stream = false): Promise<ExecResult> {
@@ -281,13 +305,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   if (s.mode === 'merge') return runMerge(s, deps);
 
   // 1. Validate and plan (nothing has run yet).
-  const { plan, selection, extensions } = await deps.group('Plan', async () => {
-    const made = await makePlan(s, s.timestamp, 'input "timestamp"');
-    for (const w of made.plan.warnings) deps.warning(w);
-    if (made.selection) deps.info(made.selection);
-    deps.info(planTable(made.plan));
-    return made;
-  });
+  const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, 'input "timestamp"');
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
   if (s.mode === 'digest') definition = byDigestDefinition(definition, plan);
   await mkdir(s.workDir, { recursive: true });
@@ -442,13 +460,12 @@ async function pool<T, R>(
 async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   const perPlatform = parseImagesInput(s.images);
   const timestamp = s.timestamp || createdOf(perPlatform) || '';
-  const { plan, selection, extensions } = await deps.group('Plan', async () => {
-    const made = await makePlan(s, timestamp, s.timestamp ? 'input "timestamp"' : 'input "images" (created)');
-    for (const w of made.plan.warnings) deps.warning(w);
-    if (made.selection) deps.info(made.selection);
-    deps.info(planTable(made.plan));
-    return made;
-  });
+  const { plan, selection, extensions } = await planGroup(
+    s,
+    deps,
+    timestamp,
+    s.timestamp ? 'input "timestamp"' : 'input "images" (created)',
+  );
   const jobs = planMerge(plan, perPlatform);
   const definition = toBakeDefinition(plan, { ghaCache: s.cache });
   await mkdir(s.workDir, { recursive: true });
@@ -471,8 +488,16 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
     const result = { ...base, refs: '', matrix: matrixOf(plan) };
     return { ...result, summary: renderSummary({ ...result, push: s.push, dryRun: s.dryRun }) };
   }
-  await deps.group('Docker Buildx', () => checkTools(deps));
-  const entries = await deps.group(`Merge ${jobs.length} indexes`, () =>
+  await deps.group('Docker Buildx', async () => {
+    const version = await checkTools(deps);
+    if (version && semver.valid(version) && semver.lt(version, MERGE_MIN_BUILDX)) {
+      throw new UserError(
+        `mode: merge needs Docker Buildx ${MERGE_MIN_BUILDX} or later (imagetools create --metadata-file), this runner has ${version}. Add docker/setup-buildx-action (it installs the latest buildx) before this step.`,
+      );
+    }
+  });
+  const raw: Record<string, unknown> = {};
+  const images = await deps.group(`Merge ${jobs.length} indexes`, () =>
     pool(jobs, 4, async (job, i) => {
       await mustRun(deps, commands[i]!, `merging ${job.target.name}`);
       let text: string;
@@ -481,37 +506,18 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
       } catch {
         throw new UserError(`docker buildx imagetools create wrote no metadata file for ${job.target.name}`);
       }
-      const what = `imagetools metadata of ${job.target.name}`;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new UserError(`${what}: not valid JSON`);
-      }
-      return [job.target.name, parseTargetMetadata(json, what)] as const;
+      const created = parseCreateMetadata(text, `imagetools metadata of ${job.target.name}`);
+      raw[job.target.name] = JSON.parse(text);
+      return imageOf(
+        job.target,
+        plan,
+        { ...created, platforms: job.platforms },
+        { push: true, byDigest: false },
+      );
     }),
   );
-  const byTarget = Object.fromEntries(entries);
-  const images: BakeImage[] = jobs.map((job) => {
-    const m = byTarget[job.target.name]!;
-    const t = job.target;
-    return {
-      target: t.name,
-      extension: t.extension,
-      distro: t.distro,
-      pgMajor: t.pgMajor,
-      repository: t.repository,
-      tags: [...t.tags],
-      digest: m['containerimage.digest'],
-      ref: `${t.repository}@${m['containerimage.digest']}`,
-      platforms: job.platforms,
-      mediaType: m['containerimage.descriptor']?.mediaType ?? '',
-      pushed: true,
-      created: plan.created,
-    };
-  });
   await verifyImages(s, deps, images, extensions);
-  const metadata = JSON.stringify(byTarget);
+  const metadata = JSON.stringify(Object.fromEntries(jobs.map((j) => [j.target.name, raw[j.target.name]])));
   const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
   return { ...result, summary: renderSummary({ ...result, push: true, dryRun: false }) };
 }

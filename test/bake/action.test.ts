@@ -263,6 +263,23 @@ describe('bake action (bundle, fake docker)', () => {
     }
   });
 
+  it('merge on a buildx without imagetools create --metadata-file (< 0.32.0): one message, no index, no outputs', () => {
+    const ctx = setup([AMD_ONLY]);
+    const amd = run(ctx, { ...BASE, mode: 'digest', push: 'true' });
+    expect(amd.status, amd.stdout).toBe(0);
+    const merge = run(
+      ctx,
+      { ...BASE, mode: 'merge', push: 'true', images: amd.outputs['images']! },
+      { FAKE_BUILDX_VERSION: '0.31.1' },
+    );
+    expect(merge.status).toBe(1);
+    expect(merge.stdout).toMatch(
+      /::error::mode: merge needs Docker Buildx 0\.32\.0 or later .*this runner has 0\.31\.1.*setup-buildx-action/,
+    );
+    expect(merge.calls.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['buildx version']);
+    expect(merge.outputs).toEqual({});
+  });
+
   it('a failing target: an error annotation naming it with its log, and no images output', () => {
     const ctx = setup();
     const r = run(
