@@ -57889,10 +57889,9 @@ function validateSpec(spec) {
   ]) {
     if (url2 === void 0) continue;
     try {
-      const u = new URL(url2);
-      if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error();
+      if (new URL(url2).protocol !== "https:") throw new Error();
     } catch {
-      problems.push(`${field}: expected an http(s) URL, got ${JSON.stringify(url2)}`);
+      problems.push(`${field}: expected an https URL, got ${JSON.stringify(url2)}`);
     }
   }
   if ("sha256" in spec.checksum && !isSha256(spec.checksum.sha256))
@@ -58073,7 +58072,12 @@ var PINNED_COSIGN_SHA256 = {
     "cosign-linux-amd64": "c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74",
     "cosign-linux-arm64": "bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8",
     "cosign-darwin-amd64": "4c3e7af8372d3ca3296e62fa56f23fcbb5721cc6ac1827900d398f110d7cd280",
-    "cosign-darwin-arm64": "5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084"
+    "cosign-darwin-arm64": "5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084",
+    "cosign-linux-arm": "67bd25d32daff5664caf51208c95defcb2ad7ac1296f394fa677bb8bacee62f5",
+    "cosign-linux-ppc64le": "08c3e5e0a09c440f49e9a69d8639d37fbec522ec8c5c0ac805243b098e6ea512",
+    "cosign-linux-riscv64": "e25952e798958b0f9168d044153ccc353f5469ca4b71a1707dffad0534d27017",
+    "cosign-linux-s390x": "3cf4b769258ed9cc3c2a93268c0d5c1cc3fbd094af8df21035cbac8fb0d7c088",
+    "cosign-windows-amd64.exe": "9b85a88ebff2d9dd30ff4984a6f61f2cedc232dd87d81fa7f2ff3c0ed96c241c"
   }
 };
 var COSIGN_RELEASE_SIGNER = {

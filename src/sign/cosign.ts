@@ -15,8 +15,9 @@ export const DEFAULT_COSIGN_VERSION = 'v3.0.6';
 
 /**
  * SHA-256 of the cosign v3.0.6 release binaries, as published in that release's `cosign_checksums.txt`
- * and pinned by sigstore/cosign-installer in `action.yml` (`bootstrap_<os>_<arch>_sha`, commit
- * 3094a48ba06382e0e6cfa5a4af4fcc55fc6942b9, tag v4.1.2 = 6f9f17788090df1f26f669e9d70d6ae9567deba6).
+ * and pinned by sigstore/cosign-installer in `action.yml` (`bootstrap_<os>_<arch>_sha`, lines 106-114,
+ * derived there from `cosign_checksums.txt`; commit 3094a48ba06382e0e6cfa5a4af4fcc55fc6942b9, and the
+ * same values at tag v4.1.2 = 6f9f17788090df1f26f669e9d70d6ae9567deba6). Re-read from that file on review.
  */
 export const PINNED_COSIGN_SHA256: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'v3.0.6': {
@@ -24,6 +25,11 @@ export const PINNED_COSIGN_SHA256: Readonly<Record<string, Readonly<Record<strin
     'cosign-linux-arm64': 'bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8',
     'cosign-darwin-amd64': '4c3e7af8372d3ca3296e62fa56f23fcbb5721cc6ac1827900d398f110d7cd280',
     'cosign-darwin-arm64': '5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084',
+    'cosign-linux-arm': '67bd25d32daff5664caf51208c95defcb2ad7ac1296f394fa677bb8bacee62f5',
+    'cosign-linux-ppc64le': '08c3e5e0a09c440f49e9a69d8639d37fbec522ec8c5c0ac805243b098e6ea512',
+    'cosign-linux-riscv64': 'e25952e798958b0f9168d044153ccc353f5469ca4b71a1707dffad0534d27017',
+    'cosign-linux-s390x': '3cf4b769258ed9cc3c2a93268c0d5c1cc3fbd094af8df21035cbac8fb0d7c088',
+    'cosign-windows-amd64.exe': '9b85a88ebff2d9dd30ff4984a6f61f2cedc232dd87d81fa7f2ff3c0ed96c241c',
   },
 };
 

@@ -118,10 +118,11 @@ function validateSpec(spec: ToolSpec): void {
   ] as const) {
     if (url === undefined) continue;
     try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+      // Release URLs must be https: a checksum fetched over plain http from the same place proves
+      // nothing. Only an explicitly configured mirror (EXT_ACTIONS_TOOLS_MIRROR) may be plain http.
+      if (new URL(url).protocol !== 'https:') throw new Error();
     } catch {
-      problems.push(`${field}: expected an http(s) URL, got ${JSON.stringify(url)}`);
+      problems.push(`${field}: expected an https URL, got ${JSON.stringify(url)}`);
     }
   }
   if ('sha256' in spec.checksum && !isSha256(spec.checksum.sha256))

@@ -212,4 +212,21 @@ describe('installTool', () => {
     expect(err.details).toHaveLength(2);
     expect(server.requests).toEqual([]);
   });
+
+  it('refuses plain-http release and checksum URLs (only the mirror may be http)', async () => {
+    release();
+    const err = await failure(
+      installTool(
+        spec({
+          url: `http:/${REL}/tool-linux-amd64`,
+          checksum: { url: `http:/${REL}/checksums.txt`, fileName: 'tool-linux-amd64' },
+        }),
+      ),
+    );
+    expect(err.details).toEqual([
+      `url: expected an https URL, got "http://github.com/acme/tool/releases/download/v1.2.3/tool-linux-amd64"`,
+      `checksum.url: expected an https URL, got "http://github.com/acme/tool/releases/download/v1.2.3/checksums.txt"`,
+    ]);
+    expect(server.requests).toEqual([]);
+  });
 });
