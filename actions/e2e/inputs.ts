@@ -9,6 +9,7 @@ import {
 export const shape = {
   mode: enumInput(['test', 'cnpg-matrix'] as const, 'test'),
   image: stringInput(),
+  build: booleanInput(false),
   extension: stringInput(),
   root: stringInput('.'),
   cnpg: stringInput('latest'),

@@ -4,6 +4,7 @@ import { runAction } from '../../src/action/run.js';
 import { UserError } from '../../src/errors.js';
 import { cnpgMatrix, CNPG_LATEST } from '../../src/e2e/cnpg.js';
 import { e2e } from '../../src/e2e/flow.js';
+import { verifyLayout } from '../../src/layout/verify.js';
 import { defaultExec, type Log } from '../../src/e2e/runner.js';
 import { getInputs } from './inputs.js';
 import { STATE, writeSummary } from './summary.js';
@@ -41,6 +42,9 @@ runAction(async () => {
     root: path.resolve(inputs.root),
     extension: inputs.extension,
     image: inputs.image,
+    build: inputs.build,
+    revision: env['GITHUB_SHA'] ?? '',
+    verify: async (ref, extension) => verifyLayout(ref, { extension }),
     cnpg: inputs.cnpg,
     nodeImage: inputs['node-image'],
     versions: {
@@ -65,7 +69,7 @@ runAction(async () => {
       if (what.kind === 'cluster') {
         clusters.push(what.name);
         core.saveState(STATE.clusters, JSON.stringify(clusters));
-      } else core.saveState(what.kind === 'network' ? STATE.network : STATE.registry, what.name);
+      } else core.saveState(STATE[what.kind], what.name);
     },
   });
   core.setOutput('result', result.passed ? 'passed' : 'failed');
@@ -75,6 +79,7 @@ runAction(async () => {
   core.setOutput('clusters', JSON.stringify(result.clusters));
   core.setOutput('cnpg-matrix', JSON.stringify(matrix));
   if (result.diagnostics) core.setOutput('diagnostics', result.diagnostics);
+  if (result.images) core.setOutput('images', JSON.stringify(result.images));
   await writeSummary(inputs, result);
   if (!result.passed) core.setFailed(`e2e failed: ${result.failures.join('; ')}`);
 });

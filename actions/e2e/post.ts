@@ -5,7 +5,7 @@ import { STATE } from './summary.js';
 
 runAction(async () => {
   if (core.getState(STATE.keep) === 'true') {
-    core.info('keep is true: the kind clusters, the registry and the network are left running');
+    core.info('keep is true: the kind clusters, the registry, the network and the builder are left running');
     return;
   }
   const clusters = core.getState(STATE.clusters);
@@ -21,6 +21,7 @@ runAction(async () => {
       clusters: clusters ? (JSON.parse(clusters) as string[]) : [],
       registry: core.getState(STATE.registry) || undefined,
       network: core.getState(STATE.network) || undefined,
+      builder: core.getState(STATE.builder) || undefined,
     },
   );
 });

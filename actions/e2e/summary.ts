@@ -8,12 +8,14 @@ export const STATE = {
   clusters: 'e2e-clusters',
   registry: 'e2e-registry',
   network: 'e2e-network',
+  builder: 'e2e-builder',
 } as const;
 
 export async function writeSummary(
   inputs: Inputs,
-  result: RunResult & { valuesYaml: string },
+  result: RunResult & { valuesYaml: string; images?: { ref: string }[] | undefined },
 ): Promise<void> {
+  const image = result.images ? `built here: ${result.images.map((i) => i.ref).join(', ')}` : inputs.image;
   const s = core.summary
     .addHeading(`e2e ${inputs.extension}: ${result.passed ? 'passed' : 'FAILED'}`, 3)
     .addTable([
@@ -22,7 +24,7 @@ export async function writeSummary(
         { data: 'CloudNativePG', header: true },
         { data: 'Node image', header: true },
       ],
-      [inputs.image, inputs.cnpg, inputs['node-image']],
+      [image, inputs.cnpg, inputs['node-image']],
     ]);
   if (result.failures.length) s.addHeading('Failed steps', 4).addList(result.failures);
   if (result.diagnostics)

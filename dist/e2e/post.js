@@ -27775,6 +27775,11 @@ async function deleteCluster(exec2, log, kind, name) {
 async function teardown(exec2, log, what) {
   await log.group("Teardown", async () => {
     for (const c of what.clusters) await deleteCluster(exec2, log, what.kind ?? "kind", c);
+    if (what.builder) {
+      const r = await exec2("docker", ["buildx", "rm", what.builder]);
+      if (r.code !== 0)
+        log.error(`could not remove the buildx builder ${what.builder}: ${r.stderr.trim()}`, "e2e teardown");
+    }
     if (what.registry) {
       const r = await exec2("docker", ["rm", "-fv", what.registry]);
       if (r.code !== 0)
@@ -27797,13 +27802,14 @@ var STATE = {
   kind: "e2e-kind",
   clusters: "e2e-clusters",
   registry: "e2e-registry",
-  network: "e2e-network"
+  network: "e2e-network",
+  builder: "e2e-builder"
 };
 
 // actions/e2e/post.ts
 runAction(async () => {
   if (getState(STATE.keep) === "true") {
-    info("keep is true: the kind clusters, the registry and the network are left running");
+    info("keep is true: the kind clusters, the registry, the network and the builder are left running");
     return;
   }
   const clusters = getState(STATE.clusters);
@@ -27818,7 +27824,8 @@ runAction(async () => {
       kind: getState(STATE.kind) || void 0,
       clusters: clusters ? JSON.parse(clusters) : [],
       registry: getState(STATE.registry) || void 0,
-      network: getState(STATE.network) || void 0
+      network: getState(STATE.network) || void 0,
+      builder: getState(STATE.builder) || void 0
     }
   );
 });

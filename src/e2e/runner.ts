@@ -6,7 +6,6 @@
 import { getExecOutput } from '@actions/exec';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseReference } from '../registry/reference.js';
 import { chainsawArgv, suites } from './chainsaw.js';
 import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
 import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';
@@ -39,6 +38,7 @@ export type Exec = (command: string, args: string[], options?: ExecOptions) => P
 
 export interface Log {
   info(message: string): void;
+  warning?(message: string): void;
   error(message: string, title?: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -83,12 +83,19 @@ export function clusterName(env: Environment, cnpg: string): string {
   return `${env.clusterPrefix}-${cnpg.replace(/[^a-z0-9]/g, '-')}`;
 }
 
+/** One image under test: its values file is run through every suite in each cluster. */
+export interface E2eCase {
+  /** Target name (`pgvector-18-trixie`), used in file, report and step names when there are several. */
+  name: string;
+  values: TestingValues;
+}
+
 export interface RunConfig {
   tools: Tools;
   env: Environment;
   nodeImage: string;
   cnpg: string[];
-  values: TestingValues;
+  cases: E2eCase[];
   extensionDir: string;
   genericSuite: string;
   /** Folder for the values file, kubeconfigs and kind config. */
@@ -97,18 +104,24 @@ export interface RunConfig {
   reportDir?: string | undefined;
   extraArgs: string[];
   keep: boolean;
-  /** The image under test (host reference) and pull credentials for its registry. */
-  image: string;
-  credentials?: { username: string; password: string } | undefined;
+  /** Node-level pull credentials for one registry (private images). */
+  credentials?: { registry: string; username: string; password: string } | undefined;
   /** Called as soon as something exists that teardown must remove. */
-  onCreated?: (what: { kind: 'network' | 'registry' | 'cluster'; name: string }) => void | Promise<void>;
+  onCreated?: OnCreated;
 }
+
+export type OnCreated = (what: {
+  kind: 'network' | 'registry' | 'cluster' | 'builder';
+  name: string;
+}) => void | Promise<void>;
 
 export interface RunResult {
   passed: boolean;
   /** Names of the steps that failed (`cnpg 1.30: chainsaw generic suite`). */
   failures: string[];
+  /** The first case's values file (the only one outside build mode). */
   valuesFile: string;
+  valuesFiles: string[];
   reports: string[];
   diagnostics?: string | undefined;
   /** Clusters left running (all when keep, else the last one, removed by teardown). */
@@ -200,12 +213,19 @@ export interface Teardown {
   clusters: string[];
   registry?: string | undefined;
   network?: string | undefined;
+  /** A buildx builder created for build mode (`docker buildx rm`). */
+  builder?: string | undefined;
 }
 
 /** Removes the clusters, the registry container and the network (what exists of them). */
 export async function teardown(exec: Exec, log: Log, what: Teardown): Promise<void> {
   await log.group('Teardown', async () => {
     for (const c of what.clusters) await deleteCluster(exec, log, what.kind ?? 'kind', c);
+    if (what.builder) {
+      const r = await exec('docker', ['buildx', 'rm', what.builder]);
+      if (r.code !== 0)
+        log.error(`could not remove the buildx builder ${what.builder}: ${r.stderr.trim()}`, 'e2e teardown');
+    }
     if (what.registry) {
       const r = await exec('docker', ['rm', '-fv', what.registry]);
       if (r.code !== 0)
@@ -226,11 +246,25 @@ export async function teardown(exec: Exec, log: Log, what: Teardown): Promise<vo
 export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<RunResult> {
   const { tools, env } = config;
   await mkdir(config.workDir, { recursive: true });
-  const valuesFile = path.join(config.workDir, 'values.yaml');
-  await writeFile(valuesFile, renderValues(config.values));
+  if (config.cases.length === 0) throw new Error('runE2e: no image to test');
+  const several = config.cases.length > 1;
+  const cases = [];
+  for (const c of config.cases) {
+    const file = path.join(config.workDir, several ? `values-${c.name}.yaml` : 'values.yaml');
+    await writeFile(file, renderValues(c.values));
+    cases.push({ ...c, file });
+  }
   const kindFile = path.join(config.workDir, 'kind-config.yaml');
   await writeFile(kindFile, kindConfig(config.nodeImage));
-  const result: RunResult = { passed: true, failures: [], valuesFile, reports: [], clusters: [] };
+  const valuesFiles = cases.map((c) => c.file);
+  const result: RunResult = {
+    passed: true,
+    failures: [],
+    valuesFile: valuesFiles[0]!,
+    valuesFiles,
+    reports: [],
+    clusters: [],
+  };
 
   await startRegistry(exec, log, config);
 
@@ -273,9 +307,9 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
           input: hostsToml(`${env.registryName}:5000`),
         });
         if (config.credentials) {
-          const registry = parseReference(config.image, 'image').registry;
+          const { registry, username, password } = config.credentials;
           await must(exec, step, 'docker', ['exec', '-i', node, 'cp', '/dev/stdin', KUBELET_CONFIG], {
-            input: kubeletConfig(registry, config.credentials.username, config.credentials.password),
+            input: kubeletConfig(registry, username, password),
             echo: false,
           });
         }
@@ -302,18 +336,25 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
           CNPG_DEPLOYMENT,
         ]);
       });
-      for (const run of suites(config.genericSuite, config.extensionDir)) {
-        step = `${label}: chainsaw ${run.suite} suite`;
-        const reportName = `${cluster}-${run.suite}`;
-        const report = config.reportDir ? { dir: config.reportDir, name: reportName } : undefined;
-        if (report) await mkdir(report.dir, { recursive: true });
-        await log.group(`Chainsaw ${run.suite} suite (${label})`, async () => {
-          const argv = chainsawArgv({ dir: run.dir, valuesFile, extraArgs: config.extraArgs, report });
-          const r = await exec(tools.chainsaw, argv, { env: { KUBECONFIG: kubeconfig } });
-          if (report) result.reports.push(path.join(report.dir, `${reportName}.xml`));
-          if (r.code !== 0) throw new StepError(`${step}: chainsaw exited with ${r.code}`);
-        });
-      }
+      for (const c of cases)
+        for (const run of suites(config.genericSuite, config.extensionDir)) {
+          const what = several ? `${c.name} ${run.suite}` : run.suite;
+          step = `${label}: chainsaw ${what} suite`;
+          const reportName = several ? `${cluster}-${c.name}-${run.suite}` : `${cluster}-${run.suite}`;
+          const report = config.reportDir ? { dir: config.reportDir, name: reportName } : undefined;
+          if (report) await mkdir(report.dir, { recursive: true });
+          await log.group(`Chainsaw ${what} suite (${label})`, async () => {
+            const argv = chainsawArgv({
+              dir: run.dir,
+              valuesFile: c.file,
+              extraArgs: config.extraArgs,
+              report,
+            });
+            const r = await exec(tools.chainsaw, argv, { env: { KUBECONFIG: kubeconfig } });
+            if (report) result.reports.push(path.join(report.dir, `${reportName}.xml`));
+            if (r.code !== 0) throw new StepError(`${step}: chainsaw exited with ${r.code}`);
+          });
+        }
     } catch (err) {
       if (!(err instanceof StepError)) throw err;
       result.passed = false;

@@ -6,7 +6,7 @@
  * read from here, so verification relies on the checksum files only.
  */
 import { UserError, showValue } from '../errors.js';
-import { hostArch, installTool, type InstalledTool, type ToolSpec } from '../tools/index.js';
+import { hostArch, installTool, type InstalledTool, type ToolSpec } from '../tools/install.js';
 
 /** kind v0.32.0: its default node image is DEFAULT_NODE_IMAGE (kind.ts). */
 export const DEFAULT_KIND_VERSION = 'v0.32.0';

@@ -24,6 +24,7 @@ import { e2e, type E2eOptions } from '../../src/e2e/flow.js';
 import type { Inspect } from '../../src/e2e/resolve.js';
 import { defaultExec, teardown, type Log } from '../../src/e2e/runner.js';
 import { MIRROR_ENV } from '../../src/tools/index.js';
+import { AMD_ONLY, writeRepo } from '../bake/support/fixtures.js';
 import { startServer, type TestServer } from '../support/http-server.js';
 
 const FAKES = path.resolve(import.meta.dirname, 'fakes');
@@ -399,5 +400,243 @@ describe('tool downloads are verified', () => {
     expect(first).toBe(6);
     await e2e(defaultExec, log, options(), inspect);
     expect(server.requests.length).toBe(first);
+  });
+});
+
+/**
+ * Build mode: buildx is the bake tests' fake (reached through the e2e docker fake), so the builder,
+ * bake file, pushes and the `--metadata-file` JSON are buildx's. The test's registry is what bake pushed:
+ * a digest's annotations are its target's annotations in the plan bake was given.
+ */
+describe('build mode (build into the local registry, test the built digests)', () => {
+  const work = () => path.join(dir, 'work');
+  const bakeCalls = () =>
+    readFileSync(path.join(dir, 'buildx.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[] });
+  /** Reads what bake pushed: digest -> target (metadata file) -> annotations (plan). */
+  const pushed: Inspect = async (ref) => {
+    const plan = JSON.parse(readFileSync(path.join(work(), 'bake', 'plan.json'), 'utf8'));
+    const meta = JSON.parse(readFileSync(path.join(work(), 'bake', 'metadata.json'), 'utf8'));
+    const digest = ref.split('@')[1];
+    const target = Object.keys(meta).find((t) => meta[t]['containerimage.digest'] === digest);
+    if (!target) throw new Error(`test registry: ${ref} was not pushed`);
+    const annotations: Record<string, string> = {};
+    for (const a of plan.target[target].annotations as string[]) {
+      const kv = a.slice(a.indexOf(':') + 1);
+      annotations[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+    }
+    return { annotations };
+  };
+  const created: string[] = [];
+  const built = (o: Partial<E2eOptions> = {}) =>
+    options({
+      image: '',
+      build: true,
+      registry: undefined,
+      timestamp: '2026-01-02T03:04:05Z',
+      revision: 'f'.repeat(40),
+      platform: 'linux/amd64',
+      onCreated: (w) => void created.push(`${w.kind}:${w.name}`),
+      ...o,
+    });
+  beforeEach(() => {
+    created.length = 0;
+    process.env['FAKE_DOCKER_LOG'] = path.join(dir, 'buildx.jsonl');
+    process.env['FAKE_DOCKER_STATE'] = path.join(dir, 'buildx-state');
+  });
+
+  it('builds pgrouting and postgis with a network=host builder, pushes to localhost:5000, tests pgrouting by digest', async () => {
+    const verified: string[] = [];
+    const result = await e2e(
+      defaultExec,
+      log,
+      built({
+        verify: async (ref) => {
+          verified.push(ref);
+          return { ok: true, findings: [] };
+        },
+      }),
+      pushed,
+    );
+    expect(result.passed).toBe(true);
+    const c = calls();
+    const docker = c.filter((x) => x.tool === 'docker').map((x) => x.argv);
+    // registry first, then the builder on the host network, then bake with --push
+    const registryRun = docker.findIndex((a) => a[0] === 'run');
+    const create = docker.findIndex((a) => a[0] === 'buildx' && a[1] === 'create');
+    const bake = docker.findIndex((a) => a[0] === 'buildx' && a[1] === 'bake');
+    expect(registryRun).toBeGreaterThan(-1);
+    expect(create).toBeGreaterThan(registryRun);
+    expect(bake).toBeGreaterThan(create);
+    const builder = docker[create]![3]!;
+    expect(builder).toMatch(/^ext-actions-e2e-[0-9a-f]{8}$/);
+    expect(docker[create]).toEqual([
+      ...['buildx', 'create', '--name', builder, '--driver', 'docker-container'],
+      ...['--driver-opt', 'network=host'],
+    ]);
+    expect(docker[bake]).toContain('--push');
+    expect(created).toEqual([
+      'network:ext-actions-e2e',
+      'registry:registry.ext-actions',
+      `builder:${builder}`,
+      'cluster:ext-e2e-1-30',
+    ]);
+    // buildx itself saw the same calls (the bake fake parsed them as buildx would)
+    expect(bakeCalls().map((x) => x.argv.slice(0, 2))).toEqual([
+      ['buildx', 'version'],
+      ['buildx', 'create'],
+      ['buildx', 'inspect'],
+      ['buildx', 'bake'],
+    ]);
+    // the plan: both extensions, native platform only, every tag in the local registry
+    const plan = JSON.parse(readFileSync(path.join(work(), 'bake', 'plan.json'), 'utf8'));
+    const targets = Object.values(plan.target) as { tags: string[]; platforms: string[] }[];
+    expect(targets).toHaveLength(4);
+    for (const t of targets) {
+      expect(t.platforms).toEqual(['linux/amd64']);
+      for (const tag of t.tags)
+        expect(tag).toMatch(
+          /^localhost:5000\/(pgrouting|postgis-extension)-testing:[^/@]+-18-(bookworm|trixie)$/,
+        );
+    }
+    // images: by digest in the local registry; the layout was checked on each
+    expect(result.images!.map((i) => i.ref).sort()).toEqual(verified.sort());
+    const meta = JSON.parse(readFileSync(path.join(work(), 'bake', 'metadata.json'), 'utf8'));
+    const ref = (target: string) =>
+      `${plan.target[target].tags[0].replace(/^localhost:5000/, 'registry.ext-actions:5000').replace(/:[^:/]+$/, '')}@${meta[target]['containerimage.digest']}`;
+    // each pgrouting target tested once per cluster, with its own values; postgis of the same distro mounted
+    const chainsaw = c.filter((x) => x.tool === 'chainsaw');
+    expect(chainsaw).toHaveLength(2);
+    const mounted = chainsaw.map((x) =>
+      (parse(x['values'] as string).extensions as { image: { reference: string } }[]).map(
+        (e) => e.image.reference,
+      ),
+    );
+    const names = Object.keys(meta).filter((k) => k !== 'buildx.build.warnings');
+    const byDistro = (ext: string, distro: string) =>
+      names.find((n) => n.startsWith(`${ext}-`) && n.endsWith(`-18-${distro}`))!;
+    expect(mounted).toEqual([
+      [ref(byDistro('pgrouting', 'bookworm')), ref(byDistro('postgis', 'bookworm'))],
+      [ref(byDistro('pgrouting', 'trixie')), ref(byDistro('postgis', 'trixie'))],
+    ]);
+    expect(chainsaw.map((x) => x.argv[x.argv.indexOf('--report-name') + 1])).toEqual([
+      `ext-e2e-1-30-${byDistro('pgrouting', 'bookworm')}-generic`,
+      `ext-e2e-1-30-${byDistro('pgrouting', 'trixie')}-generic`,
+    ]);
+    expect(result.valuesFiles).toHaveLength(2);
+    expect(result.tested).toEqual([
+      `localhost:5000/pgrouting-testing@${meta[byDistro('pgrouting', 'bookworm')]['containerimage.digest']}`,
+      `localhost:5000/pgrouting-testing@${meta[byDistro('pgrouting', 'trixie')]['containerimage.digest']}`,
+    ]);
+    // no credentials anywhere in build mode
+    expect(c.some((x) => x.argv.includes('/var/lib/kubelet/config.json'))).toBe(false);
+  });
+
+  it('a target that fails to build: one error naming it, no cluster; the builder is reported for teardown', async () => {
+    const plan = await import('../../src/e2e/build.js').then((m) =>
+      m.prepareBuild({
+        root: ROOT,
+        extension: 'pgrouting',
+        env: { network: 'n', registryName: 'r', registryPort: 5000, clusterPrefix: 'c' },
+        timestamp: '2026-01-02T03:04:05Z',
+        revision: '',
+        platform: 'linux/amd64',
+      }),
+    );
+    const postgis = plan.plan.targets.find((t) => t.extension === 'postgis')!.name;
+    process.env['FAKE_DOCKER_FAIL_TARGET'] = postgis;
+    try {
+      await expect(e2e(defaultExec, log, built(), pushed)).rejects.toThrow(
+        new RegExp(`target ${postgis} failed to build`),
+      );
+    } finally {
+      delete process.env['FAKE_DOCKER_FAIL_TARGET'];
+    }
+    expect(calls().some((x) => x.tool === 'kind' && x.argv[0] === 'create')).toBe(false);
+    expect(created.some((w) => w.startsWith('builder:'))).toBe(true);
+    expect(created.some((w) => w.startsWith('cluster:'))).toBe(false);
+  });
+
+  const bad: [string, Partial<E2eOptions>, RegExp][] = [
+    ['an image and build', { image: IMAGE }, /inputs "image" and "build": give one/],
+    [
+      'credentials without a registry',
+      { credentials: { username: 'u', password: 'p' } },
+      /in build mode they are for required extensions taken from "registry"/,
+    ],
+  ];
+  for (const [name, o, message] of bad) {
+    it(`refuses ${name} before anything runs`, async () => {
+      await expect(e2e(defaultExec, log, built(o), pushed)).rejects.toThrow(message);
+      expect(calls()).toEqual([]);
+      expect(server.requests).toEqual([]);
+    });
+  }
+
+  it('refuses an extension that does not build on this platform, before anything runs', async () => {
+    const root = path.join(writeRepo([AMD_ONLY]), 'exts');
+    await expect(
+      e2e(defaultExec, log, built({ root, extension: 'amdonly', platform: 'linux/arm64' }), pushed),
+    ).rejects.toThrow(
+      /extension "amdonly": nothing to build on this runner's platform linux\/arm64 \(amdonly builds only linux\/amd64/,
+    );
+    expect(calls()).toEqual([]);
+    rmSync(path.dirname(root), { recursive: true, force: true });
+  });
+
+  it('ext-actions e2e without --image builds; a failed build prints one error and tears everything down', async () => {
+    const { runCli } = await import('../../src/cli/run.js');
+    const { prepareBuild } = await import('../../src/e2e/build.js');
+    const { plan } = await prepareBuild({
+      root: ROOT,
+      extension: 'pgvector',
+      env: { network: 'n', registryName: 'r', registryPort: 5000, clusterPrefix: 'c' },
+      timestamp: '',
+      revision: '',
+      platform: 'linux/amd64',
+    });
+    process.env['FAKE_DOCKER_FAIL_TARGET'] = plan.targets[0]!.name;
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await runCli(
+        ['e2e', '--extension', 'pgvector', '--root', ROOT, '--work-dir', work(), '--platform', 'linux/amd64'],
+        {
+          stdout: (t) => out.push(t),
+          stderr: (t) => err.push(t),
+          stdin: async () => '',
+          cwd: process.cwd(),
+          env: process.env,
+        },
+      );
+      expect(code).toBe(2);
+    } finally {
+      delete process.env['FAKE_DOCKER_FAIL_TARGET'];
+    }
+    const errors = err.filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`target ${plan.targets[0]!.name} failed to build`);
+    expect(err.join('')).not.toMatch(/\n\s+at /); // no stack
+    const docker = calls()
+      .filter((x) => x.tool === 'docker')
+      .map((x) => x.argv);
+    const builder = docker.find((a) => a[0] === 'buildx' && a[1] === 'create')![3]!;
+    expect(docker.slice(-3)).toEqual([
+      ['buildx', 'rm', builder],
+      ['rm', '-fv', 'registry.ext-actions'],
+      ['network', 'rm', 'ext-actions-e2e'],
+    ]);
+    expect(calls().some((x) => x.tool === 'kind' && x.argv[0] === 'create')).toBe(false);
+  });
+
+  it('a required extension outside the repository needs the registry (checked before anything runs)', async () => {
+    const root = path.join(dir, 'exts');
+    cpSync(path.join(ROOT, 'pgrouting'), path.join(root, 'pgrouting'), { recursive: true });
+    await expect(e2e(defaultExec, log, built({ root }), pushed)).rejects.toThrow(
+      /required extension "postgis" has no folder .*exts\/postgis with a metadata.hcl/,
+    );
+    expect(calls()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { e2e as runFlow } from '../../e2e/flow.js';
 import { DEFAULT_NODE_IMAGE } from '../../e2e/kind.js';
+import { verifyLayout } from '../../layout/verify.js';
 import { defaultExec, teardown, type Log, type Teardown } from '../../e2e/runner.js';
 import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../e2e/tools.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
@@ -23,9 +24,9 @@ function cliLog(io: CliIO): Log {
 export const e2e: Command = {
   name: 'e2e',
   summary:
-    'test an extension image in a local kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
+    'build an extension into a local registry (or take --image) and test it in a kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
   usage:
-    'ext-actions e2e --extension NAME --image REF [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
+    'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
     '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
     '[--extra-args "..."] [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
   async run(args, io) {
@@ -43,10 +44,17 @@ export const e2e: Command = {
       'extra-args': { type: 'string', default: '' },
       report: { type: 'string' },
       'work-dir': { type: 'string' },
+      platform: { type: 'string' },
+      timestamp: { type: 'string', default: '' },
+      revision: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
     });
-    if (!v.extension || !v.image)
-      throw new UserError(`ext-actions e2e: --extension and --image are required\nusage: ${this.usage}`);
+    if (!v.extension) throw new UserError(`ext-actions e2e: --extension is required\nusage: ${this.usage}`);
+    const build = v.image === undefined;
+    if (!build && (v.platform !== undefined || v.timestamp || v.revision))
+      throw new UserError(
+        'ext-actions e2e: --platform, --timestamp and --revision are for building (without --image); drop them or --image',
+      );
     const env = io.env;
     const username = env['REGISTRY_USERNAME'] ?? '';
     const password = env['REGISTRY_PASSWORD'] ?? '';
@@ -62,7 +70,12 @@ export const e2e: Command = {
       result = await runFlow(defaultExec, log, {
         root: path.resolve(io.cwd, v.root),
         extension: v.extension,
-        image: v.image,
+        image: v.image ?? '',
+        build,
+        platform: v.platform,
+        timestamp: v.timestamp,
+        revision: v.revision,
+        verify: async (ref, extension) => verifyLayout(ref, { extension }),
         cnpg: v.cnpg,
         nodeImage: v['node-image'],
         versions: { kind: v['kind-version'], kubectl: v['kubectl-version'], chainsaw: v['chainsaw-version'] },
@@ -82,13 +95,13 @@ export const e2e: Command = {
         },
       });
     } finally {
-      if (!v.keep && (created.clusters.length || created.registry || created.network)) {
+      if (!v.keep && (created.clusters.length || created.registry || created.network || created.builder)) {
         await teardown(defaultExec, log, { ...created, clusters: [...new Set(created.clusters)] });
       }
     }
-    io.stdout(
-      `${result.passed ? 'PASS' : 'FAIL'} ${v.extension} (${v.image})\nvalues: ${result.valuesFile}\n`,
-    );
+    io.stdout(`${result.passed ? 'PASS' : 'FAIL'} ${v.extension} (${result.tested.join(', ')})\n`);
+    for (const i of result.images ?? []) io.stdout(`built: ${i.target} ${i.ref}\n`);
+    for (const f of result.valuesFiles) io.stdout(`values: ${f}\n`);
     if (result.diagnostics) io.stdout(`diagnostics: ${result.diagnostics}\n`);
     for (const r of result.reports) io.stdout(`report: ${r}\n`);
     if (v.keep) io.stdout(`kept clusters: ${result.clusters.join(', ')}\n`);

@@ -1,11 +1,20 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS fake executables */
 // Fake docker CLI: network/container state kept in $E2E_FAKE_STATE; `exec -i` records its stdin.
+// `docker buildx ...` is handed to the bake tests' buildx fake (test/bake/fake/docker), which keeps its
+// own builder/pushed-image state in $FAKE_DOCKER_STATE and logs to $FAKE_DOCKER_LOG.
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const record = require('./record.cjs');
 const a = process.argv.slice(2);
 const state = process.env.E2E_FAKE_STATE;
 const mark = (kind, name) => path.join(state, `${kind}-${name}`);
+if (a[0] === 'buildx') {
+  record('docker');
+  const buildx = path.resolve(process.env.E2E_FAKE_DIR, '../../bake/fake/docker');
+  const r = spawnSync(process.execPath, [buildx, ...a], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 if (a[0] === 'exec' && a[1] === '-i') record('docker', { stdin: record.stdin() });
 else record('docker');
 if (a[0] === 'network' && a[1] === 'inspect') {
