@@ -3,7 +3,7 @@ import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { checkLayout, controlDirs, installableVersions, metadataTopLevel, parseControl } from './checks.js';
 import { readElf } from './elf.js';
-import { applyLayer, resolveLink, type ImageFiles } from './files.js';
+import { applyLayer, normalizePath, resolveLink, type ImageFiles } from './files.js';
 
 function elf(bits: 1 | 2, little: boolean, machine: number): Buffer {
   const b = Buffer.alloc(64);
@@ -87,6 +87,31 @@ describe('applyLayer', () => {
     );
     expect([...files.keys()].sort()).toEqual(['lib', 'share/extension/e.control', 'share/old/y']);
     expect(files.get('share/extension/e.control')?.text).toBe("default_version = '1'");
+  });
+
+  it('skips the root entry that tar -C dir . and umoci write, and normalises ./ and // in paths', async () => {
+    expect(['.', './', '/', '', './share//extension/./x.control', '/lib/'].map(normalizePath)).toEqual([
+      '',
+      '',
+      '',
+      '',
+      'share/extension/x.control',
+      'lib',
+    ]);
+    const files: ImageFiles = new Map();
+    await applyLayer(
+      files,
+      await tarGz([
+        { name: './', type: 'directory' },
+        { name: '.', type: 'directory' },
+        { name: './share/./extension/e.control', body: "default_version = '1'" },
+      ]),
+      'gzip',
+    );
+    expect([...files.keys()]).toEqual(['share/extension/e.control']);
+    expect(checkLayout(files, { platform: 'linux/amd64' }).filter((f) => /top-level/.test(f.reason))).toEqual(
+      [],
+    );
   });
 
   it('rejects a corrupt layer', async () => {

@@ -25,11 +25,12 @@ export type ImageFiles = Map<string, ImageFile>;
 const TEXT_LIMIT = 32 * 1024 * 1024;
 const keepText = (p: string) => p.endsWith('.control') || p.endsWith('.sql');
 
+/** `./share//extension/./x/` -> `share/extension/x`; the root entry (`.`, `./`, `/`) -> `` (skipped). */
 export function normalizePath(name: string): string {
   return name
-    .replace(/^(\.\/|\/)+/, '')
-    .replace(/\/+$/, '')
-    .replace(/\/\.\//g, '/');
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
 }
 
 /** Compression of a layer media type, or undefined when it is not a layer we can read. */
