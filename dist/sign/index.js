@@ -58271,7 +58271,7 @@ async function withRetries(fn, o) {
     }
   }
 }
-var PERMANENT = /unknown flag|unknown command|UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|no matching signatures|none of the expected identities|not supported with|invalid reference|no such file|permission denied|decrypt|declined the prompt|unable to parse|invalid argument/i;
+var PERMANENT = /unknown flag|unknown command|UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|no matching signatures|none of the expected identities|not supported with|invalid reference|no such file|permission denied|decrypt|declined the prompt|unable to parse|invalid argument|no matching CertificateIdentity|failed to verify certificate identity|invalid signature/i;
 function isTransientCosignError(output2) {
   return !PERMANENT.test(output2);
 }

@@ -92,5 +92,10 @@ describe('retries', () => {
     expect(isTransientCosignError('Error: unknown flag: --foo')).toBe(false);
     expect(isTransientCosignError('Error: user declined the prompt')).toBe(false);
     expect(isTransientCosignError('Error: unable to parse annotation: b')).toBe(false);
+    expect(
+      isTransientCosignError(
+        'Error: failed to verify certificate identity: no matching CertificateIdentity found, last error: expected SAN value to match regex "^x", got "y"',
+      ),
+    ).toBe(false);
   });
 });

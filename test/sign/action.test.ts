@@ -373,6 +373,48 @@ describe('sign action (bundled)', () => {
     expect(none.outputs['signed']).toBe('[]');
   });
 
+  it('fails when a signature does not verify for the expected identity, without retrying or writing outputs', async () => {
+    writeFileSync(path.join(dir, 'catalog.yaml'), 'images: []\n');
+    // The signature carries the caller's workflow, not the reusable workflow the token names.
+    const signer = 'https://github.com/acme/exts/.github/workflows/release.yml@refs/heads/main';
+    const image = await run({ images: `ghcr.io/acme/pgvector@${D1}` }, { FAKE_COSIGN_SIGNER: signer });
+    expect(image.code).toBe(1);
+    expect(errors(image.stdout)[0]).toContain(
+      `the signature of ghcr.io/acme/pgvector@${D1} does not verify: cosign verify`,
+    );
+    expect(errors(image.stdout)[0]).toContain('no matching CertificateIdentity found');
+    expect(cmds(image, 'verify')).toHaveLength(1);
+    expect(image.outputs).toEqual({});
+
+    const blob = await run({ files: 'catalog.yaml' }, { FAKE_COSIGN_SIGNER: signer });
+    expect(blob.code).toBe(1);
+    expect(errors(blob.stdout)[0]).toContain('catalog.yaml does not verify');
+    expect(cmds(blob, 'verify-blob')).toHaveLength(1);
+
+    // the identity the action derives from job_workflow_ref matches the reusable workflow's signature
+    const ok = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { FAKE_COSIGN_SIGNER: `https://github.com/${REUSABLE}` },
+    );
+    expect(errors(ok.stdout)).toEqual([]);
+    expect(ok.code).toBe(0);
+  });
+
+  it('stops at the first image that cannot be signed, naming the ones already signed', async () => {
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}\nghcr.io/acme/postgis@${D2}` },
+      { FAKE_COSIGN_MISSING: 'postgis' },
+    );
+    expect(r.code).toBe(1);
+    expect(cmds(r, 'sign')).toHaveLength(2); // MANIFEST_UNKNOWN is not retried
+    expect(errors(r.stdout)[0]).toMatch(
+      new RegExp(`^::error::signing ghcr.io/acme/postgis@${D2} failed: .*MANIFEST_UNKNOWN`),
+    );
+    expect(errors(r.stdout)[0]).toContain(`(already signed: ghcr.io/acme/pgvector@${D1})`);
+    expect(cmds(r, 'verify')).toEqual([]);
+    expect(r.outputs).toEqual({});
+  });
+
   it('skips verification with verify: false, still printing verify commands', async () => {
     const r = await run({ images: `ghcr.io/acme/pgvector@${D1}`, verify: 'false' });
     expect(r.code).toBe(0);
