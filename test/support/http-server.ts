@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 export type Route =
   | { body: string | Buffer; status?: number }
   | { status: number }
-  /** Announces `body.length` bytes, sends `sent` of them, then destroys the socket. */
+  /** Announces `body.length` bytes, sends the first `dropAfter` of them, then destroys the socket. */
   | { body: string | Buffer; dropAfter: number };
 
 export interface TestServer {
