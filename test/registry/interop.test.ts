@@ -119,13 +119,44 @@ async function umociLayout(): Promise<string> {
   return layout;
 }
 
+/** skopeo with a policy accepting any image (the test has no signature policy to check). */
+async function skopeo(...args: string[]): Promise<string> {
+  const policy = path.join(work, 'policy.json');
+  await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+  return tool('skopeo', ['--policy', policy, ...args]);
+}
+
+/** The exact manifest bytes skopeo reads for a reference, as their digest. */
+async function skopeoDigest(ref: string): Promise<string> {
+  return sha256(
+    Buffer.from(await skopeo('inspect', '--raw', '--tls-verify=false', `docker://${ref}`), 'utf8'),
+  );
+}
+
+async function demoExtension() {
+  return parseMetadata(
+    `metadata = {
+  name = "demo"
+  sql_name = "demo"
+  image_name = "demo"
+  licenses = ["PostgreSQL"]
+  create_extension = true
+  versions = { trixie = { "18" = { package = "1.0-1", sql = "1.0" } } }
+}
+`,
+    path.join(work, 'demo/metadata.hcl'),
+    'demo',
+  );
+}
+
 describe('images made by umoci and pushed by skopeo', () => {
+  let layout: string;
+  beforeAll(async () => {
+    layout = await umociLayout();
+  });
+
   it('are inspected, verified and promoted by digest, and skopeo reads the promoted copy back', async () => {
-    const layout = await umociLayout();
     const testing = `${registry.host}/demo-testing:1.0-18-trixie`;
-    const policy = path.join(work, 'policy.json');
-    await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-    const skopeo = (...args: string[]) => tool('skopeo', ['--policy', policy, ...args]);
     await skopeo(
       'copy',
       '--all',
@@ -134,11 +165,7 @@ describe('images made by umoci and pushed by skopeo', () => {
       `oci:${layout}:multi`,
       `docker://${testing}`,
     );
-    const raw = Buffer.from(
-      await skopeo('inspect', '--raw', '--tls-verify=false', `docker://${testing}`),
-      'utf8',
-    );
-    const digest = sha256(raw);
+    const digest = await skopeoDigest(testing);
 
     const inspected = await inspectImage(testing);
     expect(inspected).toMatchObject({
@@ -148,20 +175,7 @@ describe('images made by umoci and pushed by skopeo', () => {
       annotations,
     });
 
-    const extension = await parseMetadata(
-      `metadata = {
-  name = "demo"
-  sql_name = "demo"
-  image_name = "demo"
-  licenses = ["PostgreSQL"]
-  create_extension = true
-  versions = { trixie = { "18" = { package = "1.0-1", sql = "1.0" } } }
-}
-`,
-      path.join(work, 'demo/metadata.hcl'),
-      'demo',
-    );
-    const verified = await verifyLayout(testing, { extension });
+    const verified = await verifyLayout(testing, { extension: await demoExtension() });
     expect(verified.findings.map(formatFinding)).toEqual([]);
     expect(verified.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
     // The whiteout umoci wrote removed junk/ (it would be an unexpected top-level folder).
@@ -181,9 +195,7 @@ describe('images made by umoci and pushed by skopeo', () => {
     expect(result.digest).toBe(digest);
     expect(result.copied.mounted).toBeGreaterThan(0);
     const promoted = `docker://${registry.host}/demo:1.0-18-trixie`;
-    expect(
-      sha256(Buffer.from(await skopeo('inspect', '--raw', '--tls-verify=false', promoted), 'utf8')),
-    ).toBe(digest);
+    expect(await skopeoDigest(`${registry.host}/demo:1.0-18-trixie`)).toBe(digest);
     // skopeo checks every manifest and blob digest while copying the promoted index out.
     const out = path.join(work, 'out');
     await skopeo('copy', '--all', '--preserve-digests', '--src-tls-verify=false', promoted, `oci:${out}:x`);
@@ -191,5 +203,49 @@ describe('images made by umoci and pushed by skopeo', () => {
       manifests: { digest: string }[];
     };
     expect(outIndex.manifests.map((m) => m.digest)).toEqual([digest]);
+  });
+
+  it('in Docker media types (manifest list, schema 2) are read and promoted too', async () => {
+    const testing = `${registry.host}/demo-docker-testing:1.0`;
+    await skopeo(
+      'copy',
+      '--all',
+      '--format',
+      'v2s2',
+      '--dest-tls-verify=false',
+      `oci:${layout}:multi`,
+      `docker://${testing}`,
+    );
+    const digest = await skopeoDigest(testing);
+    const inspected = await inspectImage(testing);
+    expect(inspected).toMatchObject({
+      digest,
+      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
+    expect(inspected.manifests.map((m) => m.mediaType)).toEqual([
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.docker.distribution.manifest.v2+json',
+    ]);
+    const verified = await verifyLayout(testing, { extension: await demoExtension() });
+    expect(verified.findings.filter((f) => f.level === 'error').map(formatFinding)).toEqual([]);
+    expect(verified.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+
+    const result = await promote(
+      `${registry.host}/demo-docker-testing@${digest}`,
+      `${registry.host}/demo-docker`,
+      {
+        tags: ['1.0'],
+      },
+    );
+    expect(result.digest).toBe(digest);
+    expect(await skopeoDigest(`${registry.host}/demo-docker:1.0`)).toBe(digest);
+    await skopeo(
+      'copy',
+      '--all',
+      '--src-tls-verify=false',
+      `docker://${registry.host}/demo-docker:1.0`,
+      `oci:${path.join(work, 'out-docker')}:x`,
+    );
   });
 });

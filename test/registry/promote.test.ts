@@ -87,6 +87,34 @@ describe('promote', () => {
     expect(again.copied).toEqual({ blobs: 0, mounted: 0, manifests: 0, tags: 0 });
   });
 
+  it("adds the source's referrers to a referrers fallback index the destination already has", async () => {
+    const { repo, pushed } = await testingImage();
+    const destRepo = `cnpg/merge${n}`;
+    const subject = { mediaType: pushed.mediaType, digest: pushed.digest, size: 0 };
+    // The destination already lists a referrer of the same digest (e.g. signed there earlier).
+    const theirs = await pushReferrer(client, destRepo, subject, 'production');
+    const ours = (
+      JSON.parse((await client.getManifest(repo, fallbackTag(pushed.digest))).bytes.toString()) as {
+        manifests: { digest: string }[];
+      }
+    ).manifests.map((m) => m.digest);
+    await promote(`${registry.host}/${repo}@${pushed.digest}`, `${registry.host}/${destRepo}`, {
+      ...fast,
+      tags: ['v1'],
+    });
+    const merged = await client.getManifest(destRepo, fallbackTag(pushed.digest));
+    expect((merged.json as { manifests: { digest: string }[] }).manifests.map((m) => m.digest)).toEqual([
+      theirs,
+      ...ours,
+    ]);
+    for (const d of [theirs, ...ours]) expect((await client.headManifest(destRepo, d))?.digest).toBe(d);
+    const again = await promote(`${registry.host}/${repo}@${pushed.digest}`, `${registry.host}/${destRepo}`, {
+      ...fast,
+      tags: ['v1'],
+    });
+    expect(again.changed).toBe(false);
+  });
+
   it('uploads blobs between registries and keeps the digest', async () => {
     const { repo, pushed } = await testingImage();
     const result = await promote(`${registry.host}/${repo}@${pushed.digest}`, `${other.host}/prod/ext`, {

@@ -177,6 +177,21 @@ describe('verifyLayout', () => {
     expect(found[0]!.file).toBe(file);
   });
 
+  it('rejects an index entry whose platform disagrees with the image config', async () => {
+    const repo = `ext/case${++counter}`;
+    await pushImage(client, repo, 'v', {
+      platforms: [
+        { platform: 'linux/amd64', layers: [extensionFiles({ arch: 'amd64' })] },
+        { platform: 'linux/arm64', layers: [extensionFiles({ arch: 'arm64' })], configArchitecture: 'amd64' },
+      ],
+      annotations,
+    });
+    const result = await verifyLayout(`${registry.host}/${repo}:v`, { extension });
+    expect(errors(result).map(formatFinding)).toEqual([
+      'error [linux/arm64]: the index says linux/arm64 but the image config says linux/amd64',
+    ]);
+  });
+
   it('rejects a missing control file only when metadata says create_extension', async () => {
     const ref = await image((f) => f.filter((x) => !x.path.endsWith('.control')));
     const result = await verifyLayout(ref, { extension });

@@ -288,9 +288,10 @@ export async function pushReferrer(
   client: RegistryClient,
   repository: string,
   subject: Descriptor,
+  content = 'test',
 ): Promise<string> {
   const empty = await pushJsonBlob(client, repository, {}, MEDIA_TYPES.ociEmpty);
-  const body = Buffer.from('{"bundle":"test"}');
+  const body = Buffer.from(JSON.stringify({ bundle: content }));
   const bDigest = sha256Digest(body);
   await client.pushBlob(repository, bDigest, body);
   const artifactType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
