@@ -11,6 +11,7 @@ import {
   defaultRegistry,
   repositoryUrl,
   runBake,
+  targetFailureMessage,
 } from '../../src/bake/index.js';
 import { verifyLayout } from '../../src/layout/index.js';
 import { getInputs } from './inputs.js';
@@ -76,8 +77,8 @@ async function main(): Promise<void> {
     await core.summary.addRaw(result.summary).write();
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
-    // One annotation, titled with the target, holding the end of its build log.
-    core.error(err.message, { title: `bake: ${err.target}` });
+    // One annotation per failed target, titled with it, holding the end of its build log.
+    for (const f of err.failures) core.error(targetFailureMessage(f), { title: `bake: ${f.target}` });
     process.exitCode = 1;
   }
 }

@@ -51011,18 +51011,37 @@ function renderSummary(input2) {
 }
 
 // src/bake/run.ts
+function targetFailureMessage(f) {
+  return `target ${f.target} failed to build:
+${f.log.join("\n")}`;
+}
 var TargetBuildError = class extends UserError {
-  constructor(target, log) {
-    super(`target ${target} failed to build:
-${log.join("\n")}`);
-    this.target = target;
-    this.log = log;
-  }
   target;
   log;
+  failures;
+  constructor(target, log, more = []) {
+    super(targetFailureMessage({ target, log: [...log] }));
+    this.target = target;
+    this.log = log;
+    this.failures = [{ target, log: [...log] }, ...more];
+  }
 };
 var SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+var PLATFORM2 = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+var BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function checkSettings(s) {
+  for (const p of s.platforms ?? []) {
+    if (!PLATFORM2.test(p)) {
+      throw new UserError(
+        `input "platforms": expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`
+      );
+    }
+  }
+  if (s.builder !== "" && !BUILDER.test(s.builder)) {
+    throw new UserError(
+      `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`
+    );
+  }
   for (const entry of s.set) {
     if (!SET.test(entry)) {
       throw new UserError(
@@ -51221,13 +51240,8 @@ ${run.stderr}`;
       output2,
       plan.targets.map((t) => t.name)
     );
-    if (failures.length === 1) throw new TargetBuildError(failures[0].target, failures[0].log);
-    if (failures.length > 1) {
-      for (const f of failures.slice(1))
-        deps.warning(`target ${f.target} failed to build:
-${f.log.join("\n")}`);
-      throw new TargetBuildError(failures[0].target, failures[0].log);
-    }
+    const [first, ...more] = failures;
+    if (first) throw new TargetBuildError(first.target, first.log, more);
     throw new UserError(
       `docker buildx bake failed (exit code ${run.exitCode}):
 ${lastLines(output2).join("\n")}`
@@ -51431,7 +51445,7 @@ function isAttestation(d) {
 var TEXT_LIMIT = 32 * 1024 * 1024;
 var keepText = (p) => p.endsWith(".control") || p.endsWith(".sql");
 function normalizePath(name) {
-  return name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "").replace(/\/\.\//g, "/");
+  return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
 }
 function layerCompression(mediaType) {
   if (mediaType === MEDIA_TYPES.ociLayerGzip || mediaType === MEDIA_TYPES.dockerLayerGzip) return "gzip";
@@ -52561,7 +52575,7 @@ async function main() {
     await summary.addRaw(result.summary).write();
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
-    error(err.message, { title: `bake: ${err.target}` });
+    for (const f of err.failures) error(targetFailureMessage(f), { title: `bake: ${f.target}` });
     process.exitCode = 1;
   }
 }

@@ -33,6 +33,15 @@ describe('failedTargets', () => {
     expect(f!.log.join('\n')).not.toContain('RUN true');
   });
 
+  it('finds the target from its failing step when the last line names none (older buildx)', () => {
+    const old = LOG.replace(/^ERROR: target bad-1-18-trixie: /m, 'ERROR: ');
+    const fs = failedTargets(old, ['good-1-18-trixie', 'bad-1-18-trixie']);
+    expect(fs.map((f) => f.target)).toEqual(['bad-1-18-trixie']);
+    expect(fs[0]!.log[0]).toBe(
+      'ERROR: process "/bin/sh -c apt-get install -y ext" did not complete successfully: exit code: 100',
+    );
+  });
+
   it('uses the final "ERROR: target" line when steps are not prefixed', () => {
     const fs = failedTargets('ERROR: target "a-1-18-x": failed to solve: boom', ['a-1-18-x']);
     expect(fs).toEqual([{ target: 'a-1-18-x', log: ['ERROR: failed to solve: boom'] }]);

@@ -120,8 +120,12 @@ describe('runBake', () => {
       [{ extensions: ['nope'] }, /extension "nope" not found/],
       [{ registry: 'bad registry' }, /registry:/],
       [{ timestamp: 'yesterday' }, /input "timestamp"/],
+      [{ platforms: ['linux/arm64', 'bogus'] }, /input "platforms": expected os\/arch.* got "bogus"/],
+      [{ platforms: ['linux/arm64 '] }, /input "platforms"/],
+      [{ builder: 'my builder' }, /input "builder": .* got "my builder"/],
       [{ images: '[]' }, /input "images": only used with mode: merge/],
       [{ mode: 'merge', images: 'x' }, /input "images"/],
+      [{ mode: 'merge', images: '[]', push: false }, /input "push": mode: merge pushes/],
     ];
     for (const [over, message] of cases) {
       const { d, calls } = deps();
@@ -160,6 +164,37 @@ describe('runBake', () => {
     expect(err).toBeInstanceOf(TargetBuildError);
     expect((err as TargetBuildError).target).toBe('pgvector-0_8_1-18-trixie');
     expect((err as TargetBuildError).message).toContain('cc: error');
+    expect((err as TargetBuildError).failures.map((f) => f.target)).toEqual(['pgvector-0_8_1-18-trixie']);
+  });
+
+  it('reports every target whose step failed, in plan order, though bake names only one', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    const { d } = deps((c) =>
+      c.args[1] === 'bake'
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr: [
+              '#7 [pgvector-0_8_1-18-trixie linux/amd64 builder 2/2] RUN make',
+              '#7 1.0 cc: error',
+              '#8 [pgvector-0_8_1-18-bookworm linux/amd64 builder 2/2] RUN make',
+              '#8 1.1 ld: cannot find -lpq',
+              '#7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+              '#8 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 1',
+              'ERROR: target pgvector-0_8_1-18-trixie: failed to solve: exit code: 2',
+            ].join('\n'),
+          }
+        : undefined,
+    );
+    const err = (await runBake(settings(dir), d).catch((e: unknown) => e)) as TargetBuildError;
+    expect(err).toBeInstanceOf(TargetBuildError);
+    expect(err.failures.map((f) => f.target)).toEqual([
+      'pgvector-0_8_1-18-bookworm',
+      'pgvector-0_8_1-18-trixie',
+    ]);
+    expect(err.failures[0]!.log.join('\n')).toContain('ld: cannot find -lpq');
+    expect(err.failures[1]!.log.join('\n')).toContain('cc: error');
   });
 
   it('explains a missing docker or buildx', async () => {

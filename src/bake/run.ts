@@ -38,7 +38,7 @@ import {
   type Command,
 } from './argv.js';
 import { byDigestDefinition } from './definition.js';
-import { failedTargets, lastLines } from './failure.js';
+import { failedTargets, lastLines, type TargetFailure } from './failure.js';
 import { createdOf, parseImagesInput, planMerge, type MergeJob } from './merge.js';
 import {
   imageOf,
@@ -130,19 +130,46 @@ export interface BakeResult {
   summary: string;
 }
 
-/** A target that failed to build: the annotation names it and shows the end of its log. */
+/** The message of one failed target: its name and the end of its log. */
+export function targetFailureMessage(f: TargetFailure): string {
+  return `target ${f.target} failed to build:\n${f.log.join('\n')}`;
+}
+
+/**
+ * Targets that failed to build (`target`/`log`: the first one; `failures`: all of them, in plan
+ * order): one error annotation each, naming the target and showing the end of its log.
+ */
 export class TargetBuildError extends UserError {
-  constructor(
-    readonly target: string,
-    readonly log: readonly string[],
-  ) {
-    super(`target ${target} failed to build:\n${log.join('\n')}`);
+  readonly target: string;
+  readonly log: readonly string[];
+  readonly failures: readonly TargetFailure[];
+  constructor(target: string, log: readonly string[], more: readonly TargetFailure[] = []) {
+    super(targetFailureMessage({ target, log: [...log] }));
+    this.target = target;
+    this.log = log;
+    this.failures = [{ target, log: [...log] }, ...more];
   }
 }
 
 const SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+/** `os/arch[/variant]`, as buildx and binfmt name platforms. */
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+/** What `docker buildx create --name` accepts. */
+const BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function checkSettings(s: BakeSettings): void {
+  for (const p of s.platforms ?? []) {
+    if (!PLATFORM.test(p)) {
+      throw new UserError(
+        `input "platforms": expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`,
+      );
+    }
+  }
+  if (s.builder !== '' && !BUILDER.test(s.builder)) {
+    throw new UserError(
+      `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`,
+    );
+  }
   for (const entry of s.set) {
     if (!SET.test(entry)) {
       throw new UserError(
@@ -369,12 +396,8 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
       output,
       plan.targets.map((t) => t.name),
     );
-    if (failures.length === 1) throw new TargetBuildError(failures[0]!.target, failures[0]!.log);
-    if (failures.length > 1) {
-      for (const f of failures.slice(1))
-        deps.warning(`target ${f.target} failed to build:\n${f.log.join('\n')}`);
-      throw new TargetBuildError(failures[0]!.target, failures[0]!.log);
-    }
+    const [first, ...more] = failures;
+    if (first) throw new TargetBuildError(first.target, first.log, more);
     throw new UserError(
       `docker buildx bake failed (exit code ${run.exitCode}):\n${lastLines(output).join('\n')}`,
     );

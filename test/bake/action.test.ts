@@ -298,6 +298,23 @@ describe('bake action (bundle, fake docker)', () => {
     expect(r.stdout).not.toMatch(/\n\s+at /);
   });
 
+  it('two failing targets: one error annotation each, titled with the target, and no outputs', () => {
+    const ctx = setup();
+    const r = run(
+      ctx,
+      { ...BASE, push: 'true', 'setup-qemu': 'false' },
+      { FAKE_DOCKER_FAIL_TARGET: 'pgvector-0_8_1-18-trixie,pgaudit-18_0-18-trixie' },
+    );
+    expect(r.status).toBe(1);
+    const titles = [...r.stdout.matchAll(/::error title=bake%3A ([^:]+)::target \1 failed to build:/g)].map(
+      (m) => m[1],
+    );
+    expect(titles).toEqual(['pgaudit-18_0-18-trixie', 'pgvector-0_8_1-18-trixie']);
+    expect(r.stdout.match(/::error/g)).toHaveLength(2);
+    expect(r.stdout).toContain("E: Version '18.0-2.pgdg13+1' for 'postgresql-18-ext' was not found");
+    expect(r.outputs).toEqual({});
+  });
+
   it('no buildx: one message naming what is missing and how to get it', () => {
     const ctx = setup();
     const r = run(ctx, { ...BASE }, { FAKE_DOCKER_NO_BUILDX: '1' });

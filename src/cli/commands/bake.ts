@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getExecOutput } from '@actions/exec';
 import { UserError } from '../../errors.js';
-import { DEFAULT_BINFMT_IMAGE, TargetBuildError, runBake } from '../../bake/index.js';
+import { DEFAULT_BINFMT_IMAGE, TargetBuildError, runBake, targetFailureMessage } from '../../bake/index.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 
@@ -102,7 +102,7 @@ export const bake: Command = {
     } catch (err) {
       io.stderr(lines.length ? `${lines.join('\n')}\n` : '');
       if (err instanceof TargetBuildError) {
-        io.stderr(`error: ${err.message}\n`);
+        for (const f of err.failures) io.stderr(`error: ${targetFailureMessage(f)}\n`);
         return 1;
       }
       throw err;
