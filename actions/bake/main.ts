@@ -74,7 +74,9 @@ async function main(): Promise<void> {
       core.setOutput('images', JSON.stringify(result.images));
       core.setOutput('refs', result.refs);
     }
-    await core.summary.addRaw(result.summary).write();
+    // Outside GitHub Actions (dry-run on a laptop) there is no job summary file: log it instead.
+    if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(result.summary).write();
+    else core.info(result.summary);
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
     // One annotation per failed target, titled with it, holding the end of its build log.

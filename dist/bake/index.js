@@ -52572,7 +52572,8 @@ async function main() {
       setOutput("images", JSON.stringify(result.images));
       setOutput("refs", result.refs);
     }
-    await summary.addRaw(result.summary).write();
+    if (env["GITHUB_STEP_SUMMARY"]) await summary.addRaw(result.summary).write();
+    else info(result.summary);
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
     for (const f of err.failures) error(targetFailureMessage(f), { title: `bake: ${f.target}` });

@@ -379,6 +379,16 @@ describe('bake action (bundle, fake docker)', () => {
     ]);
   });
 
+  it('dry-run outside GitHub Actions (no GITHUB_STEP_SUMMARY, no GITHUB_OUTPUT): the summary goes to the log', () => {
+    const ctx = setup([PGVECTOR]);
+    const r = run(ctx, { ...BASE, 'dry-run': 'true' }, { GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).not.toContain('::error');
+    expect(r.stdout).toContain('**Dry run**');
+    expect(r.stdout).toContain('<summary>Plan</summary>');
+    expect(r.calls).toEqual([]);
+  });
+
   it('the bundle runs under Node 24', () => {
     const ctx = setup([PGVECTOR]);
     const r = run(ctx, { ...BASE, 'dry-run': 'true' }, {}, 'index.js', ['npx', '-y', 'node@24']);
