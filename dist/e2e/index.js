@@ -59894,15 +59894,20 @@ function renderSummary(input2) {
 }
 
 // src/bake/run.ts
+function targetFailureMessage(f) {
+  return `target ${f.target} failed to build:
+${f.log.join("\n")}`;
+}
 var TargetBuildError = class extends UserError {
-  constructor(target, log2) {
-    super(`target ${target} failed to build:
-${log2.join("\n")}`);
-    this.target = target;
-    this.log = log2;
-  }
   target;
   log;
+  failures;
+  constructor(target, log2, more = []) {
+    super(targetFailureMessage({ target, log: [...log2] }));
+    this.target = target;
+    this.log = log2;
+    this.failures = [{ target, log: [...log2] }, ...more];
+  }
 };
 var SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
 var PLATFORM2 = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
@@ -60118,13 +60123,8 @@ ${run.stderr}`;
       output2,
       plan.targets.map((t) => t.name)
     );
-    if (failures.length === 1) throw new TargetBuildError(failures[0].target, failures[0].log);
-    if (failures.length > 1) {
-      for (const f of failures.slice(1))
-        deps.warning(`target ${f.target} failed to build:
-${f.log.join("\n")}`);
-      throw new TargetBuildError(failures[0].target, failures[0].log);
-    }
+    const [first, ...more] = failures;
+    if (first) throw new TargetBuildError(first.target, first.log, more);
     throw new UserError(
       `docker buildx bake failed (exit code ${run.exitCode}):
 ${lastLines(output2).join("\n")}`
@@ -61240,7 +61240,7 @@ async function prepareBuild(o) {
       builtImages: planned
     });
   }
-  return { plan, names: folders, name, tested };
+  return { options: { ...o, timestamp: plan.created }, plan, names: folders, name, tested };
 }
 function bakeDeps(exec2, log2, o) {
   return {
@@ -61704,14 +61704,7 @@ async function e2e(exec2, log2, options, inspect) {
   if (prepared.build) {
     await startRegistry(exec2, log2, { env, onCreated: options.onCreated });
     images = await buildImages(exec2, log2, {
-      root: options.root,
-      extension: options.extension,
-      env,
-      timestamp: options.timestamp ?? "",
-      revision: options.revision ?? "",
-      platform: options.platform ?? nativePlatform(),
-      registry: options.registry,
-      environment: options.environment,
+      ...prepared.build.options,
       workDir: path16.join(options.workDir, "bake"),
       builderName: `ext-actions-e2e-${randomBytes(4).toString("hex")}`,
       onCreated: options.onCreated,
@@ -61792,7 +61785,7 @@ import zlib from "node:zlib";
 var TEXT_LIMIT = 32 * 1024 * 1024;
 var keepText = (p) => p.endsWith(".control") || p.endsWith(".sql");
 function normalizePath(name) {
-  return name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "").replace(/\/\.\//g, "/");
+  return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
 }
 function layerCompression(mediaType) {
   if (mediaType === MEDIA_TYPES.ociLayerGzip || mediaType === MEDIA_TYPES.dockerLayerGzip) return "gzip";

@@ -83,6 +83,8 @@ export interface BuildPlanOptions {
 }
 
 export interface PreparedBuild {
+  /** What it was planned from, the timestamp fixed to the plan's (the build plans the same targets). */
+  options: BuildPlanOptions;
   plan: Plan;
   /** Folders to build (the extension first). */
   names: string[];
@@ -129,7 +131,7 @@ export async function prepareBuild(o: BuildPlanOptions): Promise<PreparedBuild> 
       builtImages: planned,
     });
   }
-  return { plan, names: folders, name, tested };
+  return { options: { ...o, timestamp: plan.created }, plan, names: folders, name, tested };
 }
 
 export interface BuildRunOptions extends BuildPlanOptions {

@@ -167,14 +167,7 @@ export async function e2e(
   if (prepared.build) {
     await startRegistry(exec, log, { env, onCreated: options.onCreated });
     images = await buildImages(exec, log, {
-      root: options.root,
-      extension: options.extension,
-      env,
-      timestamp: options.timestamp ?? '',
-      revision: options.revision ?? '',
-      platform: options.platform ?? nativePlatform(),
-      registry: options.registry,
-      environment: options.environment,
+      ...prepared.build.options,
       workDir: path.join(options.workDir, 'bake'),
       builderName: `ext-actions-e2e-${randomBytes(4).toString('hex')}`,
       onCreated: options.onCreated,

@@ -75,7 +75,8 @@ function plan(env: Record<string, string>) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
 }
 
-describe('the plan decides who pushes', () => {
+// Each case starts the CLI (WASM HCL parser) under bash: slow on a loaded 2-core machine.
+describe('the plan decides who pushes', { timeout: 30_000 }, () => {
   it.each(['pull_request', 'pull_request_target', 'merge_group'])(
     '%s: no push, no promotion, the local registry, the CNPG list for e2e-local',
     (event) => {
