@@ -51037,6 +51037,11 @@ function checkSettings(s) {
       );
     }
   }
+  if (s.baseImage !== void 0 && /\s/.test(s.baseImage)) {
+    throw new UserError(
+      `input "base-image": expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`
+    );
+  }
   if (s.builder !== "" && !BUILDER.test(s.builder)) {
     throw new UserError(
       `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`
@@ -51103,9 +51108,18 @@ async function selectExtensions(s, rootDir) {
     why: result.extensions.length ? `Changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`: ${reasons.join(", ")}.` : `No extension changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`.`
   };
 }
+function asInputError(err) {
+  if (!(err instanceof UserError) || err.message.startsWith('input "')) return err;
+  const option = /^(registry|environment|base-image|platforms): ([\s\S]*)$/.exec(err.message);
+  if (option) return new UserError(`input "${option[1]}": ${option[2]}`);
+  if (err.message.startsWith("root folder ")) return new UserError(`input "root": ${err.message}`);
+  return err;
+}
 async function planGroup(s, deps, timestamp, timestampSource) {
   return deps.group("Plan", async () => {
-    const made = await makePlan(s, timestamp, timestampSource);
+    const made = await makePlan(s, timestamp, timestampSource).catch((err) => {
+      throw asInputError(err);
+    });
     for (const w of made.plan.warnings) deps.warning(w);
     if (made.selection) deps.info(made.selection);
     deps.info(planTable(made.plan));
@@ -52027,15 +52041,30 @@ var RegistryClient = class {
     for (let attempt = 0; ; attempt++) {
       let reason;
       let retryAfter;
+      const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
       try {
+        const stream = source ? await body.open(source.signal) : void 0;
+        const timeout = AbortSignal.timeout(this.timeout);
         const res = await fetch(url2, {
           method,
-          headers: { "user-agent": this.options.userAgent ?? "ext-actions", ...headers },
+          headers: {
+            "user-agent": this.options.userAgent ?? "ext-actions",
+            ...headers,
+            ...stream ? { "content-length": String(body.size) } : {}
+          },
+          ...stream ? { body: stream, duplex: "half" } : {},
           // A view of the same memory (not a copy): blobs can be large.
-          body: body && new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          ...Buffer.isBuffer(body) ? {
+            body: new Uint8Array(
+              body.buffer,
+              body.byteOffset,
+              body.byteLength
+            )
+          } : {},
           redirect: "follow",
-          signal: AbortSignal.timeout(this.timeout)
+          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
         });
+        source?.abort();
         if (req.read && res.status === 200) {
           const bytes = await res.arrayBuffer();
           return new Response(bytes, {
@@ -52050,6 +52079,7 @@ var RegistryClient = class {
         if (Number.isFinite(after) && after > 0) retryAfter = after * 1e3;
         await res.arrayBuffer().catch(() => void 0);
       } catch (err) {
+        source?.abort();
         const cause = err.cause;
         reason = cause?.code ?? cause?.message ?? err.message;
         if (attempt >= this.retries)
@@ -52200,6 +52230,19 @@ var RegistryClient = class {
       );
     return data;
   }
+  /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
+  async openBlob(repository, digest, signal) {
+    const req = {
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      what: `get blob ${digest}`,
+      ...signal ? { signal } : {}
+    };
+    const res = await this.request(req);
+    if (!res.body) throw this.fail(req, 200, "the response has no body");
+    return res.body;
+  }
   /**
    * Asks the registry to mount a blob from another repository of the same registry. Returns true when
    * mounted; false when the registry declined (the caller then uploads the blob).
@@ -52230,9 +52273,13 @@ var RegistryClient = class {
   resolve(location) {
     return new URL(location, this.baseUrl).toString();
   }
-  /** Uploads a blob (monolithic POST + PUT) unless the registry already has it. */
+  /**
+   * Uploads a blob (monolithic POST + PUT) unless the registry already has it. A BlobSource is
+   * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
+   */
   async pushBlob(repository, digest, data) {
-    if (sha256Digest(data) !== digest) throw new Error(`pushBlob: data does not match ${digest}`);
+    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+      throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
       if (await this.hasBlob(repository, digest)) return;

@@ -165,6 +165,11 @@ function checkSettings(s: BakeSettings): void {
       );
     }
   }
+  if (s.baseImage !== undefined && /\s/.test(s.baseImage)) {
+    throw new UserError(
+      `input "base-image": expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`,
+    );
+  }
   if (s.builder !== '' && !BUILDER.test(s.builder)) {
     throw new UserError(
       `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`,
@@ -240,10 +245,21 @@ async function selectExtensions(
   };
 }
 
+/** The plan core names options (`registry: ...`, `root folder ...`); the action names its inputs. */
+function asInputError(err: unknown): unknown {
+  if (!(err instanceof UserError) || err.message.startsWith('input "')) return err;
+  const option = /^(registry|environment|base-image|platforms): ([\s\S]*)$/.exec(err.message);
+  if (option) return new UserError(`input "${option[1]}": ${option[2]}`);
+  if (err.message.startsWith('root folder ')) return new UserError(`input "root": ${err.message}`);
+  return err;
+}
+
 /** The `Plan` group: plans, then logs the warnings, why these extensions, and the plan table. */
 async function planGroup(s: BakeSettings, deps: BakeDeps, timestamp: string, timestampSource: string) {
   return deps.group('Plan', async () => {
-    const made = await makePlan(s, timestamp, timestampSource);
+    const made = await makePlan(s, timestamp, timestampSource).catch((err: unknown) => {
+      throw asInputError(err);
+    });
     for (const w of made.plan.warnings) deps.warning(w);
     if (made.selection) deps.info(made.selection);
     deps.info(planTable(made.plan));

@@ -337,6 +337,8 @@ describe('bake action (bundle, fake docker)', () => {
       [{ ...BASE, environment: 'staging' }, 'input "environment": expected one of testing, production'],
       [{ ...BASE, extensions: 'pgvector,nope' }, 'extension "nope" not found'],
       [{ ...BASE, set: 'oops' }, 'input "set": expected'],
+      [{ ...BASE, registry: 'Bad Registry' }, 'input "registry": expected a registry host'],
+      [{ ...BASE, platforms: 'arm64' }, 'input "platforms": expected os/arch'],
     ] as const) {
       const r = run(ctx, inputs);
       expect(r.status).toBe(1);
