@@ -20040,15 +20040,30 @@ var RegistryClient = class {
     for (let attempt = 0; ; attempt++) {
       let reason;
       let retryAfter;
+      const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
       try {
+        const stream = source ? await body.open(source.signal) : void 0;
+        const timeout = AbortSignal.timeout(this.timeout);
         const res = await fetch(url2, {
           method,
-          headers: { "user-agent": this.options.userAgent ?? "ext-actions", ...headers },
+          headers: {
+            "user-agent": this.options.userAgent ?? "ext-actions",
+            ...headers,
+            ...stream ? { "content-length": String(body.size) } : {}
+          },
+          ...stream ? { body: stream, duplex: "half" } : {},
           // A view of the same memory (not a copy): blobs can be large.
-          body: body && new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          ...Buffer.isBuffer(body) ? {
+            body: new Uint8Array(
+              body.buffer,
+              body.byteOffset,
+              body.byteLength
+            )
+          } : {},
           redirect: "follow",
-          signal: AbortSignal.timeout(this.timeout)
+          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
         });
+        source?.abort();
         if (req.read && res.status === 200) {
           const bytes = await res.arrayBuffer();
           return new Response(bytes, {
@@ -20063,6 +20078,7 @@ var RegistryClient = class {
         if (Number.isFinite(after) && after > 0) retryAfter = after * 1e3;
         await res.arrayBuffer().catch(() => void 0);
       } catch (err) {
+        source?.abort();
         const cause = err.cause;
         reason = cause?.code ?? cause?.message ?? err.message;
         if (attempt >= this.retries)
@@ -20213,6 +20229,19 @@ var RegistryClient = class {
       );
     return data;
   }
+  /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
+  async openBlob(repository, digest, signal) {
+    const req = {
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      what: `get blob ${digest}`,
+      ...signal ? { signal } : {}
+    };
+    const res = await this.request(req);
+    if (!res.body) throw this.fail(req, 200, "the response has no body");
+    return res.body;
+  }
   /**
    * Asks the registry to mount a blob from another repository of the same registry. Returns true when
    * mounted; false when the registry declined (the caller then uploads the blob).
@@ -20243,9 +20272,13 @@ var RegistryClient = class {
   resolve(location) {
     return new URL(location, this.baseUrl).toString();
   }
-  /** Uploads a blob (monolithic POST + PUT) unless the registry already has it. */
+  /**
+   * Uploads a blob (monolithic POST + PUT) unless the registry already has it. A BlobSource is
+   * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
+   */
   async pushBlob(repository, digest, data) {
-    if (sha256Digest(data) !== digest) throw new Error(`pushBlob: data does not match ${digest}`);
+    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+      throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
       if (await this.hasBlob(repository, digest)) return;
@@ -20435,13 +20468,16 @@ async function promote(source, destination, options = {}) {
     `${repositoryName(src)}@${top.digest}: ${graph.manifests.length} manifests, ${graph.blobs.size} blobs, ${artifactTags.size} signature/referrer tags`
   );
   const copied = { blobs: 0, mounted: 0, manifests: 0, tags: 0 };
-  for (const [digest] of graph.blobs) {
+  for (const [digest, size] of graph.blobs) {
     if (await to.hasBlob(dest.repository, digest)) continue;
     if (sameRegistry && await to.mountBlob(dest.repository, digest, src.repository)) {
       copied.mounted++;
       continue;
     }
-    await to.pushBlob(dest.repository, digest, await from.getBlob(src.repository, digest));
+    await to.pushBlob(dest.repository, digest, {
+      size,
+      open: (signal) => from.openBlob(src.repository, digest, signal)
+    });
     copied.blobs++;
   }
   for (const node2 of graph.manifests) {

@@ -4,7 +4,9 @@
  * Only what the layout checks need is kept: the first bytes of every file, and the text of
  * control and SQL files.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { MEDIA_TYPES } from '../registry/media-types.js';
@@ -62,14 +64,19 @@ function removeTree(files: ImageFiles, root: string, keepRoot: boolean, current:
   }
 }
 
-/** Applies one layer tarball to the tree (mutates `files`). */
+/**
+ * Applies one layer tarball, whole or streamed, to the tree (mutates `files`). Returns the SHA-256
+ * digest of the (compressed) bytes read, for the caller to compare with the layer's descriptor.
+ */
 export async function applyLayer(
   files: ImageFiles,
-  data: Buffer,
+  data: Buffer | Readable,
   compression: 'gzip' | 'zstd' | 'none',
-): Promise<void> {
+): Promise<string> {
   const extract = tar.extract();
-  const source = Readable.from([data]);
+  const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+  const hash = createHash('sha256');
+  source.on('data', (chunk: Buffer) => hash.update(chunk));
   const unzip = decompressor(compression);
   const failed = new Promise<never>((_, reject) => {
     source.on('error', reject);
@@ -127,6 +134,8 @@ export async function applyLayer(
     }
   })();
   await Promise.race([work, failed]);
+  await Promise.race([finished(source), failed]);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /** Resolves a symlink's target path (relative to the link's folder, or the image root when absolute). */

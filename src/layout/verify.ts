@@ -1,8 +1,10 @@
 /** Reads every platform image of a reference from its registry and checks the extension layout. */
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Extension } from '../matrix/index.js';
-import { ClientPool, type ClientOptions } from '../registry/client.js';
+import { ClientPool, type ClientOptions, type RegistryClient } from '../registry/client.js';
 import { inspectImage } from '../registry/inspect.js';
-import type { ImageConfig, ImageManifest } from '../registry/media-types.js';
+import type { Descriptor, ImageConfig, ImageManifest } from '../registry/media-types.js';
 import { parseReference } from '../registry/reference.js';
 import { checkAnnotations, checkLayout, type Finding } from './checks.js';
 import { applyLayer, layerCompression, type ImageFiles } from './files.js';
@@ -25,6 +27,44 @@ export interface VerifyResult {
 }
 
 export const DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Streams one layer into the tree (memory stays bounded by what the checks keep, not the layer size).
+ * A download cut short is read again from the start, from the tree as it was before the layer;
+ * returns the reason the layer cannot be read, if any.
+ */
+async function readLayer(
+  client: RegistryClient,
+  repository: string,
+  layer: Descriptor,
+  compression: 'gzip' | 'zstd' | 'none',
+  files: ImageFiles,
+  retries: number,
+): Promise<string | undefined> {
+  const before = new Map(files);
+  for (let attempt = 0; ; attempt++) {
+    let transferError: Error | undefined;
+    try {
+      const body = Readable.fromWeb(
+        (await client.openBlob(repository, layer.digest)) as NodeReadableStream<Uint8Array>,
+      );
+      body.once('error', (err) => (transferError = err));
+      const digest = await applyLayer(files, body, compression);
+      if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
+      return undefined;
+    } catch (err) {
+      if (transferError && attempt < retries) {
+        files.clear();
+        for (const [p, f] of before) files.set(p, f);
+        continue;
+      }
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      return `layer ${layer.digest} cannot be read: ${(err as Error).message}${cause ? ` (${cause})` : ''}${
+        transferError ? ` (after ${attempt + 1} attempts)` : ''
+      }`;
+    }
+  }
+}
 
 export async function verifyLayout(ref: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const pool = options.pool ?? new ClientPool(options);
@@ -55,6 +95,7 @@ export async function verifyLayout(ref: string, options: VerifyOptions = {}): Pr
     }
     const files: ImageFiles = new Map();
     let sizeBytes = 0;
+    let unreadable = false;
     for (const layer of manifest.layers) {
       sizeBytes += layer.size;
       const compression = layerCompression(layer.mediaType);
@@ -66,26 +107,30 @@ export async function verifyLayout(ref: string, options: VerifyOptions = {}): Pr
         });
         continue;
       }
-      const data = await client.getBlob(parsed.repository, layer.digest);
-      try {
-        await applyLayer(files, data, compression);
-      } catch (err) {
-        findings.push({
-          level: 'error',
-          platform,
-          reason: `layer ${layer.digest} cannot be read: ${(err as Error).message}`,
-        });
+      const failure = await readLayer(
+        client,
+        parsed.repository,
+        layer,
+        compression,
+        files,
+        options.retries ?? 5,
+      );
+      if (failure) {
+        findings.push({ level: 'error', platform, reason: failure });
+        unreadable = true;
       }
     }
-    findings.push(
-      ...checkLayout(files, {
-        platform,
-        extension: options.extension,
-        sizeBytes,
-        maxSizeBytes: options.maxSizeBytes ?? DEFAULT_MAX_SIZE_BYTES,
-        sqlVersion,
-      }),
-    );
+    // The checks on a tree missing (part of) a layer would only add noise to the read error.
+    if (!unreadable)
+      findings.push(
+        ...checkLayout(files, {
+          platform,
+          extension: options.extension,
+          sizeBytes,
+          maxSizeBytes: options.maxSizeBytes ?? DEFAULT_MAX_SIZE_BYTES,
+          sqlVersion,
+        }),
+      );
     platforms.push({ platform, digest: entry.digest, sizeBytes, files: files.size });
   }
   if (platforms.length === 0) findings.push({ level: 'error', reason: 'the index lists no platform image' });

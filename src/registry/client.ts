@@ -80,6 +80,15 @@ function isCredentials(value: unknown): value is Credentials {
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A blob uploaded without holding it in memory: its size, and a way to open its bytes, called again
+ * for each retry (the signal aborts the stream when an attempt is over).
+ */
+export interface BlobSource {
+  size: number;
+  open(signal: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+}
+
 interface RequestOptions {
   method?: string;
   /** Path below the registry root (`/v2/...`) or an absolute URL (upload locations). */
@@ -88,7 +97,9 @@ interface RequestOptions {
   /** Token scopes this request needs (`repository:name:pull,push`). */
   scopes?: string[];
   headers?: Record<string, string>;
-  body?: Buffer;
+  body?: Buffer | BlobSource;
+  /** Aborts the request, including the reading of its body. */
+  signal?: AbortSignal;
   /** Statuses returned to the caller instead of thrown. */
   expect: number[];
   /** Words describing the operation for errors: `get manifest "1.0"`. */
@@ -214,23 +225,39 @@ export class RegistryClient {
     req: RequestOptions,
     method: string,
     headers: Record<string, string>,
-    body: Buffer | undefined,
+    body: Buffer | BlobSource | undefined,
   ): Promise<Response> {
     const url = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
     for (let attempt = 0; ; attempt++) {
       let reason: string;
       let retryAfter: number | undefined;
+      // A streamed body is opened again for each attempt, and its source closed when the attempt ends.
+      const source = body && !Buffer.isBuffer(body) ? new AbortController() : undefined;
       try {
+        const stream = source ? await (body as BlobSource).open(source.signal) : undefined;
+        const timeout = AbortSignal.timeout(this.timeout);
         const res = await fetch(url, {
           method,
-          headers: { 'user-agent': this.options.userAgent ?? 'ext-actions', ...headers },
+          headers: {
+            'user-agent': this.options.userAgent ?? 'ext-actions',
+            ...headers,
+            ...(stream ? { 'content-length': String((body as BlobSource).size) } : {}),
+          },
+          ...(stream ? { body: stream, duplex: 'half' } : {}),
           // A view of the same memory (not a copy): blobs can be large.
-          body:
-            body &&
-            (new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>),
+          ...(Buffer.isBuffer(body)
+            ? {
+                body: new Uint8Array(
+                  body.buffer,
+                  body.byteOffset,
+                  body.byteLength,
+                ) as Uint8Array<ArrayBuffer>,
+              }
+            : {}),
           redirect: 'follow',
-          signal: AbortSignal.timeout(this.timeout),
-        });
+          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
+        } as RequestInit);
+        source?.abort();
         if (req.read && res.status === 200) {
           const bytes = await res.arrayBuffer();
           return new Response(bytes, {
@@ -245,6 +272,7 @@ export class RegistryClient {
         if (Number.isFinite(after) && after > 0) retryAfter = after * 1000;
         await res.arrayBuffer().catch(() => undefined);
       } catch (err) {
+        source?.abort();
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         reason = cause?.code ?? cause?.message ?? (err as Error).message;
         if (attempt >= this.retries)
@@ -416,6 +444,24 @@ export class RegistryClient {
     return data;
   }
 
+  /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
+  async openBlob(
+    repository: string,
+    digest: string,
+    signal?: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const req: RequestOptions = {
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      what: `get blob ${digest}`,
+      ...(signal ? { signal } : {}),
+    };
+    const res = await this.request(req);
+    if (!res.body) throw this.fail(req, 200, 'the response has no body');
+    return res.body as ReadableStream<Uint8Array>;
+  }
+
   /**
    * Asks the registry to mount a blob from another repository of the same registry. Returns true when
    * mounted; false when the registry declined (the caller then uploads the blob).
@@ -449,9 +495,13 @@ export class RegistryClient {
     return new URL(location, this.baseUrl).toString();
   }
 
-  /** Uploads a blob (monolithic POST + PUT) unless the registry already has it. */
-  async pushBlob(repository: string, digest: string, data: Buffer): Promise<void> {
-    if (sha256Digest(data) !== digest) throw new Error(`pushBlob: data does not match ${digest}`);
+  /**
+   * Uploads a blob (monolithic POST + PUT) unless the registry already has it. A BlobSource is
+   * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
+   */
+  async pushBlob(repository: string, digest: string, data: Buffer | BlobSource): Promise<void> {
+    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+      throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
       if (await this.hasBlob(repository, digest)) return;

@@ -158,13 +158,17 @@ export async function promote(
 
   // 2. Blobs, then manifests (children first).
   const copied = { blobs: 0, mounted: 0, manifests: 0, tags: 0 };
-  for (const [digest] of graph.blobs) {
+  for (const [digest, size] of graph.blobs) {
     if (await to.hasBlob(dest.repository, digest)) continue;
     if (sameRegistry && (await to.mountBlob(dest.repository, digest, src.repository))) {
       copied.mounted++;
       continue;
     }
-    await to.pushBlob(dest.repository, digest, await from.getBlob(src.repository, digest));
+    // Streamed from the source to the destination: memory stays bounded whatever the layer size.
+    await to.pushBlob(dest.repository, digest, {
+      size,
+      open: (signal) => from.openBlob(src.repository, digest, signal),
+    });
     copied.blobs++;
   }
   for (const node of graph.manifests) {

@@ -1,6 +1,6 @@
 // promote against real docker-registry instances, and through a fault-injecting proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient, RegistryError } from '../../src/registry/client.js';
+import { RegistryClient, RegistryError, sha256Digest } from '../../src/registry/client.js';
 import { inspectImage } from '../../src/registry/inspect.js';
 import { promote } from '../../src/registry/promote.js';
 import { fallbackTag } from '../../src/registry/reference.js';
@@ -181,6 +181,45 @@ describe('promote through a faulty network', () => {
         .sort(),
     ).toEqual(['429', '429', '500', '500', '503', 'drop', 'drop']);
     expect((await client.headManifest(`cnpg/faulty${n}`, 'v1'))?.digest).toBe(pushed.digest);
+  });
+
+  it('streams blobs between registries, reopening the source when a download is cut or an upload fails', async () => {
+    const { repo, pushed } = await testingImage();
+    let cuts = 0;
+    let puts = 0;
+    proxy.log.length = 0;
+    proxy.setRule(({ method, path }) => {
+      if (method === 'GET' && path.includes('/blobs/sha256:') && cuts++ < 2) return { truncateAfter: 10 };
+      return undefined;
+    });
+    const dest = await startFaultProxy(other.host);
+    dest.setRule(({ method, path }) =>
+      method === 'PUT' && path.includes('/blobs/uploads/') && puts++ < 1 ? { status: 500 } : undefined,
+    );
+    try {
+      const result = await promote(`${proxy.host}/${repo}@${pushed.digest}`, `${dest.host}/prod/streamed`, {
+        ...fast,
+        tags: ['v1'],
+      });
+      expect(result.copied.blobs).toBeGreaterThan(0);
+    } finally {
+      proxy.setRule(() => undefined);
+      await dest.stop();
+    }
+    expect(proxy.log.filter((l) => l.fault === 'truncate')).toHaveLength(2);
+    expect(dest.log.filter((l) => l.fault === '500')).toHaveLength(1);
+    // Every blob arrived whole: the registry checked each upload against its digest, and the copy
+    // reads back with the same digest.
+    const copied = await inspectImage(`${other.host}/prod/streamed:v1`, fast);
+    expect(copied.digest).toBe(pushed.digest);
+    const otherClient = new RegistryClient(other.host, fast);
+    for (const m of pushed.manifests) {
+      const manifest = (await otherClient.getManifest('prod/streamed', m.digest)).json as {
+        layers: { digest: string }[];
+      };
+      for (const layer of manifest.layers)
+        expect(sha256Digest(await otherClient.getBlob('prod/streamed', layer.digest))).toBe(layer.digest);
+    }
   });
 
   it('fails with a clear error and moves no tag when the registry keeps failing', async () => {

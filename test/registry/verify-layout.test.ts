@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding, verifyLayout } from '../../src/layout/index.js';
 import { parseMetadata, type Extension } from '../../src/matrix/index.js';
-import { RegistryClient } from '../../src/registry/client.js';
-import { elfHeader, extensionFiles, pushImage, type TestFile } from '../support/images.js';
+import { RegistryClient, sha256Digest } from '../../src/registry/client.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { elfHeader, extensionFiles, layerTarGz, pushImage, type TestFile } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 
 let registry: TestRegistry;
@@ -190,6 +191,49 @@ describe('verifyLayout', () => {
     expect(errors(result).map(formatFinding)).toEqual([
       'error [linux/arm64]: the index says linux/arm64 but the image config says linux/amd64',
     ]);
+  });
+
+  it('streams layers: a cut download is read again, a wrong body is caught by its digest', async () => {
+    const ref = await image();
+    const index = await client.getManifest(`ext/case${counter}`, 'v');
+    const amd64 = (index.json as { manifests: { digest: string }[] }).manifests[0]!.digest;
+    const manifest = await client.getManifest(`ext/case${counter}`, amd64);
+    const layer = (manifest.json as { layers: { digest: string }[] }).layers[0]!.digest;
+    const proxy = await startFaultProxy(registry.host);
+    const viaProxy = ref.replace(registry.host, proxy.host);
+    const options = { extension, baseDelayMs: 1, maxDelayMs: 5 };
+    try {
+      let cuts = 0;
+      proxy.setRule(({ method, path }) =>
+        method === 'GET' && path.endsWith(`/blobs/${layer}`) && cuts++ < 2
+          ? { truncateAfter: 300 }
+          : undefined,
+      );
+      const retried = await verifyLayout(viaProxy, options);
+      expect(retried.findings.map(formatFinding)).toEqual([]);
+      expect(proxy.log.filter((l) => l.fault === 'truncate')).toHaveLength(2);
+
+      const other = await layerTarGz(
+        extensionFiles({ arch: 'amd64', sqlName: 'vector', version: '0.8.1' }).slice(1),
+      );
+      proxy.setRule(({ method, path }) =>
+        method === 'GET' && path.endsWith(`/blobs/${layer}`) ? { status: 200, body: other } : undefined,
+      );
+      const wrong = await verifyLayout(viaProxy, options);
+      expect(errors(wrong).map(formatFinding)).toEqual([
+        `error [linux/amd64]: layer ${layer} arrived with content digest ${sha256Digest(other)}`,
+      ]);
+
+      proxy.setRule(({ method, path }) =>
+        method === 'GET' && path.endsWith(`/blobs/${layer}`) ? { truncateAfter: 300 } : undefined,
+      );
+      const cut = await verifyLayout(viaProxy, { ...options, retries: 2 });
+      expect(errors(cut).map(formatFinding)).toEqual([
+        `error [linux/amd64]: layer ${layer} cannot be read: terminated (UND_ERR_SOCKET) (after 3 attempts)`,
+      ]);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('rejects a missing control file only when metadata says create_extension', async () => {

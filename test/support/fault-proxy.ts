@@ -8,7 +8,7 @@ import http from 'node:http';
 import type net from 'node:net';
 
 export type Fault =
-  | { status: number; retryAfter?: number; headers?: Record<string, string>; body?: string }
+  | { status: number; retryAfter?: number; headers?: Record<string, string>; body?: string | Buffer }
   | 'drop'
   /** Forward, but cut the connection after the response headers and this many body bytes. */
   | { truncateAfter: number };
