@@ -19962,7 +19962,6 @@ var RegistryClient = class {
   configLookup;
   tokens = /* @__PURE__ */ new Map();
   basic = false;
-  challenge;
   retries;
   baseDelay;
   maxDelay;
@@ -19984,14 +19983,17 @@ var RegistryClient = class {
     const token = this.tokens.get(scopes.join(" "));
     return token ? `Bearer ${token}` : void 0;
   }
-  /** Answers a 401 challenge; returns false when there is nothing more to try. */
-  async authenticate(header, req, scopes) {
+  /**
+   * Answers a 401 challenge; returns false when there is nothing more to try. A cached token that is
+   * refused (it expired: registries issue them for minutes) is replaced once; a token fetched for
+   * this very request (`fetched`) that is refused means the credentials lack access.
+   */
+  async authenticate(header, req, scopes, fetched) {
     const challenges = parseChallenges(header ?? "");
     const bearer = challenges.find((c) => c.scheme === "bearer");
     if (bearer?.params["realm"]) {
-      this.challenge = bearer;
       const key = scopes.join(" ");
-      if (this.tokens.has(key)) return false;
+      if (fetched) return false;
       const token = await this.fetchToken(bearer, scopes, req);
       this.tokens.set(key, token);
       return true;
@@ -20094,12 +20096,14 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
       const auth = this.authorization(scopes);
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes)) {
+      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+        fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }

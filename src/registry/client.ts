@@ -118,7 +118,6 @@ export class RegistryClient {
   private readonly configLookup: DockerConfigLookup | undefined;
   private readonly tokens = new Map<string, string>();
   private basic = false;
-  private challenge: Challenge | undefined;
   private readonly retries: number;
   private readonly baseDelay: number;
   private readonly maxDelay: number;
@@ -166,14 +165,22 @@ export class RegistryClient {
     return token ? `Bearer ${token}` : undefined;
   }
 
-  /** Answers a 401 challenge; returns false when there is nothing more to try. */
-  private async authenticate(header: string | null, req: RequestOptions, scopes: string[]): Promise<boolean> {
+  /**
+   * Answers a 401 challenge; returns false when there is nothing more to try. A cached token that is
+   * refused (it expired: registries issue them for minutes) is replaced once; a token fetched for
+   * this very request (`fetched`) that is refused means the credentials lack access.
+   */
+  private async authenticate(
+    header: string | null,
+    req: RequestOptions,
+    scopes: string[],
+    fetched: boolean,
+  ): Promise<boolean> {
     const challenges = parseChallenges(header ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params['realm']) {
-      this.challenge = bearer;
       const key = scopes.join(' ');
-      if (this.tokens.has(key)) return false; // the token we had was refused
+      if (fetched) return false;
       const token = await this.fetchToken(bearer, scopes, req);
       this.tokens.set(key, token);
       return true;
@@ -289,12 +296,17 @@ export class RegistryClient {
   private async request(req: RequestOptions): Promise<Response> {
     const method = req.method ?? 'GET';
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
       const auth = this.authorization(scopes);
       if (auth) headers['authorization'] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && (await this.authenticate(res.headers.get('www-authenticate'), req, scopes))) {
+      if (
+        res.status === 401 &&
+        (await this.authenticate(res.headers.get('www-authenticate'), req, scopes, fetched))
+      ) {
+        fetched = true;
         await res.arrayBuffer().catch(() => undefined);
         continue;
       }

@@ -95,6 +95,56 @@ describe('RegistryClient through a connection dropped mid-download', () => {
   });
 });
 
+describe('RegistryClient with Bearer tokens', () => {
+  it('replaces a cached token the registry no longer accepts (expired), once per request', async () => {
+    await pushImage(client, 't/tokens', 'v1', {
+      platforms: [{ platform: 'linux/amd64', layers: [extensionFiles()] }],
+    });
+    const proxy = await startFaultProxy(registry.host);
+    let issued = 0;
+    let valid = '';
+    proxy.setRule(({ path, headers }) => {
+      if (path.startsWith('/token')) {
+        valid = `tok-${++issued}`;
+        return { status: 200, body: JSON.stringify({ token: valid }) };
+      }
+      if (valid && headers.authorization === `Bearer ${valid}`) return undefined;
+      return {
+        status: 401,
+        headers: { 'www-authenticate': `Bearer realm="http://${proxy.host}/token",service="test"` },
+        body: '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+      };
+    });
+    try {
+      const viaProxy = new RegistryClient(proxy.host, { baseDelayMs: 1 });
+      expect(await viaProxy.listTags('t/tokens')).toEqual(['v1']);
+      expect(issued).toBe(1);
+      expect(await viaProxy.listTags('t/tokens')).toEqual(['v1']);
+      expect(issued).toBe(1); // the cached token is reused
+      valid = 'expired-everything';
+      expect(await viaProxy.listTags('t/tokens')).toEqual(['v1']);
+      expect(issued).toBe(2);
+      // A fresh token that is refused too is an error, not a loop.
+      proxy.setRule(({ path }) =>
+        path.startsWith('/token')
+          ? { status: 200, body: JSON.stringify({ token: `tok-${++issued}` }) }
+          : {
+              status: 401,
+              headers: { 'www-authenticate': `Bearer realm="http://${proxy.host}/token",service="test"` },
+              body: '{"errors":[{"code":"DENIED","message":"no access"}]}',
+            },
+      );
+      const err = await viaProxy.listTags('t/tokens').catch((e: unknown) => e);
+      expect((err as RegistryError).message).toBe(
+        `registry ${proxy.host}, repository t/tokens: list tags failed: 401 Unauthorized (DENIED: no access); no credentials found for this registry`,
+      );
+      expect(issued).toBe(3);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('inspectImage', () => {
   it('reads digest, platforms and index annotations of a multi-arch image', async () => {
     const pushed = await pushImage(client, 'ext/vector', '0.8.1-18-trixie', {
