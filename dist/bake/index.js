@@ -6602,10 +6602,10 @@ upgrade: ${upgrade}\r
     }
     function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let finished = false;
+      let finished2 = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
-        if (finished) {
+        if (finished2) {
           return;
         }
         try {
@@ -6617,7 +6617,7 @@ upgrade: ${upgrade}\r
         }
       };
       const onDrain = function() {
-        if (finished) {
+        if (finished2) {
           return;
         }
         if (body.resume) {
@@ -6628,16 +6628,16 @@ upgrade: ${upgrade}\r
         queueMicrotask(() => {
           body.removeListener("error", onFinished);
         });
-        if (!finished) {
+        if (!finished2) {
           const err = new RequestAbortedError();
           queueMicrotask(() => onFinished(err));
         }
       };
       const onFinished = function(err) {
-        if (finished) {
+        if (finished2) {
           return;
         }
-        finished = true;
+        finished2 = true;
         assert2(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
@@ -9454,7 +9454,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable: Readable3 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9466,7 +9466,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable3 {
       constructor({
         resume,
         abort,
@@ -9808,7 +9808,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable: Readable3 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9903,7 +9903,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable3({
           resume,
           abort,
           contentType,
@@ -10045,7 +10045,7 @@ var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { finished, PassThrough } = __require("node:stream");
+    var { finished: finished2, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10141,7 +10141,7 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err) => {
+          finished2(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
@@ -10218,7 +10218,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10232,7 +10232,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert2 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable3 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10249,7 +10249,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable3 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13574,7 +13574,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14042,7 +14042,7 @@ var require_fetch = __commonJS({
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
-        finished(internalResponse.body.stream, () => {
+        finished2(internalResponse.body.stream, () => {
           processResponseEndOfBody();
         });
       }
@@ -14513,7 +14513,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status: status2,
@@ -19489,7 +19489,7 @@ var require_scan = __commonJS({
       let backslashes = false;
       let negated = false;
       let negatedExtglob = false;
-      let finished = false;
+      let finished2 = false;
       let braces = 0;
       let prev;
       let code2;
@@ -19526,7 +19526,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -19535,7 +19535,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -19546,7 +19546,7 @@ var require_scan = __commonJS({
               if (braces === 0) {
                 braceEscaped = false;
                 isBrace = token.isBrace = true;
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -19560,7 +19560,7 @@ var require_scan = __commonJS({
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
+          if (finished2 === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
@@ -19573,7 +19573,7 @@ var require_scan = __commonJS({
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
-            finished = true;
+            finished2 = true;
             if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
@@ -19590,7 +19590,7 @@ var require_scan = __commonJS({
                   continue;
                 }
                 if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
+                  finished2 = true;
                   break;
                 }
               }
@@ -19602,7 +19602,7 @@ var require_scan = __commonJS({
         if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -19610,7 +19610,7 @@ var require_scan = __commonJS({
         }
         if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -19626,7 +19626,7 @@ var require_scan = __commonJS({
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               break;
             }
           }
@@ -19655,7 +19655,7 @@ var require_scan = __commonJS({
                 continue;
               }
               if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -19664,7 +19664,7 @@ var require_scan = __commonJS({
           break;
         }
         if (isGlob === true) {
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -27445,7 +27445,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable2 = class _Readable extends Stream {
+    var Readable3 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -27656,7 +27656,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable2 {
+    var Duplex = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -27865,7 +27865,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       Transform,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -28139,7 +28139,7 @@ var require_headers2 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
@@ -28187,7 +28187,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable2 {
+    var Source = class extends Readable3 {
       constructor(self, header, offset) {
         super();
         this.header = header;
@@ -28503,7 +28503,7 @@ var require_constants8 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants3 = require_constants8();
     var headers = require_headers2();
@@ -28596,7 +28596,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable2 {
+    var Pack = class extends Readable3 {
       constructor(opts) {
         super(opts);
         this._drain = noop;
@@ -51423,7 +51423,9 @@ function readElf(head) {
 
 // src/layout/files.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import zlib from "node:zlib";
 
 // src/registry/media-types.ts
@@ -51486,7 +51488,9 @@ function removeTree(files, root, keepRoot, current) {
 }
 async function applyLayer(files, data, compression) {
   const extract = import_tar_stream.default.extract();
-  const source = Readable.from([data]);
+  const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+  const hash2 = createHash("sha256");
+  source.on("data", (chunk) => hash2.update(chunk));
   const unzip = decompressor(compression);
   const failed = new Promise((_, reject) => {
     source.on("error", reject);
@@ -51534,6 +51538,8 @@ async function applyLayer(files, data, compression) {
     }
   })();
   await Promise.race([work, failed]);
+  await Promise.race([finished(source), failed]);
+  return `sha256:${hash2.digest("hex")}`;
 }
 function resolveLink(linkPath, linkname) {
   const parts = linkname.startsWith("/") ? [] : linkPath.split("/").slice(0, -1);
@@ -51770,8 +51776,11 @@ function checkAnnotations(annotations, extension) {
   return findings;
 }
 
+// src/layout/verify.ts
+import { Readable as Readable2 } from "node:stream";
+
 // src/registry/client.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/registry/auth.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -51933,7 +51942,7 @@ var RegistryError = class extends UserError {
   code;
 };
 function sha256Digest(data) {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+  return `sha256:${createHash2("sha256").update(data).digest("hex")}`;
 }
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
@@ -51963,7 +51972,6 @@ var RegistryClient = class {
   configLookup;
   tokens = /* @__PURE__ */ new Map();
   basic = false;
-  challenge;
   retries;
   baseDelay;
   maxDelay;
@@ -51985,14 +51993,17 @@ var RegistryClient = class {
     const token = this.tokens.get(scopes.join(" "));
     return token ? `Bearer ${token}` : void 0;
   }
-  /** Answers a 401 challenge; returns false when there is nothing more to try. */
-  async authenticate(header, req, scopes) {
+  /**
+   * Answers a 401 challenge; returns false when there is nothing more to try. A cached token that is
+   * refused (it expired: registries issue them for minutes) is replaced once; a token fetched for
+   * this very request (`fetched`) that is refused means the credentials lack access.
+   */
+  async authenticate(header, req, scopes, fetched) {
     const challenges = parseChallenges(header ?? "");
     const bearer = challenges.find((c) => c.scheme === "bearer");
     if (bearer?.params["realm"]) {
-      this.challenge = bearer;
       const key = scopes.join(" ");
-      if (this.tokens.has(key)) return false;
+      if (fetched) return false;
       const token = await this.fetchToken(bearer, scopes, req);
       this.tokens.set(key, token);
       return true;
@@ -52095,12 +52106,14 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
       const auth = this.authorization(scopes);
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes)) {
+      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+        fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }
@@ -52433,6 +52446,29 @@ async function inspectImage(ref, options = {}) {
 
 // src/layout/verify.ts
 var DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
+async function readLayer(client, repository, layer, compression, files, retries) {
+  const before = new Map(files);
+  for (let attempt = 0; ; attempt++) {
+    let transferError;
+    try {
+      const body = Readable2.fromWeb(
+        await client.openBlob(repository, layer.digest)
+      );
+      body.once("error", (err) => transferError = err);
+      const digest = await applyLayer(files, body, compression);
+      if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
+      return void 0;
+    } catch (err) {
+      if (transferError && attempt < retries) {
+        files.clear();
+        for (const [p, f] of before) files.set(p, f);
+        continue;
+      }
+      const cause = err.cause?.code;
+      return `layer ${layer.digest} cannot be read: ${err.message}${cause ? ` (${cause})` : ""}${transferError ? ` (after ${attempt + 1} attempts)` : ""}`;
+    }
+  }
+}
 async function verifyLayout(ref, options = {}) {
   const pool2 = options.pool ?? new ClientPool(options);
   const parsed = parseReference(ref);
@@ -52459,6 +52495,7 @@ async function verifyLayout(ref, options = {}) {
     }
     const files = /* @__PURE__ */ new Map();
     let sizeBytes = 0;
+    let unreadable = false;
     for (const layer of manifest.layers) {
       sizeBytes += layer.size;
       const compression = layerCompression(layer.mediaType);
@@ -52470,26 +52507,29 @@ async function verifyLayout(ref, options = {}) {
         });
         continue;
       }
-      const data = await client.getBlob(parsed.repository, layer.digest);
-      try {
-        await applyLayer(files, data, compression);
-      } catch (err) {
-        findings.push({
-          level: "error",
-          platform: platform2,
-          reason: `layer ${layer.digest} cannot be read: ${err.message}`
-        });
+      const failure2 = await readLayer(
+        client,
+        parsed.repository,
+        layer,
+        compression,
+        files,
+        options.retries ?? 5
+      );
+      if (failure2) {
+        findings.push({ level: "error", platform: platform2, reason: failure2 });
+        unreadable = true;
       }
     }
-    findings.push(
-      ...checkLayout(files, {
-        platform: platform2,
-        extension: options.extension,
-        sizeBytes,
-        maxSizeBytes: options.maxSizeBytes ?? DEFAULT_MAX_SIZE_BYTES,
-        sqlVersion
-      })
-    );
+    if (!unreadable)
+      findings.push(
+        ...checkLayout(files, {
+          platform: platform2,
+          extension: options.extension,
+          sizeBytes,
+          maxSizeBytes: options.maxSizeBytes ?? DEFAULT_MAX_SIZE_BYTES,
+          sqlVersion
+        })
+      );
     platforms.push({ platform: platform2, digest: entry.digest, sizeBytes, files: files.size });
   }
   if (platforms.length === 0) findings.push({ level: "error", reason: "the index lists no platform image" });
