@@ -12,4 +12,16 @@ import { values } from './values.js';
 import { verifyLayoutCommand } from './verify-layout.js';
 
 /** Every `ext-actions` sub-command, in the order `--help` shows them. */
-export const commands: Command[] = [list, plan, changed, bake, create, init, values, e2e, inspect, verifyLayoutCommand, promoteCommand];
+export const commands: Command[] = [
+  list,
+  plan,
+  changed,
+  bake,
+  create,
+  init,
+  values,
+  e2e,
+  inspect,
+  verifyLayoutCommand,
+  promoteCommand,
+];
