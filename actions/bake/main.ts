@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
-import { runAction } from '../../src/action/run.js';
+import { actCacheUnavailable, runAction } from '../../src/action/run.js';
+import { writeJobSummary } from '../../src/action/summary.js';
 import {
   TargetBuildError,
   defaultBase,
@@ -21,6 +22,11 @@ async function main(): Promise<void> {
   const env = process.env;
   const id = randomBytes(4).toString('hex');
   const workDir = path.resolve(env['RUNNER_TEMP'] || os.tmpdir(), `ext-actions-bake-${id}`);
+  const noCache = inputs.cache ? actCacheUnavailable(env) : undefined;
+  if (noCache)
+    core.warning(
+      `cache: the GitHub Actions cache service is not available under act (${noCache}); building without cache`,
+    );
   try {
     const result = await runBake(
       {
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
         builderName: `ext-actions-${id}`,
         setupQemu: inputs['setup-qemu'],
         binfmtImage: inputs['binfmt-image'],
-        cache: inputs.cache,
+        cache: inputs.cache && !noCache,
         set: inputs.set,
         dryRun: inputs['dry-run'],
         images: inputs.images,
@@ -74,9 +80,8 @@ async function main(): Promise<void> {
       core.setOutput('images', JSON.stringify(result.images));
       core.setOutput('refs', result.refs);
     }
-    // Outside GitHub Actions (dry-run on a laptop) there is no job summary file: log it instead.
-    if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(result.summary).write();
-    else core.info(result.summary);
+    // Outside GitHub Actions (dry-run on a laptop, act) there is no job summary file: it is logged instead.
+    await writeJobSummary(result.summary);
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
     // One annotation per failed target, titled with it, holding the end of its build log.

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { runAction } from '../../src/action/run.js';
+import { writeJobSummary } from '../../src/action/summary.js';
 import { UserError } from '../../src/errors.js';
 import { cnpgMatrix, CNPG_LATEST } from '../../src/e2e/cnpg.js';
 import { e2e } from '../../src/e2e/flow.js';
@@ -20,10 +21,8 @@ runAction(async () => {
   const matrix = cnpgMatrix(inputs['cnpg-latest'] || CNPG_LATEST);
   if (inputs.mode === 'cnpg-matrix') {
     core.setOutput('cnpg-matrix', JSON.stringify(matrix));
-    await core.summary
-      .addHeading('CloudNativePG test matrix', 3)
-      .addCodeBlock(JSON.stringify(matrix), 'json')
-      .write();
+    core.summary.addHeading('CloudNativePG test matrix', 3).addCodeBlock(JSON.stringify(matrix), 'json');
+    await writeJobSummary();
     return;
   }
   if (!inputs.extension)

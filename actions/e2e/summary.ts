@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { writeJobSummary } from '../../src/action/summary.js';
 import type { RunResult } from '../../src/e2e/runner.js';
 import type { Inputs } from './inputs.js';
 
@@ -30,5 +31,5 @@ export async function writeSummary(
   if (result.diagnostics)
     s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
   s.addDetails('values.yaml', `\n\n\`\`\`yaml\n${result.valuesYaml}\`\`\`\n`);
-  await s.write();
+  await writeJobSummary();
 }

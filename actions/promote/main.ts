@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { runAction } from '../../src/action/run.js';
+import { writeJobSummary } from '../../src/action/summary.js';
 import { UserError } from '../../src/errors.js';
 import {
   planPromotions,
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   }));
   core.setOutput('images', JSON.stringify(images));
   core.setOutput('refs', results.map((r) => r.ref).join('\n'));
-  await core.summary.addRaw(promotionSummary(results)).write();
+  await writeJobSummary(promotionSummary(results));
 }
 
 void runAction(main);

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { runAction } from '../../src/action/run.js';
+import { writeJobSummary } from '../../src/action/summary.js';
 import { sign, signSummary } from '../../src/sign/index.js';
 import { readSignInputs } from './inputs.js';
 
@@ -20,5 +21,5 @@ await runAction(async () => {
   core.setOutput('signed', JSON.stringify(report.signed));
   core.setOutput('signed-files', JSON.stringify(report.files));
   core.setOutput('verify-commands', report.verifyCommands.join('\n'));
-  await core.summary.addRaw(signSummary(report)).write();
+  await writeJobSummary(signSummary(report));
 });

@@ -30078,6 +30078,32 @@ async function runAction(main2) {
       );
   }
 }
+function isAct(env = process.env) {
+  return env["ACT"] === "true";
+}
+function actCacheUnavailable(env = process.env) {
+  if (!isAct(env)) return void 0;
+  if (!env["ACTIONS_RUNTIME_TOKEN"]) return "ACTIONS_RUNTIME_TOKEN is not set";
+  if (!env["ACTIONS_CACHE_URL"] && !env["ACTIONS_RESULTS_URL"])
+    return "neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL is set";
+  return void 0;
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
+}
 
 // src/bake/argv.ts
 var DEFAULT_BINFMT_IMAGE = "docker.io/tonistiigi/binfmt:qemu-v10.2.3-68";
@@ -52608,6 +52634,11 @@ async function main() {
   const env = process.env;
   const id = randomBytes(4).toString("hex");
   const workDir = path10.resolve(env["RUNNER_TEMP"] || os7.tmpdir(), `ext-actions-bake-${id}`);
+  const noCache = inputs.cache ? actCacheUnavailable(env) : void 0;
+  if (noCache)
+    warning(
+      `cache: the GitHub Actions cache service is not available under act (${noCache}); building without cache`
+    );
   try {
     const result = await runBake(
       {
@@ -52630,7 +52661,7 @@ async function main() {
         builderName: `ext-actions-${id}`,
         setupQemu: inputs["setup-qemu"],
         binfmtImage: inputs["binfmt-image"],
-        cache: inputs.cache,
+        cache: inputs.cache && !noCache,
         set: inputs.set,
         dryRun: inputs["dry-run"],
         images: inputs.images,
@@ -52659,8 +52690,7 @@ async function main() {
       setOutput("images", JSON.stringify(result.images));
       setOutput("refs", result.refs);
     }
-    if (env["GITHUB_STEP_SUMMARY"]) await summary.addRaw(result.summary).write();
-    else info(result.summary);
+    await writeJobSummary(result.summary);
   } catch (err) {
     if (!(err instanceof TargetBuildError)) throw err;
     for (const f of err.failures) error(targetFailureMessage(f), { title: `bake: ${f.target}` });

@@ -20803,12 +20803,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug2;
@@ -24278,9 +24278,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code2, message));
@@ -24353,10 +24353,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -26398,7 +26398,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -38100,6 +38100,9 @@ function debug(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os5.EOL);
 }
@@ -38170,6 +38173,22 @@ async function runAction(main) {
         `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
       );
   }
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
 }
 
 // src/e2e/cnpg.ts
@@ -62338,7 +62357,7 @@ async function writeSummary(inputs, result) {
 \`\`\`yaml
 ${result.valuesYaml}\`\`\`
 `);
-  await s.write();
+  await writeJobSummary();
 }
 
 // actions/e2e/main.ts
@@ -62352,7 +62371,8 @@ runAction(async () => {
   const matrix = cnpgMatrix(inputs["cnpg-latest"] || CNPG_LATEST);
   if (inputs.mode === "cnpg-matrix") {
     setOutput("cnpg-matrix", JSON.stringify(matrix));
-    await summary.addHeading("CloudNativePG test matrix", 3).addCodeBlock(JSON.stringify(matrix), "json").write();
+    summary.addHeading("CloudNativePG test matrix", 3).addCodeBlock(JSON.stringify(matrix), "json");
+    await writeJobSummary();
     return;
   }
   if (!inputs.extension)

@@ -19680,6 +19680,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -19740,6 +19743,22 @@ async function runAction(main2) {
         `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
       );
   }
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
 }
 
 // src/registry/auth.ts
@@ -40421,6 +40440,6 @@ async function main() {
   }));
   setOutput("images", JSON.stringify(images));
   setOutput("refs", results.map((r) => r.ref).join("\n"));
-  await summary.addRaw(promotionSummary(results)).write();
+  await writeJobSummary(promotionSummary(results));
 }
 void runAction(main);

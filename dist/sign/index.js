@@ -57325,6 +57325,22 @@ function isAct(env = process.env) {
   return env["ACT"] === "true";
 }
 
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
+}
+
 // src/sign/commands.ts
 var noTlogSign = ["--use-signing-config=false", "--tlog-upload=false"];
 function signerFlags(o) {
@@ -78395,5 +78411,5 @@ await runAction(async () => {
   setOutput("signed", JSON.stringify(report.signed));
   setOutput("signed-files", JSON.stringify(report.files));
   setOutput("verify-commands", report.verifyCommands.join("\n"));
-  await summary.addRaw(signSummary(report)).write();
+  await writeJobSummary(signSummary(report));
 });

@@ -21,3 +21,16 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
 export function isAct(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['ACT'] === 'true';
 }
+
+/**
+ * Why the GitHub Actions cache service (buildx's `type=gha` backend) cannot be used under act:
+ * act gives no `ACTIONS_RUNTIME_TOKEN` unless started with `--artifact-server-path`. Undefined
+ * when the cache can be tried (on GitHub the runner always gives the token).
+ */
+export function actCacheUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!isAct(env)) return undefined;
+  if (!env['ACTIONS_RUNTIME_TOKEN']) return 'ACTIONS_RUNTIME_TOKEN is not set';
+  if (!env['ACTIONS_CACHE_URL'] && !env['ACTIONS_RESULTS_URL'])
+    return 'neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL is set';
+  return undefined;
+}
