@@ -15,7 +15,9 @@ const repo = path.resolve(import.meta.dirname, '../..');
 const docs = [
   'README.md',
   ...readdirSync(repo)
-    .filter((d) => existsSync(path.join(repo, d, 'action.yml')) && existsSync(path.join(repo, d, 'README.md')))
+    .filter(
+      (d) => existsSync(path.join(repo, d, 'action.yml')) && existsSync(path.join(repo, d, 'README.md')),
+    )
     .map((d) => `${d}/README.md`),
   ...readdirSync(path.join(repo, 'docs'))
     .filter((f) => f.endsWith('.md'))
