@@ -176,6 +176,22 @@ describe('parseMetadata: bad input', () => {
     expect(msg).not.toMatch(/\bat .*\.js:\d+/); // no stack frames
   });
 
+  it('reports each of several syntax errors on its own line', async () => {
+    const msg = await problemsOf('@ # !\n= =\n');
+    const lines = msg.split('\n');
+    expect(lines[0]).toBe('demo/metadata.hcl: HCL syntax error');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}- demo\/metadata\.hcl:1:\d+: [A-Z]/);
+  });
+
+  it('keeps a position quoted inside a syntax error message in that message', async () => {
+    const msg = await problemsOf(`${minimal()}metadata = {}\n`);
+    expect(msg).toMatch(
+      /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:6:1: Attribute redefined; .*already set at metadata\.hcl:1,1-9\. /,
+    );
+    expect(msg.split('\n')).toHaveLength(2);
+  });
+
   it('requires the metadata attribute', async () => {
     expect(await problemsOf('other = {}\n')).toBe(
       'demo/metadata.hcl: no `metadata = { ... }` attribute found; expected the file to define one',

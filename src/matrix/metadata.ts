@@ -61,7 +61,8 @@ const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
 const PG_MAJOR = /^[0-9]+$/;
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/v[0-9]+)?$/;
+/** `os/arch[/variant]` as buildx writes platforms (linux/amd64, linux/arm64/v8). */
+export const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/v[0-9]+)?$/;
 const PLACEHOLDER = /^<.*>$/;
 const REQUIRED_PREFIXES = ['base-image:', 'image-sql:', 'catalog:'];
 
@@ -190,11 +191,17 @@ function literalize(value: unknown, at: (string | number)[], problems: Problem[]
   return value;
 }
 
-/** Turns hcl2json's "parse config: [file:4,8-5,1: Summary; Detail.]" into `file:4:8: Summary; Detail.` lines. */
-function syntaxProblems(message: string, file: string): string[] {
-  const diag = /([^\s[\],]+):(\d+),(\d+)(?:-(?:\d+,)?\d+)?: ([^\]]*?)(?=(?:, [^\s[\],]+:\d+,\d+)|\]|$)/g;
+/**
+ * Turns hcl2json's "parse config: [name:4,8-5,1: Summary; Detail. name:6,1-2: ...]" (several diagnostics
+ * separated by spaces) into `file:4:8: Summary; Detail.` lines. A diagnostic starts with the range followed
+ * by ": "; a range quoted inside a message ("already set at name:1,1-9.") is not followed by ": ".
+ */
+function syntaxProblems(message: string, file: string, name: string): string[] {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const range = `${escaped}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: `;
+  const diag = new RegExp(`${range}([^]*?)(?=,?\\s+${range}|\\]$|$)`, 'g');
   const out: string[] = [];
-  for (const m of message.matchAll(diag)) out.push(`${file}:${m[2]}:${m[3]}: ${m[4]!.trim()}`);
+  for (const m of message.matchAll(diag)) out.push(`${file}:${m[1]}:${m[2]}: ${m[3]!.trim()}`);
   return out.length ? out : [`${file}: ${message}`];
 }
 
@@ -227,7 +234,7 @@ export async function parseMetadata(text: string, file: string, folder?: string)
     doc = (await parseHcl(path.basename(file), text)) as Record<string, unknown>;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const lines = syntaxProblems(message, file);
+    const lines = syntaxProblems(message, file, path.basename(file));
     throw new UserError(`${file}: HCL syntax error`, lines);
   }
 

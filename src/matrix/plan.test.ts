@@ -228,6 +228,10 @@ describe('buildPlan', () => {
       /^base-image: expected an image reference with the placeholders \{pgMajor\} and \{distro\}/,
     ],
     [{ platforms: [] }, /^platforms: expected at least one platform/],
+    [
+      { platforms: ['linux/amd64', 'amd64'] },
+      /^platforms: expected platforms such as linux\/amd64 or linux\/arm64\/v8, got "amd64"$/,
+    ],
   ])('rejects bad options %j', (bad, message) => {
     expect(() => buildPlan([pgvector], { ...options, ...bad })).toThrow(UserError);
     expect(() => buildPlan([pgvector], { ...options, ...bad })).toThrow(message);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UserError, showValue } from '../errors.js';
-import type { Extension } from './metadata.js';
+import { PLATFORM, type Extension } from './metadata.js';
 import { formatCreated, formatStamp } from './timestamp.js';
 import { compareKeys, extensionVersion, sanitize } from './version.js';
 
@@ -117,6 +117,12 @@ function checkOptions(options: PlanOptions): void {
   }
   if (options.platforms && options.platforms.length === 0) {
     throw new UserError('platforms: expected at least one platform such as linux/amd64, got an empty list');
+  }
+  const badPlatform = options.platforms?.find((p) => !PLATFORM.test(p));
+  if (badPlatform !== undefined) {
+    throw new UserError(
+      `platforms: expected platforms such as linux/amd64 or linux/arm64/v8, got ${showValue(badPlatform)}`,
+    );
   }
 }
 

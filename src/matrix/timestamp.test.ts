@@ -41,6 +41,23 @@ describe('resolveTimestamp', () => {
     },
   );
 
+  it.each([
+    '2026-02-30T00:00:00Z',
+    '2026-04-31T10:00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-13-01T00:00:00+02:00',
+  ])('rejects the impossible time %j instead of rolling it over', (value) => {
+    expect(() => resolveTimestamp(value, '--timestamp', {}, never)).toThrow(
+      `--timestamp: not a valid date and time, got "${value}"`,
+    );
+  });
+
+  it('accepts a leap day and an offset that crosses midnight', () => {
+    expect(formatCreated(resolveTimestamp('2028-02-29T23:30:00-01:00', 't', {}, never))).toBe(
+      '2028-03-01T00:30:00Z',
+    );
+  });
+
   it('rejects a bad SOURCE_DATE_EPOCH by name', () => {
     expect(() => resolveTimestamp(undefined, 't', { SOURCE_DATE_EPOCH: 'soon' }, never)).toThrow(
       /^SOURCE_DATE_EPOCH: expected whole seconds/,

@@ -5,7 +5,23 @@
  */
 import { UserError, showValue } from '../errors.js';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** True when the written fields name a real time (JavaScript's Date rolls 2026-02-30 over to March 2). */
+function realTime(match: RegExpExecArray): boolean {
+  const [y, mo, d, h, mi, s, oh = 0, om = 0] = match.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
+  const day = new Date(Date.UTC(y!, mo! - 1, d!));
+  return (
+    day.getUTCFullYear() === y &&
+    day.getUTCMonth() === mo! - 1 &&
+    day.getUTCDate() === d &&
+    h! <= 23 &&
+    mi! <= 59 &&
+    s! <= 59 &&
+    oh <= 23 &&
+    om <= 59
+  );
+}
 
 function fromEpoch(text: string, source: string): Date {
   if (!/^\d+$/.test(text)) {
@@ -27,9 +43,13 @@ export function resolveTimestamp(
   let date: Date;
   if (value !== undefined && value.trim() !== '') {
     const text = value.trim();
+    const match = RFC3339.exec(text);
     if (/^\d+$/.test(text)) date = fromEpoch(text, source);
-    else if (RFC3339.test(text)) date = new Date(text);
-    else {
+    else if (match) {
+      if (!realTime(match))
+        throw new UserError(`${source}: not a valid date and time, got ${showValue(value)}`);
+      date = new Date(text);
+    } else {
       throw new UserError(
         `${source}: expected an RFC 3339 time such as 2026-03-04T05:06:07Z (or epoch seconds), got ${showValue(value)}`,
       );
@@ -40,7 +60,7 @@ export function resolveTimestamp(
     date = now();
   }
   if (Number.isNaN(date.getTime()))
-    throw new UserError(`${source}: not a valid time, got ${showValue(value)}`);
+    throw new UserError(`${source}: not a valid date and time, got ${showValue(value)}`);
   // Whole seconds, as bake's timestamp() has no fractional part.
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

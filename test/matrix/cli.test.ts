@@ -226,6 +226,28 @@ describe('ext-actions create', () => {
   });
 });
 
+describe('ext-actions: files that cannot be read or written', () => {
+  it.each([
+    [
+      ['changed', '--root', 'extensions', '--files', 'missing.txt'],
+      /^error: --files: cannot read missing\.txt \(ENOENT\)/,
+    ],
+    [
+      ['plan', '--root', 'extensions', '--bake-file', 'no/such/dir/plan.json'],
+      /^error: --bake-file: cannot write no\/such\/dir\/plan\.json \(ENOENT\)/,
+    ],
+    [
+      ['create', 'pg-x', '--root', 'extensions/pgvector/metadata.hcl'],
+      /^error: --root: cannot create .*pg-x \(ENOTDIR\)/,
+    ],
+  ])('%j names the flag and the file, without a stack trace', (args, message) => {
+    const r = cli(args, { cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
 describe('ext-actions', () => {
   it('shows help and rejects unknown commands', () => {
     expect(cli(['--help']).stdout).toContain('usage: ext-actions <command>');

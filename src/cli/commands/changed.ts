@@ -47,8 +47,13 @@ export const changed: Command = {
     let paths: string[];
     let top = io.cwd;
     if (values.files !== undefined) {
+      const files = values.files;
       const text =
-        values.files === '-' ? await io.stdin() : await readFile(path.resolve(io.cwd, values.files), 'utf8');
+        files === '-'
+          ? await io.stdin()
+          : await readFile(path.resolve(io.cwd, files), 'utf8').catch((err: NodeJS.ErrnoException) => {
+              throw new UserError(`--files: cannot read ${files} (${err.code ?? err.message})`);
+            });
       paths = text.split(/\r?\n/);
     } else if (isNullRef(values.base)) {
       // A first push (all-zero `before`) or no base: everything is new.

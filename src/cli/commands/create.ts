@@ -64,14 +64,19 @@ export const create: Command = {
         `${path.relative(io.cwd, dir) || dir}: already exists; choose another NAME or remove the folder`,
       );
     }
-    await mkdir(dir, { recursive: true });
+    const shown = path.relative(io.cwd, dir) || '.';
     const files: [string, string][] = [
       ['metadata.hcl', metadataHcl(input)],
       ['Dockerfile', dockerfile(input)],
       ['README.md', readme(input)],
     ];
-    for (const [file, text] of files) await writeFile(path.join(dir, file), text);
-    const shown = path.relative(io.cwd, dir) || '.';
+    try {
+      await mkdir(dir, { recursive: true });
+      for (const [file, text] of files) await writeFile(path.join(dir, file), text);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new UserError(`--root: cannot create ${shown} (${code})`);
+    }
     io.stdout(
       `created ${shown}/{metadata.hcl,Dockerfile,README.md}\n` +
         `next: fill in the package and sql versions in ${shown}/metadata.hcl (the TODO lines), then run ext-actions plan --extension ${name}\n`,

@@ -63,8 +63,13 @@ export const plan: Command = {
     });
     printWarnings(io, result.warnings);
     const bake = toBakeDefinition(result, { ghaCache: values['gha-cache'] });
-    if (values['bake-file']) {
-      await writeFile(path.resolve(io.cwd, values['bake-file']), `${JSON.stringify(bake, null, 2)}\n`);
+    const bakeFile = values['bake-file'];
+    if (bakeFile) {
+      await writeFile(path.resolve(io.cwd, bakeFile), `${JSON.stringify(bake, null, 2)}\n`).catch(
+        (err: NodeJS.ErrnoException) => {
+          throw new UserError(`--bake-file: cannot write ${bakeFile} (${err.code ?? err.message})`);
+        },
+      );
     }
     if (format === 'table') io.stdout(`${planTable(result)}\n`);
     else if (format === 'matrix') io.stdout(`${JSON.stringify(toMatrix(result), null, 2)}\n`);
