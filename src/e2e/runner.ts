@@ -312,6 +312,9 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
             input: kubeletConfig(registry, username, password),
             echo: false,
           });
+          // kind's private-registries guide: credentials added to a running node are only picked up
+          // once kubelet restarts (it caches the docker config keyring)
+          await must(exec, step, 'docker', ['exec', node, 'systemctl', 'restart', 'kubelet.service']);
         }
       });
       step = `${label}: CloudNativePG install`;

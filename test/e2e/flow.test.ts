@@ -193,6 +193,13 @@ describe('e2e flow', () => {
       auths: { 'ghcr.io': { auth: Buffer.from('bot:s3cret-token').toString('base64') } },
     });
     expect(JSON.stringify(c.map((x) => x.argv))).not.toContain('s3cret-token');
+    // kind's private-registries guide: kubelet must be restarted to pick up credentials added at runtime,
+    // before anything is pulled (the CNPG install comes after)
+    const restart = c.findIndex(
+      (x) => x.tool === 'docker' && x.argv.join(' ') === `exec ${node} systemctl restart kubelet.service`,
+    );
+    expect(restart).toBeGreaterThan(c.indexOf(kubelet));
+    expect(restart).toBeLessThan(c.findIndex((x) => x.tool === 'kubectl'));
     // CNPG from the release-1.30 manifest, then wait for the operator
     const kubectl = c.filter((x) => x.tool === 'kubectl').map((x) => x.argv.slice(2));
     expect(kubectl).toEqual([
@@ -275,6 +282,7 @@ describe('e2e flow', () => {
     expect(deletes).toEqual(['ext-e2e-main', 'ext-e2e-main', 'ext-e2e-1-29']);
     expect(result.clusters).toEqual(['ext-e2e-1-29']);
     expect(c.some((x) => x.argv.includes('/var/lib/kubelet/config.json'))).toBe(false);
+    expect(c.some((x) => x.argv.includes('systemctl'))).toBe(false);
     const values = parse(c.find((x) => x.tool === 'chainsaw')!['values'] as string);
     expect(values.extensions[0].image.reference).toBe('registry.ext-actions:5000/pgvector:0.8.6-18-trixie');
   });
