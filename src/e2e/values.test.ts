@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import { parseMetadata } from '../matrix/index.js';
 import { resolveValues, type Inspect } from './resolve.js';
-import { buildValues, renderValues } from './values.js';
+import { buildValues, renderValues, type TestingValues } from './values.js';
 
 /** A metadata.hcl with the reference field set; `extra` overrides fields (HCL text). */
 function hcl(name: string, fields: Record<string, string>, versions: string): string {
@@ -399,5 +399,30 @@ describe('rendering', () => {
     expect(text).toContain('\n    - name: vec\n');
     expect(text).toContain('\ndatabase_config:\n    extensions_spec:\n');
     expect(parse(text)).toEqual(values);
+  });
+
+  it('quotes strings a YAML 1.1 reader would turn into booleans or numbers (chainsaw reads values with sigs.k8s.io/yaml, i.e. go-yaml v2)', async () => {
+    const image = 'ghcr.io/acme/vec:0.8.6-18-trixie';
+    const { values } = await resolveValues({
+      root,
+      extension: 'vec',
+      image,
+      inspect: registry({ [image]: annotations('trixie', '18', '0.8.6') }),
+    });
+    // common GUC values: off/on are booleans in YAML 1.1, 1_000 an integer; CNPG wants strings
+    const tricky: TestingValues = {
+      ...values,
+      postgresql_parameters: {
+        'auto_explain.log_analyze': 'on',
+        'pg_stat_statements.save': 'no',
+        'timescaledb.telemetry_level': 'off',
+        work_mem: '1_000',
+      },
+      extensions: [{ ...values.extensions[0]!, env: [{ name: 'FLAG', value: 'yes' }] }],
+    };
+    const text = renderValues(tricky);
+    expect(text).toContain('timescaledb.telemetry_level: "off"');
+    expect(parse(text, { version: '1.1' })).toEqual(tricky);
+    expect(parse(text)).toEqual(tricky);
   });
 });

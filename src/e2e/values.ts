@@ -199,7 +199,11 @@ export function buildValues(input: ValuesInput): TestingValues {
   };
 }
 
-/** YAML as the reference generator writes it (go-yaml v3: 4-space indent, struct key order). */
+/**
+ * YAML as the reference generator writes it (go-yaml v3: 4-space indent, struct key order). Chainsaw
+ * reads values with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), so strings such as `off`, `on`, `yes` or
+ * `1_000` are quoted (as go-yaml v3 quotes them): unquoted they would reach CNPG as booleans or numbers.
+ */
 export function renderValues(values: TestingValues): string {
-  return stringify(values, { indent: 4, indentSeq: true, lineWidth: 0 });
+  return stringify(values, { indent: 4, indentSeq: true, lineWidth: 0, version: '1.1' });
 }
