@@ -58704,8 +58704,12 @@ function splitArgs(text) {
   if (quote)
     throw new UserError(`input "extra-args": unterminated ${quote} quote in ${JSON.stringify(text)}`);
   if (has) out.push(cur);
-  const bad = out.find((a) => a === "--values" || a.startsWith("--values=") || a === "--test-dir");
-  if (bad) throw new UserError(`input "extra-args": ${bad} is set by the action; remove it`);
+  const owned = ["--values", "--test-dir", "--report-format", "--report-path", "--report-name"];
+  const bad = out.find((a) => owned.includes(a.split("=")[0]));
+  if (bad)
+    throw new UserError(
+      `input "extra-args": ${bad.split("=")[0]} is set by the action${bad.startsWith("--report") ? " (use the report input)" : ""}; remove it`
+    );
   return out;
 }
 function chainsawArgv(a) {

@@ -50,4 +50,11 @@ describe('extra-args', () => {
     ]);
     expect(() => splitArgs('--x "open')).toThrow(/unterminated/);
   });
+  it('refuses flags the action sets, in both pflag forms (--f v and --f=v)', () => {
+    for (const flag of ['--values', '--test-dir', '--report-format', '--report-path', '--report-name']) {
+      expect(() => splitArgs(`${flag} x`), flag).toThrow(/input "extra-args": --.* is set by the action/);
+      expect(() => splitArgs(`${flag}=x`), flag).toThrow(/input "extra-args": --.* is set by the action/);
+    }
+    expect(splitArgs('--report-formats x')).toEqual(['--report-formats', 'x']);
+  });
 });
