@@ -61,10 +61,10 @@ describe('bundled extensions', () => {
     for (const stage of [builder!, final!]) {
       const declared = stage.lines.filter((l) => l.startsWith('ARG ')).map((l) => l.slice(4).split('=')[0]!);
       // Every build arg a stage uses is declared in it and given by the plan.
-      for (const used of stage.lines.join('\n').matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)) {
-        if (['PG_MAJOR', 'EXT_VERSION', 'POSTGIS_MAJOR'].includes(used[1]!) || used[1] in args) {
-          expect(declared, `${name}: ${stage.from} uses \${${used[1]}}`).toContain(used[1]);
-          expect(args, `${name}: the plan passes ${used[1]}`).toHaveProperty(used[1]!);
+      for (const [, arg] of stage.lines.join('\n').matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)) {
+        if (['PG_MAJOR', 'EXT_VERSION', 'POSTGIS_MAJOR'].includes(arg!) || arg! in args) {
+          expect(declared, `${name}: ${stage.from} uses \${${arg}}`).toContain(arg);
+          expect(args, `${name}: the plan passes ${arg}`).toHaveProperty(arg!);
         }
       }
     }
