@@ -39,6 +39,22 @@ describe('discoverExtensions', () => {
 });
 
 describe('loadExtensions', () => {
+  it('sorts whatever order the file system returns', async () => {
+    const many = await mkdtemp(path.join(os.tmpdir(), 'ext-discover-many-'));
+    // 40 names created in a shuffled order: the chance that readdir returns them sorted is negligible.
+    const names = Array.from(
+      { length: 40 },
+      (_, i) => `e${String((i * 17) % 40).padStart(2, '0')}x${'abcdefgh'[i % 8]}`,
+    );
+    for (const name of names) {
+      await mkdir(path.join(many, name));
+      await writeFile(path.join(many, name, 'metadata.hcl'), valid(name));
+    }
+    const found = await discoverExtensions(many);
+    expect(found).toHaveLength(40);
+    expect(found).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   it('loads the selected extensions in sorted order', async () => {
     const exts = await loadExtensions(root, ['zeta', 'alpha', 'zeta']);
     expect(exts.map((e) => e.metadata.name)).toEqual(['alpha', 'zeta']);

@@ -172,7 +172,10 @@ describe('buildPlan', () => {
       },
       {
         defaultArgs: { POSTGIS_MAJOR: '3' },
-        targetArgs: { 'postgis-3_6_4-18-trixie': { ONLY: 'trixie' }, 'postgis-9-18-sid': { X: '1' } },
+        targetArgs: {
+          'postgis-3_6_4-18-trixie': { ONLY: 'trixie', POSTGIS_MAJOR: '4' },
+          'postgis-9-18-sid': { X: '1' },
+        },
       },
     );
     const plan = buildPlan([postgis], options);
@@ -182,7 +185,8 @@ describe('buildPlan', () => {
       BASE: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-bookworm',
       POSTGIS_MAJOR: '3',
     });
-    expect(plan.targets[1]!.args).toMatchObject({ POSTGIS_MAJOR: '3', ONLY: 'trixie' });
+    // A named target block wins over target "default", as bake merges the later, more specific definition.
+    expect(plan.targets[1]!.args).toMatchObject({ POSTGIS_MAJOR: '4', ONLY: 'trixie' });
     expect(plan.warnings).toEqual([
       'postgis/metadata.hcl: target "postgis-9-18-sid" matches no target of postgis (postgis-3_6_4-18-bookworm, postgis-3_6_4-18-trixie)',
     ]);

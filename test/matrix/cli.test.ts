@@ -256,3 +256,17 @@ describe('ext-actions', () => {
     expect(r.stderr).toContain('unknown command "frobnicate"');
   });
 });
+
+describe('ext-actions create, when the folder cannot be written', () => {
+  it('fails with one message naming --root and leaves nothing behind', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'ext-create-'));
+    const notAFolder = path.join(parent, 'file');
+    await writeFile(notAFolder, 'not a folder');
+    const r = cli(['create', 'pg-x', '--root', notAFolder]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --root: cannot create .*pg-x \(ENOTDIR\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(parent)).toEqual(['file']);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, showValue } from '../../errors.js';
 import { dockerfile, metadataHcl, readme, type ScaffoldInput } from '../../scaffold/templates.js';
@@ -70,10 +70,14 @@ export const create: Command = {
       ['Dockerfile', dockerfile(input)],
       ['README.md', readme(input)],
     ];
+    // Written into a sibling temporary folder and renamed into place, so a failure leaves nothing behind.
+    const staging = path.join(path.dirname(dir), `.${name}.ext-actions-create-${process.pid}`);
     try {
-      await mkdir(dir, { recursive: true });
-      for (const [file, text] of files) await writeFile(path.join(dir, file), text);
+      await mkdir(staging, { recursive: true });
+      for (const [file, text] of files) await writeFile(path.join(staging, file), text);
+      await rename(staging, dir);
     } catch (err) {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       throw new UserError(`--root: cannot create ${shown} (${code})`);
     }
