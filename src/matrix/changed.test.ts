@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { affectedExtensions, gitChangedFiles, isNullRef } from './changed.js';
+import { tempDir } from '../../test/support/tmp.js';
 
 const extensions = new Map<string, string[]>([
   ['pgvector', []],
@@ -98,7 +98,7 @@ describe('gitChangedFiles', () => {
   }
 
   it('lists files changed since the merge base, renames as both paths', async () => {
-    const repo = await mkdtemp(path.join(os.tmpdir(), 'ext-git-'));
+    const repo = await tempDir('ext-git-');
     git(repo, 'init', '-q', '-b', 'main');
     await mkdir(path.join(repo, 'alpha'));
     await writeFile(path.join(repo, 'alpha', 'metadata.hcl'), 'a');
@@ -124,7 +124,7 @@ describe('gitChangedFiles', () => {
   });
 
   it('fails with a clear message for an unknown ref, and rejects option-like refs before running git', async () => {
-    const repo = await mkdtemp(path.join(os.tmpdir(), 'ext-git-'));
+    const repo = await tempDir('ext-git-');
     git(repo, 'init', '-q');
     await expect(gitChangedFiles('nope', 'HEAD', repo)).rejects.toThrow(
       /^git diff nope\.\.\.HEAD failed in .*: .*fetch-depth: 0/,

@@ -1,16 +1,16 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { discoverExtensions, loadExtensions } from './discover.js';
+import { tempDir } from '../../test/support/tmp.js';
 
 const valid = (name: string) =>
   `metadata = {\n name = "${name}"\n versions = { trixie = { "18" = "1.0-1" } }\n}\n`;
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'ext-discover-'));
+  root = await tempDir('ext-discover-');
   for (const [folder, text] of [
     ['zeta', valid('zeta')],
     ['alpha', valid('alpha')],
@@ -40,7 +40,7 @@ describe('discoverExtensions', () => {
 
 describe('loadExtensions', () => {
   it('sorts whatever order the file system returns', async () => {
-    const many = await mkdtemp(path.join(os.tmpdir(), 'ext-discover-many-'));
+    const many = await tempDir('ext-discover-many-');
     // 40 names created in a shuffled order: the chance that readdir returns them sorted is negligible.
     const names = Array.from(
       { length: 40 },

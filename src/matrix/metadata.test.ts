@@ -1,9 +1,9 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { parseMetadata, readExtension, unescapeTemplate } from './metadata.js';
+import { tempDir } from '../../test/support/tmp.js';
 
 const FULL = `
 metadata = {
@@ -338,7 +338,7 @@ describe('parseMetadata: bad input', () => {
 
 describe('readExtension', () => {
   it('reads <dir>/metadata.hcl and checks the folder name', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ext-meta-'));
+    const root = await tempDir('ext-meta-');
     await mkdir(path.join(root, 'demo'));
     await writeFile(path.join(root, 'demo', 'metadata.hcl'), minimal());
     const ext = await readExtension(path.join(root, 'demo'));
@@ -347,7 +347,7 @@ describe('readExtension', () => {
   });
 
   it('names the missing file', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ext-meta-'));
+    const root = await tempDir('ext-meta-');
     await expect(readExtension(path.join(root, 'nothing'))).rejects.toThrow(
       `${path.join(root, 'nothing', 'metadata.hcl')}: not found; expected an extension folder holding metadata.hcl`,
     );

@@ -3,10 +3,10 @@
  * on the example extensions and on scaffolded ones.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'dist/cli/index.js');
@@ -23,7 +23,7 @@ function cli(args: string[], options: { cwd?: string; input?: string; env?: Node
 
 let work: string;
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'ext-cli-'));
+  work = await tempDir('ext-cli-');
   await cp(path.join(repo, 'extensions'), path.join(work, 'extensions'), { recursive: true });
 });
 
@@ -260,7 +260,7 @@ describe('ext-actions', () => {
 describe('ext-actions create, when the folder cannot be written', () => {
   it('fails with one message naming --root and leaves nothing behind', async () => {
     const { readdir } = await import('node:fs/promises');
-    const parent = await mkdtemp(path.join(os.tmpdir(), 'ext-create-'));
+    const parent = await tempDir('ext-create-');
     const notAFolder = path.join(parent, 'file');
     await writeFile(notAFolder, 'not a folder');
     const r = cli(['create', 'pg-x', '--root', notAFolder]);
