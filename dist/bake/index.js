@@ -50722,6 +50722,84 @@ function lastLines(output2, count = 20) {
   return output2.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l !== "").slice(-count);
 }
 
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path11 = name.split("/");
+  const first = path11[0];
+  const isHost = path11.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path11.shift() : void 0, path: path11 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path11 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path11.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path11 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
+  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
+  if (registry2 === DOCKER_HUB && path11.length === 1) path11.unshift("library");
+  const result = { registry: registry2, repository: path11.join("/") };
+  if (tag !== void 0) result.tag = tag;
+  if (digest !== void 0) result.digest = digest;
+  return result;
+}
+function repositoryName(ref) {
+  return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+function isInsecureHost(registry2) {
+  const host = registry2.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function registryUrl(registry2) {
+  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
+  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
+}
+
 // src/bake/merge.ts
 var imageSchema = external_exports.object({
   target: external_exports.string().min(1),
@@ -50730,7 +50808,7 @@ var imageSchema = external_exports.object({
   pgMajor: external_exports.string(),
   repository: external_exports.string().min(1),
   tags: external_exports.array(external_exports.string()),
-  digest: external_exports.string().regex(/^sha256:[a-f0-9]{64}$/),
+  digest: external_exports.string().regex(DIGEST_PATTERN),
   ref: external_exports.string(),
   platforms: external_exports.array(external_exports.string()).min(1),
   mediaType: external_exports.string().default(""),
@@ -50829,15 +50907,14 @@ function planMerge(plan, images, input2 = "images") {
 }
 
 // src/bake/metadata.ts
-var DIGEST = /^sha256:[a-f0-9]{64}$/;
 var descriptorSchema = external_exports.object({
   mediaType: external_exports.string(),
-  digest: external_exports.string().regex(DIGEST),
+  digest: external_exports.string().regex(DIGEST_PATTERN),
   size: external_exports.number().int().nonnegative(),
   annotations: external_exports.record(external_exports.string(), external_exports.string()).optional()
 }).loose();
 var targetSchema = external_exports.object({
-  "containerimage.digest": external_exports.string().regex(DIGEST),
+  "containerimage.digest": external_exports.string().regex(DIGEST_PATTERN),
   "containerimage.descriptor": descriptorSchema.optional(),
   "containerimage.config.digest": external_exports.string().optional(),
   "image.name": external_exports.string().optional(),
@@ -50880,7 +50957,7 @@ function parseTargetMetadata(value, what) {
 }
 var createSchema = external_exports.object({
   "containerimage.descriptor": descriptorSchema,
-  "containerimage.digest": external_exports.string().regex(DIGEST).optional(),
+  "containerimage.digest": external_exports.string().regex(DIGEST_PATTERN).optional(),
   "image.name": external_exports.string().optional()
 }).loose();
 function parseCreateMetadata(text, what) {
@@ -50907,13 +50984,6 @@ function parseCreateMetadata(text, what) {
 function imageNames(m) {
   return (m["image.name"] ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
 }
-function repositoryOf(name) {
-  const at = name.indexOf("@");
-  const base = at >= 0 ? name.slice(0, at) : name;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  return colon > slash ? base.slice(0, colon) : base;
-}
 function imageOf(t, plan, result, options) {
   return {
     target: t.name,
@@ -50932,7 +51002,7 @@ function imageOf(t, plan, result, options) {
 }
 function imageFor(t, m, plan, options, what) {
   const names = imageNames(m);
-  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
+  const foreign = names.filter((n) => splitReference(n).name !== t.repository);
   if (foreign.length) {
     throw new UserError(
       `${what}: target "${t.name}" pushed ${foreign.join(", ")}, outside its repository ${t.repository}`
@@ -51827,67 +51897,6 @@ import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
 import os6 from "node:os";
 import path9 from "node:path";
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST2 = /^sha256:[a-f0-9]{64}$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  let rest = ref.trim();
-  if (rest === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(rest)) throw bad("expected a reference without a URL scheme");
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST2.test(digest)) throw bad("expected the digest as sha256:<64 lowercase hex digits>");
-  }
-  let tag;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  }
-  const parts = rest.split("/");
-  let registry2 = DOCKER_HUB;
-  const first = parts[0];
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    registry2 = parts.shift();
-    if (!HOST.test(registry2)) throw bad(`"${registry2}" is not a valid registry host`);
-  }
-  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  for (const part of parts) {
-    if (!COMPONENT.test(part))
-      throw bad(`"${part}" is not a valid repository path component (lowercase letters, digits, . _ -)`);
-  }
-  const result = { registry: registry2, repository: parts.join("/") };
-  if (tag !== void 0) result.tag = tag;
-  if (digest !== void 0) result.digest = digest;
-  return result;
-}
-function repositoryName(ref) {
-  return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
-}
-function isInsecureHost(registry2) {
-  const host = registry2.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function registryUrl(registry2) {
-  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
-  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
-}
-
-// src/registry/auth.ts
 function parseChallenges(header) {
   const challenges = [];
   const token = /\s*,?\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)/y;

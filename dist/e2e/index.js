@@ -38255,44 +38255,63 @@ import path4 from "node:path";
 
 // src/registry/reference.ts
 var DOCKER_HUB = "docker.io";
-var DIGEST = /^sha256:[a-f0-9]{64}$/;
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  let rest = ref.trim();
-  if (rest === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(rest)) throw bad("expected a reference without a URL scheme");
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
   let digest;
-  const at = rest.indexOf("@");
+  const at = name.indexOf("@");
   if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
   }
   let tag;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
   if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
   }
-  const parts = rest.split("/");
-  let registry2 = DOCKER_HUB;
-  const first = parts[0];
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    registry2 = parts.shift();
-    if (!HOST.test(registry2)) throw bad(`"${registry2}" is not a valid registry host`);
-  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path18 = name.split("/");
+  const first = path18[0];
+  const isHost = path18.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path18.shift() : void 0, path: path18 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path18 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path18.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path18 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
   if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  for (const part of parts) {
-    if (!COMPONENT.test(part))
-      throw bad(`"${part}" is not a valid repository path component (lowercase letters, digits, . _ -)`);
-  }
-  const result = { registry: registry2, repository: parts.join("/") };
+  if (registry2 === DOCKER_HUB && path18.length === 1) path18.unshift("library");
+  const result = { registry: registry2, repository: path18.join("/") };
   if (tag !== void 0) result.tag = tag;
   if (digest !== void 0) result.digest = digest;
   return result;
@@ -58725,10 +58744,11 @@ var DEFAULT_NODE_IMAGE = "kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977ba
 var REGISTRY_IMAGE = "registry:3.1.1@sha256:1be55279f18a2fe1a74edf2664cac61c1bea305b7b4642dab412e7affdcb3e33";
 var CERTS_DIR = "/etc/containerd/certs.d";
 var KUBELET_CONFIG = "/var/lib/kubelet/config.json";
-var NODE_IMAGE = /^[a-z0-9][a-z0-9.:/_-]*:v(\d+)\.(\d+)\.(\d+)[\w.+-]*@sha256:[a-f0-9]{64}$/;
+var NODE_VERSION_TAG = /^v(\d+)\.(\d+)\.(\d+)[\w.+-]*$/;
 function nodeVersion(image) {
-  const m = NODE_IMAGE.exec(image.trim());
-  if (!m) {
+  const { name, tag, digest } = splitReference(image.trim());
+  const m = tag === void 0 ? null : NODE_VERSION_TAG.exec(tag);
+  if (!m || digest === void 0 || !isDigest(digest) || repositoryNameProblem(name) !== void 0) {
     throw new UserError(
       `input "node-image": expected a kind node image with a version tag pinned by digest, such as ${DEFAULT_NODE_IMAGE}, got ${showValue(image)}`
     );
@@ -59654,7 +59674,7 @@ var imageSchema = external_exports.object({
   pgMajor: external_exports.string(),
   repository: external_exports.string().min(1),
   tags: external_exports.array(external_exports.string()),
-  digest: external_exports.string().regex(/^sha256:[a-f0-9]{64}$/),
+  digest: external_exports.string().regex(DIGEST_PATTERN),
   ref: external_exports.string(),
   platforms: external_exports.array(external_exports.string()).min(1),
   mediaType: external_exports.string().default(""),
@@ -59753,15 +59773,14 @@ function planMerge(plan, images, input2 = "images") {
 }
 
 // src/bake/metadata.ts
-var DIGEST2 = /^sha256:[a-f0-9]{64}$/;
 var descriptorSchema = external_exports.object({
   mediaType: external_exports.string(),
-  digest: external_exports.string().regex(DIGEST2),
+  digest: external_exports.string().regex(DIGEST_PATTERN),
   size: external_exports.number().int().nonnegative(),
   annotations: external_exports.record(external_exports.string(), external_exports.string()).optional()
 }).loose();
 var targetSchema = external_exports.object({
-  "containerimage.digest": external_exports.string().regex(DIGEST2),
+  "containerimage.digest": external_exports.string().regex(DIGEST_PATTERN),
   "containerimage.descriptor": descriptorSchema.optional(),
   "containerimage.config.digest": external_exports.string().optional(),
   "image.name": external_exports.string().optional(),
@@ -59804,7 +59823,7 @@ function parseTargetMetadata(value, what) {
 }
 var createSchema = external_exports.object({
   "containerimage.descriptor": descriptorSchema,
-  "containerimage.digest": external_exports.string().regex(DIGEST2).optional(),
+  "containerimage.digest": external_exports.string().regex(DIGEST_PATTERN).optional(),
   "image.name": external_exports.string().optional()
 }).loose();
 function parseCreateMetadata(text, what) {
@@ -59831,13 +59850,6 @@ function parseCreateMetadata(text, what) {
 function imageNames(m) {
   return (m["image.name"] ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
 }
-function repositoryOf(name) {
-  const at = name.indexOf("@");
-  const base = at >= 0 ? name.slice(0, at) : name;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  return colon > slash ? base.slice(0, colon) : base;
-}
 function imageOf(t, plan, result, options) {
   return {
     target: t.name,
@@ -59856,7 +59868,7 @@ function imageOf(t, plan, result, options) {
 }
 function imageFor(t, m, plan, options, what) {
   const names = imageNames(m);
-  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
+  const foreign = names.filter((n) => splitReference(n).name !== t.repository);
   if (foreign.length) {
     throw new UserError(
       `${what}: target "${t.name}" pushed ${foreign.join(", ")}, outside its repository ${t.repository}`

@@ -19768,44 +19768,63 @@ import path from "node:path";
 
 // src/registry/reference.ts
 var DOCKER_HUB = "docker.io";
-var DIGEST = /^sha256:[a-f0-9]{64}$/;
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  let rest = ref.trim();
-  if (rest === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(rest)) throw bad("expected a reference without a URL scheme");
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
   let digest;
-  const at = rest.indexOf("@");
+  const at = name.indexOf("@");
   if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
   }
   let tag;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
   if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
   }
-  const parts = rest.split("/");
-  let registry2 = DOCKER_HUB;
-  const first = parts[0];
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    registry2 = parts.shift();
-    if (!HOST.test(registry2)) throw bad(`"${registry2}" is not a valid registry host`);
-  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path2 = name.split("/");
+  const first = path2[0];
+  const isHost = path2.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path2.shift() : void 0, path: path2 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path2 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path2.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path2 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
   if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  for (const part of parts) {
-    if (!COMPONENT.test(part))
-      throw bad(`"${part}" is not a valid repository path component (lowercase letters, digits, . _ -)`);
-  }
-  const result = { registry: registry2, repository: parts.join("/") };
+  if (registry2 === DOCKER_HUB && path2.length === 1) path2.unshift("library");
+  const result = { registry: registry2, repository: path2.join("/") };
   if (tag !== void 0) result.tag = tag;
   if (digest !== void 0) result.digest = digest;
   return result;

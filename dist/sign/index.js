@@ -58205,20 +58205,55 @@ function signerWorkflowRef(token, env) {
   return void 0;
 }
 
+// src/registry/reference.ts
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path8 = name.split("/");
+  const first = path8[0];
+  const isHost = path8.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path8.shift() : void 0, path: path8 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path8 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path8.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+
 // src/sign/refs.ts
-var DIGEST = /^sha256:[0-9a-f]{64}$/;
-var REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 function parseImageRef(text) {
-  const at = text.indexOf("@");
-  if (at < 0)
+  const { name: repository, digest } = splitReference(text);
+  if (digest === void 0)
     return `${showValue(text)} has no digest: expected <repository>@sha256:<64 hex digits>, not a tag`;
-  let repository = text.slice(0, at);
-  const digest = text.slice(at + 1);
-  if (!DIGEST.test(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
-  const lastSlash = repository.lastIndexOf("/");
-  const colon = repository.indexOf(":", lastSlash + 1);
-  if (colon > 0) repository = repository.slice(0, colon);
-  if (!REPOSITORY.test(repository))
+  if (!isDigest(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
+  if (repositoryNameProblem(repository) !== void 0)
     return `${showValue(text)}: ${showValue(repository)} is not a valid repository name`;
   return { ref: `${repository}@${digest}`, repository, digest };
 }
@@ -58612,8 +58647,8 @@ function signSummary(r) {
   if (r.signed.length) {
     lines.push("| Image | Digest |", "| --- | --- |");
     for (const ref of r.signed) {
-      const at = ref.indexOf("@");
-      lines.push(`| ${code(ref.slice(0, at))} | ${code(ref.slice(at + 1))} |`);
+      const { name, digest } = splitReference(ref);
+      lines.push(`| ${code(name)} | ${code(digest ?? "")} |`);
     }
     lines.push("");
   }

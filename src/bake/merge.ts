@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { UserError, showValue } from '../errors.js';
 import type { Plan, PlanTarget } from '../matrix/index.js';
+import { DIGEST_PATTERN } from '../registry/reference.js';
 import type { BakeImage } from './metadata.js';
 
 const imageSchema = z.object({
@@ -15,7 +16,7 @@ const imageSchema = z.object({
   pgMajor: z.string(),
   repository: z.string().min(1),
   tags: z.array(z.string()),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  digest: z.string().regex(DIGEST_PATTERN),
   ref: z.string(),
   platforms: z.array(z.string()).min(1),
   mediaType: z.string().default(''),

@@ -8,13 +8,12 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { Plan, PlanTarget } from '../matrix/index.js';
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+import { DIGEST_PATTERN, splitReference } from '../registry/reference.js';
 
 const descriptorSchema = z
   .object({
     mediaType: z.string(),
-    digest: z.string().regex(DIGEST),
+    digest: z.string().regex(DIGEST_PATTERN),
     size: z.number().int().nonnegative(),
     annotations: z.record(z.string(), z.string()).optional(),
   })
@@ -22,7 +21,7 @@ const descriptorSchema = z
 
 const targetSchema = z
   .object({
-    'containerimage.digest': z.string().regex(DIGEST),
+    'containerimage.digest': z.string().regex(DIGEST_PATTERN),
     'containerimage.descriptor': descriptorSchema.optional(),
     'containerimage.config.digest': z.string().optional(),
     'image.name': z.string().optional(),
@@ -86,7 +85,7 @@ export function parseTargetMetadata(value: unknown, what: string): TargetMetadat
 const createSchema = z
   .object({
     'containerimage.descriptor': descriptorSchema,
-    'containerimage.digest': z.string().regex(DIGEST).optional(),
+    'containerimage.digest': z.string().regex(DIGEST_PATTERN).optional(),
     'image.name': z.string().optional(),
   })
   .loose();
@@ -155,14 +154,6 @@ export interface ImagesOptions {
   byDigest: boolean;
 }
 
-function repositoryOf(name: string): string {
-  const at = name.indexOf('@');
-  const base = at >= 0 ? name.slice(0, at) : name;
-  const slash = base.lastIndexOf('/');
-  const colon = base.lastIndexOf(':');
-  return colon > slash ? base.slice(0, colon) : base;
-}
-
 /** The `images` entry of a planned target once `digest` (of `mediaType`) is known. */
 export function imageOf(
   t: PlanTarget,
@@ -194,7 +185,7 @@ export function imageFor(
   what: string,
 ): BakeImage {
   const names = imageNames(m);
-  const foreign = names.filter((n) => repositoryOf(n) !== t.repository);
+  const foreign = names.filter((n) => splitReference(n).name !== t.repository);
   if (foreign.length) {
     throw new UserError(
       `${what}: target "${t.name}" pushed ${foreign.join(', ')}, outside its repository ${t.repository}`,

@@ -36,6 +36,17 @@ describe('kind', () => {
       'featureGates:\n  ImageVolume: true',
     );
   });
+  it('node images need a version tag and a digest', () => {
+    for (const bad of [
+      'kindest/node:v1.35.0',
+      `kindest/node${digest}`,
+      `kindest/node:latest${digest}`,
+      `kindest/node:v1.35.0@sha256:abc`,
+      `Kindest/node:v1.35.0${digest}`,
+    ])
+      expect(() => nodeVersion(bad), bad).toThrow(/input "node-image": expected a kind node image/);
+    expect(nodeVersion(`kindest/node:v1.35.0${digest}`)).toEqual({ major: 1, minor: 35 });
+  });
   it('hosts.toml points the in-network name at plain HTTP', () => {
     expect(hostsToml('registry.ext-actions:5000')).toContain('[host."http://registry.ext-actions:5000"]');
   });

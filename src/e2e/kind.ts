@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { UserError, showValue } from '../errors.js';
+import { isDigest, repositoryNameProblem, splitReference } from '../registry/reference.js';
 
 /**
  * kind v0.32.0's default node image, digest as published in kubernetes-sigs/kind
@@ -25,12 +26,13 @@ export const REGISTRY_IMAGE =
 export const CERTS_DIR = '/etc/containerd/certs.d';
 export const KUBELET_CONFIG = '/var/lib/kubelet/config.json';
 
-const NODE_IMAGE = /^[a-z0-9][a-z0-9.:/_-]*:v(\d+)\.(\d+)\.(\d+)[\w.+-]*@sha256:[a-f0-9]{64}$/;
+const NODE_VERSION_TAG = /^v(\d+)\.(\d+)\.(\d+)[\w.+-]*$/;
 
 /** Kubernetes `{major, minor}` of a kind node image pinned by digest (`kindest/node:v1.34.0@sha256:...`). */
 export function nodeVersion(image: string): { major: number; minor: number } {
-  const m = NODE_IMAGE.exec(image.trim());
-  if (!m) {
+  const { name, tag, digest } = splitReference(image.trim());
+  const m = tag === undefined ? null : NODE_VERSION_TAG.exec(tag);
+  if (!m || digest === undefined || !isDigest(digest) || repositoryNameProblem(name) !== undefined) {
     throw new UserError(
       `input "node-image": expected a kind node image with a version tag pinned by digest, such as ${DEFAULT_NODE_IMAGE}, got ${showValue(image)}`,
     );

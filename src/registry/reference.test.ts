@@ -6,6 +6,8 @@ import {
   parseReference,
   parseRepository,
   registryUrl,
+  repositoryNameProblem,
+  splitReference,
 } from './reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -43,6 +45,24 @@ describe('parseReference', () => {
       /destination: expected a repository without tag or digest/,
     );
     expect(fallbackTag(D)).toBe(`sha256-${'a'.repeat(64)}`);
+  });
+
+  it('splits a reference as written, without normalising Docker Hub names', () => {
+    expect(splitReference('alpine')).toEqual({ name: 'alpine' });
+    expect(splitReference(`localhost:5000/x:1@${D}`)).toEqual({
+      name: 'localhost:5000/x',
+      tag: '1',
+      digest: D,
+    });
+    expect(splitReference('localhost:5000/x')).toEqual({ name: 'localhost:5000/x' });
+    expect(splitReference('ghcr.io/a/b@')).toEqual({ name: 'ghcr.io/a/b', digest: '' });
+    expect(repositoryNameProblem('index.docker.io/library/alpine')).toBeUndefined();
+    expect(repositoryNameProblem('[::1]:5000/a')).toBeUndefined();
+    expect(repositoryNameProblem('ghcr.io/A/b')).toMatch(/"A" is not a valid repository path component/);
+    expect(repositoryNameProblem('bad_host.io:5000/a')).toMatch(
+      /"bad_host.io:5000" is not a valid registry host/,
+    );
+    expect(repositoryNameProblem('Acme/b')).toMatch(/"Acme" is not a valid repository path component/);
   });
 
   it('speaks plain HTTP to the loopback only', () => {

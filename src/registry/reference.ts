@@ -16,53 +16,92 @@ export interface ImageReference {
 }
 
 export const DOCKER_HUB = 'docker.io';
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** `sha256:<64 lower-case hex digits>`: the one digest pattern (schemas use it with `.regex()`). */
+export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
 
 export function isDigest(value: string): boolean {
-  return DIGEST.test(value);
+  return DIGEST_PATTERN.test(value);
+}
+
+/** A reference as written: `name` is everything before the tag and the digest. */
+export interface ReferenceParts {
+  /** The repository name as written (`ghcr.io/a/b`, `alpine`, `127.0.0.1:5000/x`). */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+/**
+ * Splits `name[:tag][@digest]` as written: nothing is checked or normalised (a Docker Hub name stays
+ * `alpine`). The digest is what follows the first `@`; the tag what follows a `:` after the last `/`.
+ */
+export function splitReference(ref: string): ReferenceParts {
+  let name = ref;
+  let digest: string | undefined;
+  const at = name.indexOf('@');
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag: string | undefined;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts: ReferenceParts = { name };
+  if (tag !== undefined) parts.tag = tag;
+  if (digest !== undefined) parts.digest = digest;
+  return parts;
+}
+
+/**
+ * A repository name as written, split the way the Docker CLI does: the first component is the
+ * registry host when it has a `.` or `:` (or is `localhost` or an IPv6 literal) and more follow.
+ */
+function splitName(name: string): { host: string | undefined; path: string[] } {
+  const path = name.split('/');
+  const first = path[0]!;
+  const isHost =
+    path.length > 1 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+  return { host: isHost ? path.shift() : undefined, path };
+}
+
+/**
+ * Why a repository name as written is invalid (a bad registry host, or a path component other than
+ * lower-case letters, digits and `. _ -` separators), or undefined when it is valid.
+ */
+export function repositoryNameProblem(name: string): string | undefined {
+  const { host, path } = splitName(name);
+  if (host !== undefined && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path.find((part) => !COMPONENT.test(part));
+  if (bad !== undefined)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return undefined;
 }
 
 /** Parses an image reference; `what` names it in the error (e.g. `input "source"`). */
 export function parseReference(ref: string, what = 'image reference'): ImageReference {
   const bad = (why: string) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  let rest = ref.trim();
-  if (rest === '') throw bad('expected an image reference such as ghcr.io/owner/name:tag');
-  if (/^[a-z]+:\/\//i.test(rest)) throw bad('expected a reference without a URL scheme');
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw bad('expected the digest as sha256:<64 lowercase hex digits>');
-  }
-  let tag: string | undefined;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  }
-  const parts = rest.split('/');
-  let registry = DOCKER_HUB;
-  const first = parts[0]!;
-  if (
-    parts.length > 1 &&
-    (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))
-  ) {
-    registry = parts.shift()!;
-    if (!HOST.test(registry)) throw bad(`"${registry}" is not a valid registry host`);
-  }
+  const trimmed = ref.trim();
+  if (trimmed === '') throw bad('expected an image reference such as ghcr.io/owner/name:tag');
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad('expected a reference without a URL scheme');
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== undefined && !isDigest(digest))
+    throw bad('expected the digest as sha256:<64 lowercase hex digits>');
+  if (tag !== undefined && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== undefined) throw bad(problem);
+  const { host, path } = splitName(name);
+  let registry = host ?? DOCKER_HUB;
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
-  for (const part of parts) {
-    if (!COMPONENT.test(part))
-      throw bad(`"${part}" is not a valid repository path component (lowercase letters, digits, . _ -)`);
-  }
-  const result: ImageReference = { registry, repository: parts.join('/') };
+  if (registry === DOCKER_HUB && path.length === 1) path.unshift('library');
+  const result: ImageReference = { registry, repository: path.join('/') };
   if (tag !== undefined) result.tag = tag;
   if (digest !== undefined) result.digest = digest;
   return result;

@@ -48,6 +48,16 @@ describe('parseImages', () => {
     });
   });
 
+  it('signs the repository exactly as written (no Docker Hub normalisation)', () => {
+    expect(parseImageRef(`acme/pgvector@${D}`)).toEqual({
+      ref: `acme/pgvector@${D}`,
+      repository: 'acme/pgvector',
+      digest: D,
+    });
+    expect(parseImageRef(`pgvector:1@${D}`)).toMatchObject({ repository: 'pgvector' });
+    expect(parseImageRef(`a:b:c@${D}`)).toContain('"a:b" is not a valid repository name');
+  });
+
   it('refuses tags, short or upper-case digests, and bad names, listing every problem', () => {
     const err = (() => {
       try {

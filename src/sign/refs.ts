@@ -5,6 +5,7 @@
  * resolves it, so a tag-only ref is refused before anything is signed.
  */
 import { UserError, showValue } from '../errors.js';
+import { isDigest, repositoryNameProblem, splitReference } from '../registry/reference.js';
 
 export interface ImageRef {
   /** `<repository>@sha256:<hex>`, as signed. */
@@ -13,24 +14,15 @@ export interface ImageRef {
   digest: string;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-// A registry host (optionally with a port) and lower-case path components, as the distribution spec allows.
-const REPOSITORY =
-  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-
 /** Parses one ref; returns a problem description instead when it is not `<repository>@sha256:<hex>`. */
 export function parseImageRef(text: string): ImageRef | string {
-  const at = text.indexOf('@');
-  if (at < 0)
+  // The repository is signed exactly as written (no Docker Hub normalisation). `repo:tag@sha256:...` is
+  // accepted by registries; the tag is dropped, the digest is what is signed.
+  const { name: repository, digest } = splitReference(text);
+  if (digest === undefined)
     return `${showValue(text)} has no digest: expected <repository>@sha256:<64 hex digits>, not a tag`;
-  let repository = text.slice(0, at);
-  const digest = text.slice(at + 1);
-  if (!DIGEST.test(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
-  // `repo:tag@sha256:...` is accepted by registries; the tag is dropped, the digest is what is signed.
-  const lastSlash = repository.lastIndexOf('/');
-  const colon = repository.indexOf(':', lastSlash + 1);
-  if (colon > 0) repository = repository.slice(0, colon);
-  if (!REPOSITORY.test(repository))
+  if (!isDigest(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
+  if (repositoryNameProblem(repository) !== undefined)
     return `${showValue(text)}: ${showValue(repository)} is not a valid repository name`;
   return { ref: `${repository}@${digest}`, repository, digest };
 }

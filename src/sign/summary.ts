@@ -1,4 +1,5 @@
 /** The job summary of the sign action (markdown). */
+import { splitReference } from '../registry/reference.js';
 import type { SignReport } from './sign.js';
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -20,8 +21,8 @@ export function signSummary(r: SignReport): string {
   if (r.signed.length) {
     lines.push('| Image | Digest |', '| --- | --- |');
     for (const ref of r.signed) {
-      const at = ref.indexOf('@');
-      lines.push(`| ${code(ref.slice(0, at))} | ${code(ref.slice(at + 1))} |`);
+      const { name, digest } = splitReference(ref);
+      lines.push(`| ${code(name)} | ${code(digest ?? '')} |`);
     }
     lines.push('');
   }
