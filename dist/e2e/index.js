@@ -38444,6 +38444,21 @@ function isAttestation(d) {
   return d.annotations?.[ATTESTATION_TYPE_ANNOTATION] === "attestation-manifest" || d.platform?.os === "unknown" && d.platform?.architecture === "unknown";
 }
 
+// src/util/retry.ts
+var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+async function withRetries(fn, o) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= o.attempts || o.transient && !o.transient(err)) throw err;
+      const delay = typeof o.delayMs === "number" ? o.delayMs * 2 ** (attempt - 1) : o.delayMs(attempt, err);
+      o.onRetry?.(err, attempt, delay);
+      if (delay > 0) await sleep(delay);
+    }
+  }
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status2, code2) {
@@ -38465,7 +38480,17 @@ function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var RetryableStatus = class extends Error {
+  constructor(reason, retryAfterMs) {
+    super(reason);
+    this.retryAfterMs = retryAfterMs;
+  }
+  retryAfterMs;
+};
+function failureReason(err) {
+  const cause = err.cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
 var RegistryClient = class {
   constructor(registry2, options = {}) {
     this.registry = registry2;
@@ -38566,57 +38591,66 @@ var RegistryClient = class {
   /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
   async send(req, method, headers, body) {
     const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
-    for (let attempt = 0; ; attempt++) {
-      let reason;
-      let retryAfter;
-      const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-      try {
-        const stream2 = source ? await body.open(source.signal) : void 0;
-        const timeout = AbortSignal.timeout(this.timeout);
-        const res = await fetch(url2, {
-          method,
-          headers: {
-            "user-agent": this.options.userAgent ?? "ext-actions",
-            ...headers,
-            ...stream2 ? { "content-length": String(body.size) } : {}
+    const attempts = this.retries + 1;
+    try {
+      return await withRetries(
+        async (attempt) => {
+          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
+          try {
+            const stream2 = source ? await body.open(source.signal) : void 0;
+            const timeout = AbortSignal.timeout(this.timeout);
+            const res = await fetch(url2, {
+              method,
+              headers: {
+                "user-agent": this.options.userAgent ?? "ext-actions",
+                ...headers,
+                ...stream2 ? { "content-length": String(body.size) } : {}
+              },
+              ...stream2 ? { body: stream2, duplex: "half" } : {},
+              // A view of the same memory (not a copy): blobs can be large.
+              ...Buffer.isBuffer(body) ? {
+                body: new Uint8Array(
+                  body.buffer,
+                  body.byteOffset,
+                  body.byteLength
+                )
+              } : {},
+              redirect: "follow",
+              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
+            });
+            source?.abort();
+            if (req.read && res.status === 200) {
+              const bytes = await res.arrayBuffer();
+              return new Response(bytes, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers
+              });
+            }
+            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+            const after = Number(res.headers.get("retry-after"));
+            await res.arrayBuffer().catch(() => void 0);
+            throw new RetryableStatus(
+              `${res.status} ${res.statusText}`,
+              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+            );
+          } catch (err) {
+            source?.abort();
+            throw err;
+          }
+        },
+        {
+          attempts,
+          delayMs: (attempt, err) => {
+            const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
+            const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
+            return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
-          ...stream2 ? { body: stream2, duplex: "half" } : {},
-          // A view of the same memory (not a copy): blobs can be large.
-          ...Buffer.isBuffer(body) ? {
-            body: new Uint8Array(
-              body.buffer,
-              body.byteOffset,
-              body.byteLength
-            )
-          } : {},
-          redirect: "follow",
-          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-        });
-        source?.abort();
-        if (req.read && res.status === 200) {
-          const bytes = await res.arrayBuffer();
-          return new Response(bytes, {
-            status: res.status,
-            statusText: res.statusText,
-            headers: res.headers
-          });
+          onRetry: (err, attempt, delayMs) => this.options.onRetry?.({ method, url: url2, attempt, reason: failureReason(err), delayMs })
         }
-        if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
-        reason = `${res.status} ${res.statusText}`;
-        const after = Number(res.headers.get("retry-after"));
-        if (Number.isFinite(after) && after > 0) retryAfter = after * 1e3;
-        await res.arrayBuffer().catch(() => void 0);
-      } catch (err) {
-        source?.abort();
-        const cause = err.cause;
-        reason = cause?.code ?? cause?.message ?? err.message;
-        if (attempt >= this.retries)
-          throw this.fail(req, void 0, `${method} ${url2}: ${reason} (after ${attempt + 1} attempts)`);
-      }
-      const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** attempt);
-      const delayMs = Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
-      this.options.onRetry?.({ method, url: url2, attempt: attempt + 1, reason, delayMs });
-      await sleep(delayMs);
+      );
+    } catch (err) {
+      throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
   /** A request with auth; throws a RegistryError for statuses not in `expect`. */
@@ -60907,20 +60941,41 @@ function validateSpec(spec) {
   if (problems.length)
     throw new UserError(`cannot install ${spec.name} ${spec.version}: invalid tool description`, problems);
 }
-async function fetchText(url2, what) {
-  let lastError = "";
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
-      if (res.ok) return await res.text();
-      lastError = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
-      if (res.status < 500 && res.status !== 408 && res.status !== 429) break;
-    } catch (err) {
-      lastError = err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err);
-    }
-    if (attempt < 3) await new Promise((r) => setTimeout(r, 500 * attempt));
+var DownloadError = class extends Error {
+  constructor(message, transient) {
+    super(message);
+    this.transient = transient;
   }
-  throw new UserError(`${what}: download of ${url2} failed: ${lastError}`);
+  transient;
+};
+async function fetchText(url2, what) {
+  try {
+    return await withRetries(
+      async () => {
+        let res;
+        try {
+          res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
+          if (res.ok) return await res.text();
+        } catch (err) {
+          throw new DownloadError(
+            err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err),
+            true
+          );
+        }
+        throw new DownloadError(
+          `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`,
+          res.status >= 500 || res.status === 408 || res.status === 429
+        );
+      },
+      {
+        attempts: 3,
+        delayMs: (attempt) => 500 * attempt,
+        transient: (err) => err instanceof DownloadError && err.transient
+      }
+    );
+  } catch (err) {
+    throw new UserError(`${what}: download of ${url2} failed: ${err.message}`);
+  }
 }
 async function expectedSha256(spec, tool, mirror) {
   let expected;
@@ -62213,25 +62268,31 @@ function checkAnnotations(annotations, extension) {
 var DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
 async function readLayer(client, repository, layer, compression, files, retries) {
   const before = new Map(files);
-  for (let attempt = 0; ; attempt++) {
-    let transferError;
-    try {
-      const body = Readable2.fromWeb(
-        await client.openBlob(repository, layer.digest)
-      );
-      body.once("error", (err) => transferError = err);
-      const digest = await applyLayer(files, body, compression);
-      if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
-      return void 0;
-    } catch (err) {
-      if (transferError && attempt < retries) {
-        files.clear();
-        for (const [p, f] of before) files.set(p, f);
-        continue;
-      }
-      const cause = err.cause?.code;
-      return `layer ${layer.digest} cannot be read: ${err.message}${cause ? ` (${cause})` : ""}${transferError ? ` (after ${attempt + 1} attempts)` : ""}`;
-    }
+  let attempts = 0;
+  let transferError;
+  try {
+    return await withRetries(
+      async (attempt) => {
+        attempts = attempt;
+        transferError = void 0;
+        if (attempt > 1) {
+          files.clear();
+          for (const [p, f] of before) files.set(p, f);
+        }
+        const body = Readable2.fromWeb(
+          await client.openBlob(repository, layer.digest)
+        );
+        body.once("error", (err) => transferError = err);
+        const digest = await applyLayer(files, body, compression);
+        if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
+        return void 0;
+      },
+      // Only a transfer cut short is read again, at once (the client already backs off per request).
+      { attempts: retries + 1, delayMs: 0, transient: () => transferError !== void 0 }
+    );
+  } catch (err) {
+    const cause = err.cause?.code;
+    return `layer ${layer.digest} cannot be read: ${err.message}${cause ? ` (${cause})` : ""}${transferError ? ` (after ${attempts} attempts)` : ""}`;
   }
 }
 async function verifyLayout(ref, options = {}) {

@@ -19955,6 +19955,21 @@ function isIndexType(mediaType) {
   return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
 }
 
+// src/util/retry.ts
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function withRetries(fn, o) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= o.attempts || o.transient && !o.transient(err)) throw err;
+      const delay = typeof o.delayMs === "number" ? o.delayMs * 2 ** (attempt - 1) : o.delayMs(attempt, err);
+      o.onRetry?.(err, attempt, delay);
+      if (delay > 0) await sleep(delay);
+    }
+  }
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status, code) {
@@ -19976,7 +19991,17 @@ function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var RetryableStatus = class extends Error {
+  constructor(reason, retryAfterMs) {
+    super(reason);
+    this.retryAfterMs = retryAfterMs;
+  }
+  retryAfterMs;
+};
+function failureReason(err) {
+  const cause = err.cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
 var RegistryClient = class {
   constructor(registry2, options = {}) {
     this.registry = registry2;
@@ -20077,57 +20102,66 @@ var RegistryClient = class {
   /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
   async send(req, method, headers, body) {
     const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
-    for (let attempt = 0; ; attempt++) {
-      let reason;
-      let retryAfter;
-      const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-      try {
-        const stream = source ? await body.open(source.signal) : void 0;
-        const timeout = AbortSignal.timeout(this.timeout);
-        const res = await fetch(url2, {
-          method,
-          headers: {
-            "user-agent": this.options.userAgent ?? "ext-actions",
-            ...headers,
-            ...stream ? { "content-length": String(body.size) } : {}
+    const attempts = this.retries + 1;
+    try {
+      return await withRetries(
+        async (attempt) => {
+          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
+          try {
+            const stream = source ? await body.open(source.signal) : void 0;
+            const timeout = AbortSignal.timeout(this.timeout);
+            const res = await fetch(url2, {
+              method,
+              headers: {
+                "user-agent": this.options.userAgent ?? "ext-actions",
+                ...headers,
+                ...stream ? { "content-length": String(body.size) } : {}
+              },
+              ...stream ? { body: stream, duplex: "half" } : {},
+              // A view of the same memory (not a copy): blobs can be large.
+              ...Buffer.isBuffer(body) ? {
+                body: new Uint8Array(
+                  body.buffer,
+                  body.byteOffset,
+                  body.byteLength
+                )
+              } : {},
+              redirect: "follow",
+              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
+            });
+            source?.abort();
+            if (req.read && res.status === 200) {
+              const bytes = await res.arrayBuffer();
+              return new Response(bytes, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers
+              });
+            }
+            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+            const after = Number(res.headers.get("retry-after"));
+            await res.arrayBuffer().catch(() => void 0);
+            throw new RetryableStatus(
+              `${res.status} ${res.statusText}`,
+              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+            );
+          } catch (err) {
+            source?.abort();
+            throw err;
+          }
+        },
+        {
+          attempts,
+          delayMs: (attempt, err) => {
+            const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
+            const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
+            return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
-          ...stream ? { body: stream, duplex: "half" } : {},
-          // A view of the same memory (not a copy): blobs can be large.
-          ...Buffer.isBuffer(body) ? {
-            body: new Uint8Array(
-              body.buffer,
-              body.byteOffset,
-              body.byteLength
-            )
-          } : {},
-          redirect: "follow",
-          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-        });
-        source?.abort();
-        if (req.read && res.status === 200) {
-          const bytes = await res.arrayBuffer();
-          return new Response(bytes, {
-            status: res.status,
-            statusText: res.statusText,
-            headers: res.headers
-          });
+          onRetry: (err, attempt, delayMs) => this.options.onRetry?.({ method, url: url2, attempt, reason: failureReason(err), delayMs })
         }
-        if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
-        reason = `${res.status} ${res.statusText}`;
-        const after = Number(res.headers.get("retry-after"));
-        if (Number.isFinite(after) && after > 0) retryAfter = after * 1e3;
-        await res.arrayBuffer().catch(() => void 0);
-      } catch (err) {
-        source?.abort();
-        const cause = err.cause;
-        reason = cause?.code ?? cause?.message ?? err.message;
-        if (attempt >= this.retries)
-          throw this.fail(req, void 0, `${method} ${url2}: ${reason} (after ${attempt + 1} attempts)`);
-      }
-      const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** attempt);
-      const delayMs = Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
-      this.options.onRetry?.({ method, url: url2, attempt: attempt + 1, reason, delayMs });
-      await sleep(delayMs);
+      );
+    } catch (err) {
+      throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
   /** A request with auth; throws a RegistryError for statuses not in `expect`. */

@@ -50914,13 +50914,13 @@ var require_error3 = __commonJS({
     var ExpiredMetadataError = class extends RepositoryError {
     };
     exports.ExpiredMetadataError = ExpiredMetadataError;
-    var DownloadError = class extends Error {
+    var DownloadError2 = class extends Error {
     };
-    exports.DownloadError = DownloadError;
-    var DownloadLengthMismatchError = class extends DownloadError {
+    exports.DownloadError = DownloadError2;
+    var DownloadLengthMismatchError = class extends DownloadError2 {
     };
     exports.DownloadLengthMismatchError = DownloadLengthMismatchError;
-    var DownloadHTTPError = class extends DownloadError {
+    var DownloadHTTPError = class extends DownloadError2 {
       statusCode;
       constructor(message, statusCode) {
         super(message);
@@ -57866,6 +57866,23 @@ function _getGlobal(key, defaultValue) {
 import { chmod as chmod2, mkdir as mkdir2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import os7 from "node:os";
 import path5 from "node:path";
+
+// src/util/retry.ts
+var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+async function withRetries(fn, o) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= o.attempts || o.transient && !o.transient(err)) throw err;
+      const delay = typeof o.delayMs === "number" ? o.delayMs * 2 ** (attempt - 1) : o.delayMs(attempt, err);
+      o.onRetry?.(err, attempt, delay);
+      if (delay > 0) await sleep(delay);
+    }
+  }
+}
+
+// src/tools/install.ts
 var MIRROR_ENV = "EXT_ACTIONS_TOOLS_MIRROR";
 function hostArch(arch3 = process.arch) {
   const map2 = {
@@ -57917,20 +57934,41 @@ function validateSpec(spec) {
   if (problems.length)
     throw new UserError(`cannot install ${spec.name} ${spec.version}: invalid tool description`, problems);
 }
-async function fetchText(url2, what) {
-  let lastError = "";
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
-      if (res.ok) return await res.text();
-      lastError = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
-      if (res.status < 500 && res.status !== 408 && res.status !== 429) break;
-    } catch (err) {
-      lastError = err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err);
-    }
-    if (attempt < 3) await new Promise((r) => setTimeout(r, 500 * attempt));
+var DownloadError = class extends Error {
+  constructor(message, transient) {
+    super(message);
+    this.transient = transient;
   }
-  throw new UserError(`${what}: download of ${url2} failed: ${lastError}`);
+  transient;
+};
+async function fetchText(url2, what) {
+  try {
+    return await withRetries(
+      async () => {
+        let res;
+        try {
+          res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
+          if (res.ok) return await res.text();
+        } catch (err) {
+          throw new DownloadError(
+            err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err),
+            true
+          );
+        }
+        throw new DownloadError(
+          `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`,
+          res.status >= 500 || res.status === 408 || res.status === 429
+        );
+      },
+      {
+        attempts: 3,
+        delayMs: (attempt) => 500 * attempt,
+        transient: (err) => err instanceof DownloadError && err.transient
+      }
+    );
+  } catch (err) {
+    throw new UserError(`${what}: download of ${url2} failed: ${err.message}`);
+  }
 }
 async function expectedSha256(spec, tool, mirror) {
   let expected;
@@ -58310,18 +58348,6 @@ function parseImageList(text, input2 = "images") {
 }
 
 // src/sign/retry.ts
-async function withRetries(fn, o) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt >= o.attempts || !o.transient(err)) throw err;
-      const delay = o.delayMs * 2 ** (attempt - 1);
-      o.onRetry?.(err, attempt, delay);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}
 var PERMANENT = /unknown flag|unknown command|UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|no matching signatures|none of the expected identities|not supported with|invalid reference|no such file|permission denied|decrypt|declined the prompt|unable to parse|invalid argument|no matching CertificateIdentity|failed to verify certificate identity|invalid signature/i;
 function isTransientCosignError(output2) {
   return !PERMANENT.test(output2);

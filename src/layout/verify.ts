@@ -6,6 +6,7 @@ import { ClientPool, type ClientOptions, type RegistryClient } from '../registry
 import { inspectImage } from '../registry/inspect.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../registry/media-types.js';
 import { parseReference } from '../registry/reference.js';
+import { withRetries } from '../util/retry.js';
 import { checkAnnotations, checkLayout, type Finding } from './checks.js';
 import { applyLayer, layerCompression, type ImageFiles } from './files.js';
 
@@ -42,27 +43,33 @@ async function readLayer(
   retries: number,
 ): Promise<string | undefined> {
   const before = new Map(files);
-  for (let attempt = 0; ; attempt++) {
-    let transferError: Error | undefined;
-    try {
-      const body = Readable.fromWeb(
-        (await client.openBlob(repository, layer.digest)) as NodeReadableStream<Uint8Array>,
-      );
-      body.once('error', (err) => (transferError = err));
-      const digest = await applyLayer(files, body, compression);
-      if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
-      return undefined;
-    } catch (err) {
-      if (transferError && attempt < retries) {
-        files.clear();
-        for (const [p, f] of before) files.set(p, f);
-        continue;
-      }
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      return `layer ${layer.digest} cannot be read: ${(err as Error).message}${cause ? ` (${cause})` : ''}${
-        transferError ? ` (after ${attempt + 1} attempts)` : ''
-      }`;
-    }
+  let attempts = 0;
+  let transferError: Error | undefined;
+  try {
+    return await withRetries(
+      async (attempt) => {
+        attempts = attempt;
+        transferError = undefined;
+        if (attempt > 1) {
+          files.clear();
+          for (const [p, f] of before) files.set(p, f);
+        }
+        const body = Readable.fromWeb(
+          (await client.openBlob(repository, layer.digest)) as NodeReadableStream<Uint8Array>,
+        );
+        body.once('error', (err) => (transferError = err));
+        const digest = await applyLayer(files, body, compression);
+        if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
+        return undefined;
+      },
+      // Only a transfer cut short is read again, at once (the client already backs off per request).
+      { attempts: retries + 1, delayMs: 0, transient: () => transferError !== undefined },
+    );
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return `layer ${layer.digest} cannot be read: ${(err as Error).message}${cause ? ` (${cause})` : ''}${
+      transferError ? ` (after ${attempts} attempts)` : ''
+    }`;
   }
 }
 

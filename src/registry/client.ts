@@ -24,6 +24,7 @@ import {
   type Credentials,
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
+import { withRetries } from '../util/retry.js';
 import { registryUrl } from './reference.js';
 
 export interface ClientOptions {
@@ -78,7 +79,22 @@ function isCredentials(value: unknown): value is Credentials {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A response worth retrying (429, 5xx), thrown inside the retry loop; `Retry-After` in ms when given. */
+class RetryableStatus extends Error {
+  constructor(
+    reason: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(reason);
+  }
+}
+
+/** Why an attempt failed: the status, or the network error's code (`ECONNRESET`) or message. */
+function failureReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
 
 /**
  * A blob uploaded without holding it in memory: its size, and a way to open its bytes, called again
@@ -235,60 +251,71 @@ export class RegistryClient {
     body: Buffer | BlobSource | undefined,
   ): Promise<Response> {
     const url = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
-    for (let attempt = 0; ; attempt++) {
-      let reason: string;
-      let retryAfter: number | undefined;
-      // A streamed body is opened again for each attempt, and its source closed when the attempt ends.
-      const source = body && !Buffer.isBuffer(body) ? new AbortController() : undefined;
-      try {
-        const stream = source ? await (body as BlobSource).open(source.signal) : undefined;
-        const timeout = AbortSignal.timeout(this.timeout);
-        const res = await fetch(url, {
-          method,
-          headers: {
-            'user-agent': this.options.userAgent ?? 'ext-actions',
-            ...headers,
-            ...(stream ? { 'content-length': String((body as BlobSource).size) } : {}),
+    const attempts = this.retries + 1;
+    try {
+      return await withRetries(
+        async (attempt) => {
+          // A streamed body is opened again for each attempt, and its source closed when the attempt ends.
+          const source = body && !Buffer.isBuffer(body) ? new AbortController() : undefined;
+          try {
+            const stream = source ? await (body as BlobSource).open(source.signal) : undefined;
+            const timeout = AbortSignal.timeout(this.timeout);
+            const res = await fetch(url, {
+              method,
+              headers: {
+                'user-agent': this.options.userAgent ?? 'ext-actions',
+                ...headers,
+                ...(stream ? { 'content-length': String((body as BlobSource).size) } : {}),
+              },
+              ...(stream ? { body: stream, duplex: 'half' } : {}),
+              // A view of the same memory (not a copy): blobs can be large.
+              ...(Buffer.isBuffer(body)
+                ? {
+                    body: new Uint8Array(
+                      body.buffer,
+                      body.byteOffset,
+                      body.byteLength,
+                    ) as Uint8Array<ArrayBuffer>,
+                  }
+                : {}),
+              redirect: 'follow',
+              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
+            } as RequestInit);
+            source?.abort();
+            if (req.read && res.status === 200) {
+              const bytes = await res.arrayBuffer();
+              return new Response(bytes, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers,
+              });
+            }
+            // The last attempt's response is the caller's, whatever its status.
+            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+            const after = Number(res.headers.get('retry-after'));
+            await res.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(
+              `${res.status} ${res.statusText}`,
+              Number.isFinite(after) && after > 0 ? after * 1000 : undefined,
+            );
+          } catch (err) {
+            source?.abort();
+            throw err;
+          }
+        },
+        {
+          attempts,
+          delayMs: (attempt, err) => {
+            const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
+            const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : undefined;
+            return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
-          ...(stream ? { body: stream, duplex: 'half' } : {}),
-          // A view of the same memory (not a copy): blobs can be large.
-          ...(Buffer.isBuffer(body)
-            ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength,
-                ) as Uint8Array<ArrayBuffer>,
-              }
-            : {}),
-          redirect: 'follow',
-          signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
-        } as RequestInit);
-        source?.abort();
-        if (req.read && res.status === 200) {
-          const bytes = await res.arrayBuffer();
-          return new Response(bytes, {
-            status: res.status,
-            statusText: res.statusText,
-            headers: res.headers,
-          });
-        }
-        if (!RETRY_STATUS.has(res.status) || attempt >= this.retries) return res;
-        reason = `${res.status} ${res.statusText}`;
-        const after = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(after) && after > 0) retryAfter = after * 1000;
-        await res.arrayBuffer().catch(() => undefined);
-      } catch (err) {
-        source?.abort();
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        reason = cause?.code ?? cause?.message ?? (err as Error).message;
-        if (attempt >= this.retries)
-          throw this.fail(req, undefined, `${method} ${url}: ${reason} (after ${attempt + 1} attempts)`);
-      }
-      const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** attempt);
-      const delayMs = Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
-      this.options.onRetry?.({ method, url, attempt: attempt + 1, reason, delayMs });
-      await sleep(delayMs);
+          onRetry: (err, attempt, delayMs) =>
+            this.options.onRetry?.({ method, url, attempt, reason: failureReason(err), delayMs }),
+        },
+      );
+    } catch (err) {
+      throw this.fail(req, undefined, `${method} ${url}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
 

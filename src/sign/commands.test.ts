@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine, shellQuote, signArgs, signBlobArgs, verifyArgs, verifyBlobArgs } from './commands.js';
-import { isTransientCosignError, withRetries } from './retry.js';
+import { withRetries } from '../util/retry.js';
+import { isTransientCosignError } from './retry.js';
 
 describe('cosign commands', () => {
   it('signs by ref with --yes, annotations and the no-tlog flags cosign v3 needs', () => {

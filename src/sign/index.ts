@@ -11,7 +11,7 @@ export type { Cosign } from './cosign.js';
 export { GITHUB_OIDC_ISSUER, identityRegexp, jwtClaims, signerWorkflowRef } from './identity.js';
 export { parseImageList, parseImageRef, parseImages } from './refs.js';
 export type { ImageRef } from './refs.js';
-export { isTransientCosignError, withRetries } from './retry.js';
+export { isTransientCosignError } from './retry.js';
 export { defaultAnnotations, parseAnnotations, resolveTlog, sign } from './sign.js';
 export type { SignReport, SignRequest, SignedFile } from './sign.js';
 export { signSummary } from './summary.js';

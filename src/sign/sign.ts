@@ -22,7 +22,8 @@ import {
 import { checkCosignVersion, resolveCosign, type Cosign } from './cosign.js';
 import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
 import { parseImageList, type ImageRef } from './refs.js';
-import { isTransientCosignError, withRetries } from './retry.js';
+import { withRetries } from '../util/retry.js';
+import { isTransientCosignError } from './retry.js';
 
 export interface SignRequest {
   /** Raw `images` input: newline list or bake's JSON `images` output. */

@@ -22,6 +22,7 @@ import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { withRetries } from '../util/retry.js';
 import { checksumFor, isSha256, sha256File } from './checksum.js';
 
 export const MIRROR_ENV = 'EXT_ACTIONS_TOOLS_MIRROR';
@@ -133,22 +134,49 @@ function validateSpec(spec: ToolSpec): void {
     throw new UserError(`cannot install ${spec.name} ${spec.version}: invalid tool description`, problems);
 }
 
+/** A failed download; `transient` when another attempt may succeed (network errors, 5xx, 408, 429). */
+class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** GETs a small text file (checksums, bundles) with up to 3 attempts on network errors and 5xx/408/429. */
 export async function fetchText(url: string, what: string): Promise<string> {
-  let lastError = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
-      if (res.ok) return await res.text();
-      lastError = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-      if (res.status < 500 && res.status !== 408 && res.status !== 429) break;
-    } catch (err) {
-      lastError =
-        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    }
-    if (attempt < 3) await new Promise((r) => setTimeout(r, 500 * attempt));
+  try {
+    return await withRetries(
+      async () => {
+        let res: Response;
+        try {
+          res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
+          if (res.ok) return await res.text();
+        } catch (err) {
+          throw new DownloadError(
+            err instanceof Error
+              ? err.cause instanceof Error
+                ? err.cause.message
+                : err.message
+              : String(err),
+            true,
+          );
+        }
+        throw new DownloadError(
+          `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+          res.status >= 500 || res.status === 408 || res.status === 429,
+        );
+      },
+      {
+        attempts: 3,
+        delayMs: (attempt) => 500 * attempt,
+        transient: (err) => err instanceof DownloadError && err.transient,
+      },
+    );
+  } catch (err) {
+    throw new UserError(`${what}: download of ${url} failed: ${(err as Error).message}`);
   }
-  throw new UserError(`${what}: download of ${url} failed: ${lastError}`);
 }
 
 /** Resolves the expected SHA-256 for the asset (checksum file or given value, cross-checked with `pinned`). */

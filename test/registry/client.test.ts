@@ -95,6 +95,40 @@ describe('RegistryClient through a connection dropped mid-download', () => {
   });
 });
 
+describe('RegistryClient retrying error statuses', () => {
+  it('waits what Retry-After asks (capped), and hands back the last status when retries run out', async () => {
+    const proxy = await startFaultProxy(registry.host);
+    try {
+      let faults = 0;
+      proxy.setRule(({ path }) =>
+        path.includes('/tags/list') && faults++ < 1 ? { status: 429, retryAfter: 1 } : undefined,
+      );
+      const retries: { attempt: number; reason: string; delayMs: number }[] = [];
+      const viaProxy = new RegistryClient(proxy.host, {
+        baseDelayMs: 1,
+        maxDelayMs: 50,
+        onRetry: ({ attempt, reason, delayMs }) => retries.push({ attempt, reason, delayMs }),
+      });
+      expect(await viaProxy.listTags('t/none')).toEqual([]);
+      // Without Retry-After the first wait is at most baseDelayMs; with it, 1 s capped at maxDelayMs.
+      expect(retries).toEqual([{ attempt: 1, reason: '429 Too Many Requests', delayMs: 50 }]);
+
+      retries.length = 0;
+      proxy.setRule(({ path }) => (path.includes('/tags/list') ? { status: 503 } : undefined));
+      const err = await viaProxy.listTags('t/none').catch((e: unknown) => e);
+      expect(retries.map((r) => [r.attempt, r.reason])).toEqual(
+        [1, 2, 3, 4, 5].map((a) => [a, '503 Service Unavailable']),
+      );
+      expect(retries.every((r) => r.delayMs <= 50)).toBe(true);
+      expect(err).toBeInstanceOf(RegistryError);
+      expect((err as RegistryError).status).toBe(503);
+      expect((err as RegistryError).message).toContain('list tags failed: 503 Service Unavailable (INJECTED');
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('RegistryClient with Bearer tokens', () => {
   it('replaces a cached token the registry no longer accepts (expired), once per request', async () => {
     await pushImage(client, 't/tokens', 'v1', {

@@ -154,6 +154,18 @@ describe('installTool', () => {
     expect(server.requests).not.toContain(`${REL}/tool-linux-amd64`);
   });
 
+  it('tries a checksum file answering 5xx three times, and one answering 404 once', async () => {
+    release();
+    server.routes.set(`${REL}/checksums.txt`, { status: 503 });
+    const err = await failure(installTool(spec()));
+    expect(err.message).toContain(`download of ${server.url}${REL}/checksums.txt failed: HTTP 503`);
+    expect(server.requests.filter((r) => r === `${REL}/checksums.txt`)).toHaveLength(3);
+    server.requests.length = 0;
+    server.routes.delete(`${REL}/checksums.txt`);
+    await failure(installTool(spec()));
+    expect(server.requests).toEqual([`${REL}/checksums.txt`]);
+  });
+
   it('fails when the checksum file has no line for the asset', async () => {
     release();
     const err = await failure(
