@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { getExecOutput } from '@actions/exec';
 import { actCacheUnavailable, runAction } from '../../src/action/run.js';
 import { writeJobSummary } from '../../src/action/summary.js';
 import {
@@ -10,6 +9,7 @@ import {
   defaultBase,
   defaultHead,
   defaultRegistry,
+  execCommand,
   repositoryUrl,
   runBake,
   targetFailureMessage,
@@ -59,12 +59,7 @@ async function main(): Promise<void> {
         env,
       },
       {
-        exec: (cmd, options) =>
-          getExecOutput(cmd.file, cmd.args, {
-            ignoreReturnCode: true,
-            silent: !options?.stream,
-            env: { ...(env as Record<string, string>), ...cmd.env },
-          }),
+        exec: execCommand(env),
         info: (m) => core.info(m),
         warning: (m) => core.warning(m),
         group: (name, fn) => core.group(name, fn),

@@ -50581,6 +50581,14 @@ var ZERO_SHA = /^0+$/;
 function isNullRef(base) {
   return base === void 0 || base.trim() === "" || ZERO_SHA.test(base.trim());
 }
+async function gitTopLevel(cwd) {
+  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true
+  });
+  return run.exitCode === 0 ? run.stdout.trim() : void 0;
+}
 async function gitChangedFiles(base, head, cwd) {
   for (const [name, ref] of [
     ["base", base],
@@ -50921,13 +50929,30 @@ var targetSchema = external_exports.object({
   "buildx.build.ref": external_exports.string().optional()
 }).loose();
 var TOP_LEVEL_KEYS = ["buildx.build.warnings"];
-function parseBakeMetadata(text, what) {
-  let json2;
+function parseJson(text, what) {
   try {
-    json2 = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new UserError(`${what}: not valid JSON (${err.message})`);
   }
+}
+function checked(schema2, value, what) {
+  const parsed = schema2.safeParse(value);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new UserError(`${what}: ${issue3.path.join(".") || "(entry)"}: ${issue3.message}`);
+  }
+  return parsed.data;
+}
+function checkSameDigest(what, digest, descriptorDigest) {
+  if (digest !== void 0 && descriptorDigest !== void 0 && digest !== descriptorDigest) {
+    throw new UserError(
+      `${what}: containerimage.digest ${digest} differs from containerimage.descriptor.digest ${descriptorDigest}`
+    );
+  }
+}
+function parseBakeMetadata(text, what) {
+  const json2 = parseJson(text, what);
   if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) {
     throw new UserError(`${what}: expected a JSON object keyed by target name`);
   }
@@ -50941,18 +50966,8 @@ function parseBakeMetadata(text, what) {
   return { targets, warnings: Array.isArray(warnings) ? warnings : [] };
 }
 function parseTargetMetadata(value, what) {
-  const parsed = targetSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new UserError(`${what}: ${issue3.path.join(".") || "(entry)"}: ${issue3.message}`);
-  }
-  const m = parsed.data;
-  const descriptor = m["containerimage.descriptor"];
-  if (descriptor && descriptor.digest !== m["containerimage.digest"]) {
-    throw new UserError(
-      `${what}: containerimage.digest ${m["containerimage.digest"]} differs from containerimage.descriptor.digest ${descriptor.digest}`
-    );
-  }
+  const m = checked(targetSchema, value, what);
+  checkSameDigest(what, m["containerimage.digest"], m["containerimage.descriptor"]?.digest);
   return m;
 }
 var createSchema = external_exports.object({
@@ -50961,24 +50976,9 @@ var createSchema = external_exports.object({
   "image.name": external_exports.string().optional()
 }).loose();
 function parseCreateMetadata(text, what) {
-  let json2;
-  try {
-    json2 = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${what}: not valid JSON (${err.message})`);
-  }
-  const parsed = createSchema.safeParse(json2);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new UserError(`${what}: ${issue3.path.join(".") || "(entry)"}: ${issue3.message}`);
-  }
-  const m = parsed.data;
+  const m = checked(createSchema, parseJson(text, what), what);
   const digest = m["containerimage.descriptor"].digest;
-  if (m["containerimage.digest"] !== void 0 && m["containerimage.digest"] !== digest) {
-    throw new UserError(
-      `${what}: containerimage.digest ${m["containerimage.digest"]} differs from containerimage.descriptor.digest ${digest}`
-    );
-  }
+  checkSameDigest(what, m["containerimage.digest"], digest);
   return { digest, mediaType: m["containerimage.descriptor"].mediaType, names: imageNames(m) };
 }
 function imageNames(m) {
@@ -51055,9 +51055,9 @@ function decideQemu(mode, platforms, hostArch) {
 }
 
 // src/bake/run.ts
+var import_semver = __toESM(require_semver2(), 1);
 import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import path8 from "node:path";
-var import_semver = __toESM(require_semver2(), 1);
 
 // src/bake/summary.ts
 var cell = (text) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -51122,6 +51122,14 @@ function renderSummary(input2) {
 }
 
 // src/bake/run.ts
+function execCommand(env, cwd) {
+  return (cmd, options) => getExecOutput(cmd.file, cmd.args, {
+    ...cwd !== void 0 ? { cwd } : {},
+    ignoreReturnCode: true,
+    silent: !options?.stream,
+    env: { ...env, ...cmd.env }
+  });
+}
 function targetFailureMessage(f) {
   return `target ${f.target} failed to build:
 ${f.log.join("\n")}`;
@@ -51183,17 +51191,13 @@ function checkSettings(s) {
   }
 }
 async function gitTop(cwd) {
-  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true
-  });
-  if (run.exitCode !== 0) {
+  const top = await gitTopLevel(cwd);
+  if (top === void 0) {
     throw new UserError(
       `input "extensions": "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`
     );
   }
-  return run.stdout.trim();
+  return top;
 }
 async function selectExtensions(s, rootDir) {
   if (s.extensions.length === 0 || s.extensions[0] === "all") return { names: "all" };
@@ -51324,21 +51328,21 @@ async function runBake(s, deps) {
 `);
   const shown = commands.map(showCommand);
   const base = { mode: s.mode, plan, planFile, definition, commands: shown, qemu, selection };
+  const withSummary = (result, dryRun) => ({
+    ...result,
+    summary: renderSummary({
+      ...result,
+      qemu: qemu.install ? qemu.reason : void 0,
+      push: s.push,
+      dryRun
+    })
+  });
   if (s.dryRun || plan.targets.length === 0) {
     if (s.dryRun) {
       deps.info(`Dry run: the plan is ${planFile}; these commands would run:`);
       for (const c of shown) deps.info(`  ${c}`);
     } else deps.info(selection ?? "No targets to build.");
-    const result2 = { ...base, refs: "", matrix: matrixOf(plan) };
-    return {
-      ...result2,
-      summary: renderSummary({
-        ...result2,
-        qemu: qemu.install ? qemu.reason : void 0,
-        push: s.push,
-        dryRun: s.dryRun
-      })
-    };
+    return withSummary({ ...base, refs: "", matrix: matrixOf(plan) }, s.dryRun);
   }
   await deps.group("Docker Buildx", async () => {
     await checkTools(deps);
@@ -51382,16 +51386,10 @@ ${lastLines(output2).join("\n")}`
   const metadata = JSON.stringify(JSON.parse(raw));
   const images = imagesFromMetadata(plan, parsed, { push: s.push, byDigest: s.mode === "digest" });
   await verifyImages(s, deps, images, extensions);
-  const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
-  return {
-    ...result,
-    summary: renderSummary({
-      ...result,
-      qemu: qemu.install ? qemu.reason : void 0,
-      push: s.push,
-      dryRun: false
-    })
-  };
+  return withSummary(
+    { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) },
+    false
+  );
 }
 async function verifyImages(s, deps, images, extensions) {
   if (!s.verifyLayout) return;
@@ -52735,11 +52733,7 @@ async function main() {
         env
       },
       {
-        exec: (cmd, options) => getExecOutput(cmd.file, cmd.args, {
-          ignoreReturnCode: true,
-          silent: !options?.stream,
-          env: { ...env, ...cmd.env }
-        }),
+        exec: execCommand(env),
         info: (m) => info(m),
         warning: (m) => warning(m),
         group: (name, fn) => group(name, fn),

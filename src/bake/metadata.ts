@@ -39,14 +39,40 @@ export interface BuildxMetadata {
 /** Keys buildx writes at the top level that are not target names. */
 const TOP_LEVEL_KEYS = ['buildx.build.warnings'];
 
-/** Parses and checks a bake (or imagetools create) metadata file; `what` names it in messages. */
-export function parseBakeMetadata(text: string, what: string): BuildxMetadata {
-  let json: unknown;
+function parseJson(text: string, what: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new UserError(`${what}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** The value checked by `schema`, or a UserError naming the first problem's field. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${what}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** `containerimage.digest`, when written, must name what `containerimage.descriptor` describes. */
+function checkSameDigest(
+  what: string,
+  digest: string | undefined,
+  descriptorDigest: string | undefined,
+): void {
+  if (digest !== undefined && descriptorDigest !== undefined && digest !== descriptorDigest) {
+    throw new UserError(
+      `${what}: containerimage.digest ${digest} differs from containerimage.descriptor.digest ${descriptorDigest}`,
+    );
+  }
+}
+
+/** Parses and checks a bake (or imagetools create) metadata file; `what` names it in messages. */
+export function parseBakeMetadata(text: string, what: string): BuildxMetadata {
+  const json = parseJson(text, what);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new UserError(`${what}: expected a JSON object keyed by target name`);
   }
@@ -62,18 +88,8 @@ export function parseBakeMetadata(text: string, what: string): BuildxMetadata {
 
 /** One target's entry of a bake metadata file. */
 export function parseTargetMetadata(value: unknown, what: string): TargetMetadata {
-  const parsed = targetSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`${what}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
-  }
-  const m = parsed.data;
-  const descriptor = m['containerimage.descriptor'];
-  if (descriptor && descriptor.digest !== m['containerimage.digest']) {
-    throw new UserError(
-      `${what}: containerimage.digest ${m['containerimage.digest']} differs from containerimage.descriptor.digest ${descriptor.digest}`,
-    );
-  }
+  const m = checked(targetSchema, value, what);
+  checkSameDigest(what, m['containerimage.digest'], m['containerimage.descriptor']?.digest);
   return m;
 }
 
@@ -99,24 +115,9 @@ export interface CreateResult {
 
 /** Parses and checks an `imagetools create` metadata file's text; `what` names it in messages. */
 export function parseCreateMetadata(text: string, what: string): CreateResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${what}: not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = createSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`${what}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
-  }
-  const m = parsed.data;
+  const m = checked(createSchema, parseJson(text, what), what);
   const digest = m['containerimage.descriptor'].digest;
-  if (m['containerimage.digest'] !== undefined && m['containerimage.digest'] !== digest) {
-    throw new UserError(
-      `${what}: containerimage.digest ${m['containerimage.digest']} differs from containerimage.descriptor.digest ${digest}`,
-    );
-  }
+  checkSameDigest(what, m['containerimage.digest'], digest);
   return { digest, mediaType: m['containerimage.descriptor'].mediaType, names: imageNames(m) };
 }
 

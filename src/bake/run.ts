@@ -6,8 +6,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getExecOutput } from '@actions/exec';
 import semver from 'semver';
+import { getExecOutput } from '@actions/exec';
 import { UserError, showValue } from '../errors.js';
 import {
   DEFAULT_SHARED_GLOBS,
@@ -15,6 +15,7 @@ import {
   buildPlan,
   discoverExtensions,
   gitChangedFiles,
+  gitTopLevel,
   isNullRef,
   loadExtensions,
   planTable,
@@ -95,6 +96,20 @@ export interface ExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * `BakeDeps.exec` on @actions/exec, for the action and the CLI: the argv as given (no shell), output
+ * captured (and shown live with `stream`), `cmd.env` over `env`, a non-zero exit returned, not thrown.
+ */
+export function execCommand(env: NodeJS.ProcessEnv, cwd?: string): BakeDeps['exec'] {
+  return (cmd, options) =>
+    getExecOutput(cmd.file, cmd.args, {
+      ...(cwd !== undefined ? { cwd } : {}),
+      ignoreReturnCode: true,
+      silent: !options?.stream,
+      env: { ...(env as Record<string, string>), ...cmd.env },
+    });
 }
 
 export interface BakeDeps {
@@ -201,17 +216,13 @@ function checkSettings(s: BakeSettings): void {
 }
 
 async function gitTop(cwd: string): Promise<string> {
-  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true,
-  });
-  if (run.exitCode !== 0) {
+  const top = await gitTopLevel(cwd);
+  if (top === undefined) {
     throw new UserError(
       `input "extensions": "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`,
     );
   }
-  return run.stdout.trim();
+  return top;
 }
 
 /** The extension names to plan, and a sentence saying why. */
@@ -367,22 +378,22 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
   const shown = commands.map(showCommand);
   const base = { mode: s.mode, plan, planFile, definition, commands: shown, qemu, selection };
+  const withSummary = (result: Omit<BakeResult, 'summary'>, dryRun: boolean): BakeResult => ({
+    ...result,
+    summary: renderSummary({
+      ...result,
+      qemu: qemu.install ? qemu.reason : undefined,
+      push: s.push,
+      dryRun,
+    }),
+  });
 
   if (s.dryRun || plan.targets.length === 0) {
     if (s.dryRun) {
       deps.info(`Dry run: the plan is ${planFile}; these commands would run:`);
       for (const c of shown) deps.info(`  ${c}`);
     } else deps.info(selection ?? 'No targets to build.');
-    const result = { ...base, refs: '', matrix: matrixOf(plan) };
-    return {
-      ...result,
-      summary: renderSummary({
-        ...result,
-        qemu: qemu.install ? qemu.reason : undefined,
-        push: s.push,
-        dryRun: s.dryRun,
-      }),
-    };
+    return withSummary({ ...base, refs: '', matrix: matrixOf(plan) }, s.dryRun);
   }
 
   // 2. Tools, QEMU, builder.
@@ -430,16 +441,10 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const metadata = JSON.stringify(JSON.parse(raw)); // one line: a smaller output
   const images = imagesFromMetadata(plan, parsed, { push: s.push, byDigest: s.mode === 'digest' });
   await verifyImages(s, deps, images, extensions);
-  const result = { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) };
-  return {
-    ...result,
-    summary: renderSummary({
-      ...result,
-      qemu: qemu.install ? qemu.reason : undefined,
-      push: s.push,
-      dryRun: false,
-    }),
-  };
+  return withSummary(
+    { ...base, metadata, images, refs: refsOf(images), matrix: matrixOf(plan, images) },
+    false,
+  );
 }
 
 /**

@@ -98,6 +98,16 @@ export function isNullRef(base: string | undefined): boolean {
   return base === undefined || base.trim() === '' || ZERO_SHA.test(base.trim());
 }
 
+/** The top folder of the git checkout holding `cwd`, or undefined when `cwd` is not inside one. */
+export async function gitTopLevel(cwd: string): Promise<string | undefined> {
+  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true,
+  });
+  return run.exitCode === 0 ? run.stdout.trim() : undefined;
+}
+
 /**
  * Files changed between `base` and `head` (the merge base of the two, as a pull request shows them),
  * with renames split into their old and new paths so a moved-away extension is seen.

@@ -2,9 +2,14 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { getExecOutput } from '@actions/exec';
 import { UserError } from '../../errors.js';
-import { DEFAULT_BINFMT_IMAGE, TargetBuildError, runBake, targetFailureMessage } from '../../bake/index.js';
+import {
+  DEFAULT_BINFMT_IMAGE,
+  TargetBuildError,
+  execCommand,
+  runBake,
+  targetFailureMessage,
+} from '../../bake/index.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 
@@ -82,13 +87,7 @@ export const bake: Command = {
           env: io.env,
         },
         {
-          exec: (cmd, options) =>
-            getExecOutput(cmd.file, cmd.args, {
-              cwd: io.cwd,
-              ignoreReturnCode: true,
-              silent: !options?.stream,
-              env: { ...(io.env as Record<string, string>), ...cmd.env },
-            }),
+          exec: execCommand(io.env, io.cwd),
           info: (m) => lines.push(m),
           warning: (m) => printWarnings(io, [m]),
           group: (_name, fn) => fn(),

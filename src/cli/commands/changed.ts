@@ -1,25 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getExecOutput } from '@actions/exec';
 import { UserError } from '../../errors.js';
 import {
   DEFAULT_SHARED_GLOBS,
   affectedExtensions,
   discoverExtensions,
   gitChangedFiles,
+  gitTopLevel,
   isNullRef,
   loadExtensions,
 } from '../../matrix/index.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
 
 async function repositoryTop(cwd: string): Promise<string> {
-  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true,
-  });
-  if (run.exitCode !== 0) throw new UserError(`--base: ${cwd} is not inside a git repository`);
-  return run.stdout.trim();
+  const top = await gitTopLevel(cwd);
+  if (top === undefined) throw new UserError(`--base: ${cwd} is not inside a git repository`);
+  return top;
 }
 
 export const changed: Command = {
