@@ -50524,6 +50524,20 @@ function planTable(plan) {
 // src/matrix/changed.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import path6 from "node:path";
+
+// src/util/exec.ts
+async function runCommand(file2, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
+// src/matrix/changed.ts
 var DEFAULT_SHARED_GLOBS = [
   "{root}/test/**",
   "docker-bake.hcl",
@@ -50582,11 +50596,7 @@ function isNullRef(base) {
   return base === void 0 || base.trim() === "" || ZERO_SHA.test(base.trim());
 }
 async function gitTopLevel(cwd) {
-  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true
-  });
+  const run = await runCommand("git", ["rev-parse", "--show-toplevel"], { cwd });
   return run.exitCode === 0 ? run.stdout.trim() : void 0;
 }
 async function gitChangedFiles(base, head, cwd) {
@@ -50598,13 +50608,11 @@ async function gitChangedFiles(base, head, cwd) {
       throw new UserError(`${name}: expected a git commit or ref, got ${showValue(ref)}`);
     }
   }
-  const run = await getExecOutput(
+  const run = await runCommand(
     "git",
     ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--"],
     {
-      cwd,
-      silent: true,
-      ignoreReturnCode: true
+      cwd
     }
   );
   if (run.exitCode !== 0) {
@@ -51123,10 +51131,9 @@ function renderSummary(input2) {
 
 // src/bake/run.ts
 function execCommand(env, cwd) {
-  return (cmd, options) => getExecOutput(cmd.file, cmd.args, {
+  return (cmd, options) => runCommand(cmd.file, cmd.args, {
     ...cwd !== void 0 ? { cwd } : {},
-    ignoreReturnCode: true,
-    silent: !options?.stream,
+    echo: options?.stream === true,
     env: { ...env, ...cmd.env }
   });
 }

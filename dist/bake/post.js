@@ -20355,13 +20355,25 @@ function showCommand(c) {
   return [...env, c.file, ...c.args.map(quote)].join(" ");
 }
 
+// src/util/exec.ts
+async function runCommand(file, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
 // actions/bake/post.ts
 async function post() {
   const builder = getState("builder");
   if (!builder) return;
   const cmd = builderRemoveCommand(builder);
   info(`[command]${showCommand(cmd)}`);
-  const run = await getExecOutput(cmd.file, cmd.args, { ignoreReturnCode: true, silent: true });
+  const run = await runCommand(cmd.file, cmd.args);
   if (run.exitCode !== 0) warning(`could not remove builder ${builder}: ${run.stderr.trim()}`);
 }
 post().catch((err) => warning(`post step: ${err.message}`));

@@ -58833,6 +58833,18 @@ var import_semver = __toESM(require_semver2(), 1);
 import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import path10 from "node:path";
 
+// src/util/exec.ts
+async function runCommand(file2, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
 // src/matrix/plan.ts
 import path7 from "node:path";
 
@@ -59509,11 +59521,7 @@ function isNullRef(base) {
   return base === void 0 || base.trim() === "" || ZERO_SHA.test(base.trim());
 }
 async function gitTopLevel(cwd) {
-  const run = await getExecOutput("git", ["rev-parse", "--show-toplevel"], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true
-  });
+  const run = await runCommand("git", ["rev-parse", "--show-toplevel"], { cwd });
   return run.exitCode === 0 ? run.stdout.trim() : void 0;
 }
 async function gitChangedFiles(base, head, cwd) {
@@ -59525,13 +59533,11 @@ async function gitChangedFiles(base, head, cwd) {
       throw new UserError(`${name}: expected a git commit or ref, got ${showValue(ref)}`);
     }
   }
-  const run = await getExecOutput(
+  const run = await runCommand(
     "git",
     ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--"],
     {
-      cwd,
-      silent: true,
-      ignoreReturnCode: true
+      cwd
     }
   );
   if (run.exitCode !== 0) {
@@ -61505,10 +61511,9 @@ function instanceLogCommand(namespace, pod) {
 
 // src/e2e/runner.ts
 var defaultExec = async (command, args, options = {}) => {
-  const result = await getExecOutput(command, args, {
-    ignoreReturnCode: true,
-    silent: options.echo === false,
-    ...options.input !== void 0 ? { input: Buffer.from(options.input) } : {},
+  const result = await runCommand(command, args, {
+    echo: options.echo !== false,
+    ...options.input !== void 0 ? { input: options.input } : {},
     ...options.env ? { env: { ...process.env, ...options.env } } : {}
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };

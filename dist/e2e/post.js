@@ -27752,6 +27752,18 @@ async function runAction(main) {
   }
 }
 
+// src/util/exec.ts
+async function runCommand(file, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
 // src/e2e/kind.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -27760,10 +27772,9 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/e2e/runner.ts
 var defaultExec = async (command, args, options = {}) => {
-  const result = await getExecOutput(command, args, {
-    ignoreReturnCode: true,
-    silent: options.echo === false,
-    ...options.input !== void 0 ? { input: Buffer.from(options.input) } : {},
+  const result = await runCommand(command, args, {
+    echo: options.echo !== false,
+    ...options.input !== void 0 ? { input: options.input } : {},
     ...options.env ? { env: { ...process.env, ...options.env } } : {}
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };

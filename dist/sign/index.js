@@ -57370,6 +57370,18 @@ function commandLine(program, args) {
   return [program, ...args].map(shellQuote).join(" ");
 }
 
+// src/util/exec.ts
+async function runCommand(file2, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
 // src/sign/cosign.ts
 import { readFile as readFile2 } from "node:fs/promises";
 
@@ -58166,7 +58178,7 @@ function cosignAsset(platform2 = process.platform, arch3 = hostArch()) {
   return `cosign-${os10}-${arch3}${os10 === "windows" ? ".exe" : ""}`;
 }
 async function cosignVersionOf(path8) {
-  const out = await getExecOutput(path8, ["version", "--json"], { silent: true, ignoreReturnCode: true });
+  const out = await runCommand(path8, ["version", "--json"]);
   try {
     const v = JSON.parse(out.stdout).gitVersion;
     if (typeof v === "string") return v;
@@ -58481,7 +58493,7 @@ async function runCosign(cosign, args, env, delayMs) {
   return withRetries(
     async (attempt) => {
       info(`${attempt > 1 ? `(attempt ${attempt}) ` : ""}$ ${line}`);
-      const out = await getExecOutput(cosign, args, { ignoreReturnCode: true, silent: true, env });
+      const out = await runCommand(cosign, args, { env });
       if (out.exitCode !== 0) throw new CosignError(line, `${out.stderr}
 ${out.stdout}`, out.exitCode);
       for (const l of out.stderr.split("\n")) if (l.trim()) info(`  ${l}`);

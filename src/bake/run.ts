@@ -7,8 +7,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
-import { getExecOutput } from '@actions/exec';
 import { UserError, showValue } from '../errors.js';
+import { runCommand } from '../util/exec.js';
 import {
   DEFAULT_SHARED_GLOBS,
   affectedExtensions,
@@ -104,11 +104,10 @@ export interface ExecResult {
  */
 export function execCommand(env: NodeJS.ProcessEnv, cwd?: string): BakeDeps['exec'] {
   return (cmd, options) =>
-    getExecOutput(cmd.file, cmd.args, {
+    runCommand(cmd.file, cmd.args, {
       ...(cwd !== undefined ? { cwd } : {}),
-      ignoreReturnCode: true,
-      silent: !options?.stream,
-      env: { ...(env as Record<string, string>), ...cmd.env },
+      echo: options?.stream === true,
+      env: { ...env, ...cmd.env },
     });
 }
 

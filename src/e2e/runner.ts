@@ -3,9 +3,9 @@
  * shared Docker network, registry wiring, CloudNativePG install, Chainsaw suites, diagnostics on failure,
  * teardown. Commands run as argv arrays; secrets go through stdin, never argv.
  */
-import { getExecOutput } from '@actions/exec';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runCommand } from '../util/exec.js';
 import { chainsawArgv, suites } from './chainsaw.js';
 import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
 import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';
@@ -45,11 +45,10 @@ export interface Log {
 
 /** Runs a command with @actions/exec (argv, no shell); never throws on a non-zero exit. */
 export const defaultExec: Exec = async (command, args, options = {}) => {
-  const result = await getExecOutput(command, args, {
-    ignoreReturnCode: true,
-    silent: options.echo === false,
-    ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
-    ...(options.env ? { env: { ...(process.env as Record<string, string>), ...options.env } } : {}),
+  const result = await runCommand(command, args, {
+    echo: options.echo !== false,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };

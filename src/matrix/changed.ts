@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { getExecOutput } from '@actions/exec';
 import { UserError, showValue } from '../errors.js';
+import { runCommand } from '../util/exec.js';
 import { compareKeys } from './version.js';
 
 /** Shared paths whose change rebuilds every extension (globs relative to the repository root). */
@@ -100,11 +100,7 @@ export function isNullRef(base: string | undefined): boolean {
 
 /** The top folder of the git checkout holding `cwd`, or undefined when `cwd` is not inside one. */
 export async function gitTopLevel(cwd: string): Promise<string | undefined> {
-  const run = await getExecOutput('git', ['rev-parse', '--show-toplevel'], {
-    cwd,
-    silent: true,
-    ignoreReturnCode: true,
-  });
+  const run = await runCommand('git', ['rev-parse', '--show-toplevel'], { cwd });
   return run.exitCode === 0 ? run.stdout.trim() : undefined;
 }
 
@@ -121,13 +117,11 @@ export async function gitChangedFiles(base: string, head: string, cwd: string): 
       throw new UserError(`${name}: expected a git commit or ref, got ${showValue(ref)}`);
     }
   }
-  const run = await getExecOutput(
+  const run = await runCommand(
     'git',
     ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`, '--'],
     {
       cwd,
-      silent: true,
-      ignoreReturnCode: true,
     },
   );
   if (run.exitCode !== 0) {

@@ -4,9 +4,9 @@
  * SHA-256 values pinned here, and (v3.0.1+) against the release's keyless Sigstore bundle.
  */
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import * as io from '@actions/io';
 import { UserError } from '../errors.js';
+import { runCommand } from '../util/exec.js';
 import { readFile } from 'node:fs/promises';
 import { fetchText, hostArch, installTool, verifySigstoreBundle } from '../tools/index.js';
 
@@ -84,7 +84,7 @@ export interface Cosign {
 
 /** Reads `cosign version --json` ({"gitVersion":"v3.0.6",...}). */
 export async function cosignVersionOf(path: string): Promise<string> {
-  const out = await exec.getExecOutput(path, ['version', '--json'], { silent: true, ignoreReturnCode: true });
+  const out = await runCommand(path, ['version', '--json']);
   try {
     const v = (JSON.parse(out.stdout) as { gitVersion?: unknown }).gitVersion;
     if (typeof v === 'string') return v;

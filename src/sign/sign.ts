@@ -4,7 +4,6 @@
  * input is valid.
  */
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import {
 import { checkCosignVersion, resolveCosign, type Cosign } from './cosign.js';
 import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
 import { parseImageList, type ImageRef } from './refs.js';
+import { runCommand } from '../util/exec.js';
 import { withRetries } from '../util/retry.js';
 import { isTransientCosignError } from './retry.js';
 
@@ -220,7 +220,7 @@ async function runCosign(
   return withRetries(
     async (attempt) => {
       core.info(`${attempt > 1 ? `(attempt ${attempt}) ` : ''}$ ${line}`);
-      const out = await exec.getExecOutput(cosign, args, { ignoreReturnCode: true, silent: true, env });
+      const out = await runCommand(cosign, args, { env });
       if (out.exitCode !== 0) throw new CosignError(line, `${out.stderr}\n${out.stdout}`, out.exitCode);
       for (const l of out.stderr.split('\n')) if (l.trim()) core.info(`  ${l}`);
       return out.stdout;
