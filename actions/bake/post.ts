@@ -1,7 +1,7 @@
 /** Removes the builder the main step created (nothing when an existing `builder` was given). */
 import * as core from '@actions/core';
 import { builderRemoveCommand, showCommand } from '../../src/bake/argv.js';
-import { runCommand } from '../../src/util/exec.js';
+import { runCommand } from '../../src/process/exec.js';
 
 async function post(): Promise<void> {
   const builder = core.getState('builder');

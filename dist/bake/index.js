@@ -50525,7 +50525,7 @@ function planTable(plan) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import path6 from "node:path";
 
-// src/util/exec.ts
+// src/process/exec.ts
 async function runCommand(file2, args, o = {}) {
   const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
     ignoreReturnCode: true,
@@ -51982,7 +51982,7 @@ function basicAuthorization(credentials) {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }
 
-// src/util/retry.ts
+// src/process/retry.ts
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function withRetries(fn, o) {
   for (let attempt = 1; ; attempt++) {

@@ -20355,7 +20355,7 @@ function showCommand(c) {
   return [...env, c.file, ...c.args.map(quote)].join(" ");
 }
 
-// src/util/exec.ts
+// src/process/exec.ts
 async function runCommand(file, args, o = {}) {
   const { exitCode, stdout, stderr } = await getExecOutput(file, [...args], {
     ignoreReturnCode: true,

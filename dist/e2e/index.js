@@ -38444,7 +38444,7 @@ function isAttestation(d) {
   return d.annotations?.[ATTESTATION_TYPE_ANNOTATION] === "attestation-manifest" || d.platform?.os === "unknown" && d.platform?.architecture === "unknown";
 }
 
-// src/util/retry.ts
+// src/process/retry.ts
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function withRetries(fn, o) {
   for (let attempt = 1; ; attempt++) {
@@ -58833,7 +58833,7 @@ var import_semver = __toESM(require_semver2(), 1);
 import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import path10 from "node:path";
 
-// src/util/exec.ts
+// src/process/exec.ts
 async function runCommand(file2, args, o = {}) {
   const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
     ignoreReturnCode: true,

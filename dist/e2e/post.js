@@ -27752,7 +27752,7 @@ async function runAction(main) {
   }
 }
 
-// src/util/exec.ts
+// src/process/exec.ts
 async function runCommand(file, args, o = {}) {
   const { exitCode, stdout, stderr } = await getExecOutput(file, [...args], {
     ignoreReturnCode: true,

@@ -19955,7 +19955,7 @@ function isIndexType(mediaType) {
   return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
 }
 
-// src/util/retry.ts
+// src/process/retry.ts
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function withRetries(fn, o) {
   for (let attempt = 1; ; attempt++) {

@@ -57370,7 +57370,7 @@ function commandLine(program, args) {
   return [program, ...args].map(shellQuote).join(" ");
 }
 
-// src/util/exec.ts
+// src/process/exec.ts
 async function runCommand(file2, args, o = {}) {
   const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
     ignoreReturnCode: true,
@@ -57879,7 +57879,7 @@ import { chmod as chmod2, mkdir as mkdir2, rm as rm2, stat as stat2 } from "node
 import os7 from "node:os";
 import path5 from "node:path";
 
-// src/util/retry.ts
+// src/process/retry.ts
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function withRetries(fn, o) {
   for (let attempt = 1; ; attempt++) {

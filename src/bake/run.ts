@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { UserError, showValue } from '../errors.js';
-import { runCommand } from '../util/exec.js';
+import { runCommand } from '../process/exec.js';
 import {
   DEFAULT_SHARED_GLOBS,
   affectedExtensions,

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCommand } from '../util/exec.js';
+import { runCommand } from '../process/exec.js';
 import { chainsawArgv, suites } from './chainsaw.js';
 import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
 import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';

@@ -6,7 +6,7 @@ import { ClientPool, type ClientOptions, type RegistryClient } from '../registry
 import { inspectImage } from '../registry/inspect.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../registry/media-types.js';
 import { parseReference } from '../registry/reference.js';
-import { withRetries } from '../util/retry.js';
+import { withRetries } from '../process/retry.js';
 import { checkAnnotations, checkLayout, type Finding } from './checks.js';
 import { applyLayer, layerCompression, type ImageFiles } from './files.js';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { UserError, showValue } from '../errors.js';
-import { runCommand } from '../util/exec.js';
+import { runCommand } from '../process/exec.js';
 import { compareKeys } from './version.js';
 
 /** Shared paths whose change rebuilds every extension (globs relative to the repository root). */

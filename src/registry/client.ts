@@ -24,7 +24,7 @@ import {
   type Credentials,
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
-import { withRetries } from '../util/retry.js';
+import { withRetries } from '../process/retry.js';
 import { registryUrl } from './reference.js';
 
 export interface ClientOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine, shellQuote, signArgs, signBlobArgs, verifyArgs, verifyBlobArgs } from './commands.js';
-import { withRetries } from '../util/retry.js';
+import { withRetries } from '../process/retry.js';
 import { isTransientCosignError } from './retry.js';
 
 describe('cosign commands', () => {

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import { UserError } from '../errors.js';
-import { runCommand } from '../util/exec.js';
+import { runCommand } from '../process/exec.js';
 import { readFile } from 'node:fs/promises';
 import { fetchText, hostArch, installTool, verifySigstoreBundle } from '../tools/index.js';
 

@@ -1,4 +1,4 @@
-/** Which cosign failures are worth retrying (the loop itself is `withRetries` in `src/util/retry.ts`). */
+/** Which cosign failures are worth retrying (the loop itself is `withRetries` in `src/process/retry.ts`). */
 
 // cosign exits 1 for everything; these messages mean retrying cannot help.
 const PERMANENT =

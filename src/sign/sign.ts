@@ -21,8 +21,8 @@ import {
 import { checkCosignVersion, resolveCosign, type Cosign } from './cosign.js';
 import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
 import { parseImageList, type ImageRef } from './refs.js';
-import { runCommand } from '../util/exec.js';
-import { withRetries } from '../util/retry.js';
+import { runCommand } from '../process/exec.js';
+import { withRetries } from '../process/retry.js';
 import { isTransientCosignError } from './retry.js';
 
 export interface SignRequest {

@@ -22,7 +22,7 @@ import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { withRetries } from '../util/retry.js';
+import { withRetries } from '../process/retry.js';
 import { checksumFor, isSha256, sha256File } from './checksum.js';
 
 export const MIRROR_ENV = 'EXT_ACTIONS_TOOLS_MIRROR';
