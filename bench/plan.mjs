@@ -46,14 +46,19 @@ ${pin('trixie', 18)}
 `;
 }
 
+/** Writes `count` generated extension folders under `root` (also used to profile by hand). */
+export function writeExtensions(root, count = EXTENSIONS) {
+  for (let i = 0; i < count; i++) {
+    const name = `ext-${String(i).padStart(4, '0')}`;
+    mkdirSync(path.join(root, name));
+    writeFileSync(path.join(root, name, 'metadata.hcl'), metadata(name, i));
+  }
+}
+
 export function benchPlan() {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ext-bench-plan-'));
   try {
-    for (let i = 0; i < EXTENSIONS; i++) {
-      const name = `ext-${String(i).padStart(4, '0')}`;
-      mkdirSync(path.join(root, name));
-      writeFileSync(path.join(root, name, 'metadata.hcl'), metadata(name, i));
-    }
+    writeExtensions(root);
     const rssFile = path.join(root, 'maxrss');
     const times = [];
     const rss = [];
