@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const results = await core.group(`Promote ${promotions.length} image(s)`, () =>
     runPromotions(promotions, options),
   );
+  for (const tag of results.flatMap((r) => r.kept))
+    core.warning(`${tag} was left on a newer build (a later run promoted it first)`);
   const images = results.map((r) => ({
     repository: r.repository,
     tags: r.tags,

@@ -20495,6 +20495,11 @@ function validateTags(tags) {
       `tag: ${bad.map((t) => JSON.stringify(t)).join(", ")} ${bad.length > 1 ? "are" : "is"} not a valid tag (letters, digits, _ . -, up to 128, not starting with . or -)`
     );
 }
+function createdOf(json2) {
+  const value = json2.annotations?.["org.opencontainers.image.created"];
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? void 0 : ms;
+}
 async function promote(source, destination, options = {}) {
   const src = typeof source === "string" ? parseReference(source, "source") : source;
   const dest = typeof destination === "string" ? parseRepository(destination, "destination") : destination;
@@ -20586,9 +20591,21 @@ async function promote(source, destination, options = {}) {
     await to.putManifest(dest.repository, tag, bytes, mediaType);
     copied.tags++;
   }
+  const kept = [];
+  const created = createdOf(top.json);
   for (const tag of tags) {
     const existing = await to.headManifest(dest.repository, tag);
     if (existing?.digest === top.digest) continue;
+    if (existing && (options.keepNewer ?? true) && created !== void 0) {
+      const current = createdOf((await to.getManifest(dest.repository, existing.digest)).json);
+      if (current !== void 0 && current > created) {
+        log(
+          `${where}:${tag} stays on ${existing.digest}: it was built later (${new Date(current).toISOString()})`
+        );
+        kept.push(`${where}:${tag}`);
+        continue;
+      }
+    }
     await to.putManifest(dest.repository, tag, top.bytes, top.mediaType);
     log(`${where}:${tag} -> ${top.digest}${existing ? ` (was ${existing.digest})` : ""}`);
     copied.tags++;
@@ -20598,7 +20615,8 @@ async function promote(source, destination, options = {}) {
     repository: where,
     digest: top.digest,
     ref: `${where}@${top.digest}`,
-    tags: tags.map((t) => `${where}:${t}`),
+    tags: tags.map((t) => `${where}:${t}`).filter((t) => !kept.includes(t)),
+    kept,
     artifactTags: [...artifactTags.keys()],
     copied,
     changed: copied.blobs + copied.mounted + copied.manifests + copied.tags > 0
@@ -40407,13 +40425,18 @@ function promotionSummary(results) {
   const rows = results.map(
     (r) => `| ${esc2(r.source)} | \`${esc2(r.ref)}\` | ${r.tags.map((t) => `\`${esc2(t.slice(t.lastIndexOf(":") + 1))}\``).join(" ") || "(none)"} | ${r.changed ? `${r.copied.mounted} mounted, ${r.copied.blobs} uploaded blobs; ${r.copied.manifests} manifests; ${r.copied.tags} tags` : "already promoted"} |`
   );
+  const kept = results.flatMap((r) => r.kept);
   return [
     "## Promoted images",
     "",
     "| Source | Promoted | Tags | Copied |",
     "| --- | --- | --- | --- |",
     ...rows,
-    ""
+    "",
+    ...kept.length ? [
+      `Left on a newer build (a later run promoted it first): ${kept.map((t) => `\`${esc2(t)}\``).join(", ")}`,
+      ""
+    ] : []
   ].join("\n");
 }
 
@@ -40483,6 +40506,8 @@ async function main() {
     `Promote ${promotions.length} image(s)`,
     () => runPromotions(promotions, options)
   );
+  for (const tag of results.flatMap((r) => r.kept))
+    warning(`${tag} was left on a newer build (a later run promoted it first)`);
   const images = results.map((r) => ({
     repository: r.repository,
     tags: r.tags,

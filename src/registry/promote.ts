@@ -27,6 +27,12 @@ export interface PromoteOptions extends ClientOptions {
   tags?: readonly string[];
   /** Copy signature tags and referrers (default true). */
   signatures?: boolean;
+  /**
+   * Leave a tag where it is when it points at an image built later than this one (its
+   * `org.opencontainers.image.created` annotation is newer), so two runs finishing out of order never
+   * move a rolling tag back to an older build (default true).
+   */
+  keepNewer?: boolean;
   pool?: ClientPool;
   log?: (message: string) => void;
 }
@@ -41,6 +47,8 @@ export interface PromoteResult {
   ref: string;
   /** Full tag references in the destination (`<repository>:<tag>`). */
   tags: string[];
+  /** Requested tags left on a newer image (see `keepNewer`), as full references. */
+  kept: string[];
   /** Signature and referrer tags copied along (`sha256-<hex>.sig`, `sha256-<hex>`). */
   artifactTags: string[];
   copied: { blobs: number; mounted: number; manifests: number; tags: number };
@@ -99,6 +107,13 @@ function validateTags(tags: readonly string[]): void {
     throw new UserError(
       `tag: ${bad.map((t) => JSON.stringify(t)).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not a valid tag (letters, digits, _ . -, up to 128, not starting with . or -)`,
     );
+}
+
+/** Build time (ms) from the `org.opencontainers.image.created` annotation of an index or manifest. */
+function createdOf(json: { annotations?: Record<string, string> }): number | undefined {
+  const value = json.annotations?.['org.opencontainers.image.created'];
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 export async function promote(
@@ -204,9 +219,21 @@ export async function promote(
     await to.putManifest(dest.repository, tag, bytes, mediaType);
     copied.tags++;
   }
+  const kept: string[] = [];
+  const created = createdOf(top.json);
   for (const tag of tags) {
     const existing = await to.headManifest(dest.repository, tag);
     if (existing?.digest === top.digest) continue;
+    if (existing && (options.keepNewer ?? true) && created !== undefined) {
+      const current = createdOf((await to.getManifest(dest.repository, existing.digest)).json);
+      if (current !== undefined && current > created) {
+        log(
+          `${where}:${tag} stays on ${existing.digest}: it was built later (${new Date(current).toISOString()})`,
+        );
+        kept.push(`${where}:${tag}`);
+        continue;
+      }
+    }
     await to.putManifest(dest.repository, tag, top.bytes, top.mediaType);
     log(`${where}:${tag} -> ${top.digest}${existing ? ` (was ${existing.digest})` : ''}`);
     copied.tags++;
@@ -216,7 +243,8 @@ export async function promote(
     repository: where,
     digest: top.digest,
     ref: `${where}@${top.digest}`,
-    tags: tags.map((t) => `${where}:${t}`),
+    tags: tags.map((t) => `${where}:${t}`).filter((t) => !kept.includes(t)),
+    kept,
     artifactTags: [...artifactTags.keys()],
     copied,
     changed: copied.blobs + copied.mounted + copied.manifests + copied.tags > 0,

@@ -128,6 +128,7 @@ export function promotionSummary(results: readonly PromoteResult[]): string {
           : 'already promoted'
       } |`,
   );
+  const kept = results.flatMap((r) => r.kept);
   return [
     '## Promoted images',
     '',
@@ -135,5 +136,11 @@ export function promotionSummary(results: readonly PromoteResult[]): string {
     '| --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(kept.length
+      ? [
+          `Left on a newer build (a later run promoted it first): ${kept.map((t) => `\`${esc(t)}\``).join(', ')}`,
+          '',
+        ]
+      : []),
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, RegistryError, sha256Digest } from '../../src/registry/client.js';
 import { inspectImage } from '../../src/registry/inspect.js';
 import { promote } from '../../src/registry/promote.js';
+import { promotionSummary } from '../../src/registry/promotions.js';
 import { fallbackTag } from '../../src/registry/reference.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import {
@@ -142,6 +143,45 @@ describe('promote', () => {
       promote(`${registry.host}/${repo}@${pushed.digest}`, `${registry.host}/x`, { ...fast, tags: ['-bad'] }),
     ).rejects.toThrow(/tag: "-bad" is not a valid tag/);
     expect(await client.listTags('x')).toEqual([]);
+  });
+});
+
+describe('promote, when two runs finish out of order', () => {
+  async function built(repo: string, created: string, arch: string): Promise<PushedImage> {
+    return pushImage(client, repo, `1.0-${arch}`, {
+      platforms: [{ platform: `linux/${arch}`, layers: [extensionFiles({ arch })] }],
+      annotations: { 'org.opencontainers.image.created': created },
+    });
+  }
+
+  it('never moves a rolling tag back to an older build, and moves it forward', async () => {
+    const repo = `cnpg/race${++n}-testing`;
+    const older = await built(repo, '2026-03-04T05:06:07Z', 'amd64');
+    const newer = await built(repo, '2026-03-04T05:07:00Z', 'arm64');
+    const dest = `${registry.host}/cnpg/race${n}`;
+    const src = (p: PushedImage) => `${registry.host}/${repo}@${p.digest}`;
+
+    // The newer run promotes first; the older one finishes later and must not take the tag back.
+    await promote(src(newer), dest, { ...fast, tags: ['1.0-18-trixie'] });
+    const late = await promote(src(older), dest, {
+      ...fast,
+      tags: ['1.0-18-trixie', '1.0-202603040506-18-trixie'],
+    });
+    expect(late.kept).toEqual([`${dest}:1.0-18-trixie`]);
+    expect(late.tags).toEqual([`${dest}:1.0-202603040506-18-trixie`]);
+    expect((await inspectImage(`${dest}:1.0-18-trixie`, fast)).digest).toBe(newer.digest);
+    expect((await inspectImage(`${dest}:1.0-202603040506-18-trixie`, fast)).digest).toBe(older.digest);
+    expect(promotionSummary([late])).toContain(
+      `Left on a newer build (a later run promoted it first): \`${dest}:1.0-18-trixie\``,
+    );
+
+    // In order (or with keepNewer: false), the tag moves.
+    const forced = await promote(src(older), dest, { ...fast, tags: ['1.0-18-trixie'], keepNewer: false });
+    expect(forced.kept).toEqual([]);
+    expect((await inspectImage(`${dest}:1.0-18-trixie`, fast)).digest).toBe(older.digest);
+    const forward = await promote(src(newer), dest, { ...fast, tags: ['1.0-18-trixie'] });
+    expect(forward.kept).toEqual([]);
+    expect((await inspectImage(`${dest}:1.0-18-trixie`, fast)).digest).toBe(newer.digest);
   });
 });
 
