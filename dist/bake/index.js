@@ -50316,30 +50316,33 @@ function renderBaseImage(template, pgMajor, distro) {
   return template.replace(/\{(\w+)\}/g, (_, key) => key === "pgMajor" ? pgMajor : distro);
 }
 function checkOptions(options) {
+  const label = options.label ?? ((option) => option);
   if (!REGISTRY.test(options.registry)) {
     throw new UserError(
-      `registry: expected a registry host with an optional port and namespace, such as ghcr.io/my-org or localhost:5000, got ${showValue(options.registry)}`
+      `${label("registry")}: expected a registry host with an optional port and namespace, such as ghcr.io/my-org or localhost:5000, got ${showValue(options.registry)}`
     );
   }
   if (!ENVIRONMENTS.includes(options.environment)) {
     throw new UserError(
-      `environment: expected "testing" or "production", got ${showValue(options.environment)}`
+      `${label("environment")}: expected "testing" or "production", got ${showValue(options.environment)}`
     );
   }
   const template = options.baseImage ?? DEFAULT_BASE_IMAGE;
   const unknown2 = [...template.matchAll(/\{(\w*)\}/g)].map((m) => m[1]).filter((k) => !PLACEHOLDERS.includes(k));
   if (unknown2.length || template.trim() === "") {
     throw new UserError(
-      `base-image: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
+      `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
     );
   }
   if (options.platforms && options.platforms.length === 0) {
-    throw new UserError("platforms: expected at least one platform such as linux/amd64, got an empty list");
+    throw new UserError(
+      `${label("platforms")}: expected at least one platform such as linux/amd64, got an empty list`
+    );
   }
   const badPlatform = options.platforms?.find((p) => !PLATFORM.test(p));
   if (badPlatform !== void 0) {
     throw new UserError(
-      `platforms: expected platforms such as linux/amd64 or linux/arm64/v8, got ${showValue(badPlatform)}`
+      `${label("platforms")}: expected platforms such as linux/amd64 or linux/arm64/v8, got ${showValue(badPlatform)}`
     );
   }
 }
@@ -50355,7 +50358,8 @@ function buildPlan(extensions, options) {
     const m = ext.metadata;
     const suffix = options.environment === "testing" ? "-testing" : "";
     const repository = `${options.registry}/${m.image_name}${suffix}`.toLowerCase();
-    const context = `${path5.posix.normalize(ext.dir.split(path5.sep).join("/"))}/`;
+    const dir = options.cwd === void 0 ? ext.dir : path5.relative(options.cwd, ext.dir) || ".";
+    const context = `${path5.posix.normalize(dir.split(path5.sep).join("/"))}/`;
     const names = /* @__PURE__ */ new Set();
     for (const distro of Object.keys(m.versions).sort(compareKeys)) {
       const majors = m.versions[distro];
@@ -51230,36 +51234,33 @@ async function selectExtensions(s, rootDir) {
     why: result.extensions.length ? `Changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`: ${reasons.join(", ")}.` : `No extension changed between \`${s.base.slice(0, 12)}\` and \`${s.head.slice(0, 12)}\`.`
   };
 }
-function asInputError(err) {
-  if (!(err instanceof UserError) || err.message.startsWith('input "')) return err;
-  const option = /^(registry|environment|base-image|platforms): ([\s\S]*)$/.exec(err.message);
-  if (option) return new UserError(`input "${option[1]}": ${option[2]}`);
-  if (err.message.startsWith("root folder ")) return new UserError(`input "root": ${err.message}`);
-  return err;
-}
 async function planGroup(s, deps, timestamp, timestampSource) {
   return deps.group("Plan", async () => {
-    const made = await makePlan(s, timestamp, timestampSource).catch((err) => {
-      throw asInputError(err);
-    });
+    const made = await makePlan(s, timestamp, timestampSource);
     for (const w of made.plan.warnings) deps.warning(w);
     if (made.selection) deps.info(made.selection);
     deps.info(planTable(made.plan));
     return made;
   });
 }
+function inputRoot(err) {
+  if (err instanceof UserError && err.message.startsWith("root folder "))
+    throw new UserError(`input "root": ${err.message}`);
+  throw err;
+}
 async function makePlan(s, timestamp, timestampSource) {
   const rootDir = path8.resolve(s.cwd, s.root);
-  const selection = await selectExtensions(s, rootDir);
+  const selection = await selectExtensions(s, rootDir).catch(inputRoot);
   const names = selection.names;
-  const loaded = names === "all" ? await loadExtensions(rootDir) : names.length ? await loadExtensions(rootDir, names) : [];
+  const loaded = names === "all" ? await loadExtensions(rootDir).catch(inputRoot) : names.length ? await loadExtensions(rootDir, names).catch(inputRoot) : [];
   if (names === "all" && loaded.length === 0) {
     throw new UserError(
       `input "root": no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(", ") || "them"}`
     );
   }
-  const relative2 = loaded.map((e) => ({ ...e, dir: path8.relative(s.cwd, e.dir) || "." }));
-  const plan = buildPlan(relative2, {
+  const plan = buildPlan(loaded, {
+    cwd: s.cwd,
+    label: (option) => `input "${option}"`,
     registry: s.registry,
     environment: s.environment,
     timestamp: resolveTimestamp(timestamp, timestampSource, s.env),

@@ -255,21 +255,10 @@ async function selectExtensions(
   };
 }
 
-/** The plan core names options (`registry: ...`, `root folder ...`); the action names its inputs. */
-function asInputError(err: unknown): unknown {
-  if (!(err instanceof UserError) || err.message.startsWith('input "')) return err;
-  const option = /^(registry|environment|base-image|platforms): ([\s\S]*)$/.exec(err.message);
-  if (option) return new UserError(`input "${option[1]}": ${option[2]}`);
-  if (err.message.startsWith('root folder ')) return new UserError(`input "root": ${err.message}`);
-  return err;
-}
-
 /** The `Plan` group: plans, then logs the warnings, why these extensions, and the plan table. */
 async function planGroup(s: BakeSettings, deps: BakeDeps, timestamp: string, timestampSource: string) {
   return deps.group('Plan', async () => {
-    const made = await makePlan(s, timestamp, timestampSource).catch((err: unknown) => {
-      throw asInputError(err);
-    });
+    const made = await makePlan(s, timestamp, timestampSource);
     for (const w of made.plan.warnings) deps.warning(w);
     if (made.selection) deps.info(made.selection);
     deps.info(planTable(made.plan));
@@ -277,23 +266,32 @@ async function planGroup(s: BakeSettings, deps: BakeDeps, timestamp: string, tim
   });
 }
 
+/** A missing or unreadable root folder, named as the action's `root` input. */
+function inputRoot(err: unknown): never {
+  if (err instanceof UserError && err.message.startsWith('root folder '))
+    throw new UserError(`input "root": ${err.message}`);
+  throw err;
+}
+
 async function makePlan(s: BakeSettings, timestamp: string, timestampSource: string) {
   const rootDir = path.resolve(s.cwd, s.root);
-  const selection = await selectExtensions(s, rootDir);
+  // The discovery names the folder (`root folder X: not found`); the action names the input too.
+  const selection = await selectExtensions(s, rootDir).catch(inputRoot);
   const names = selection.names;
   const loaded =
     names === 'all'
-      ? await loadExtensions(rootDir)
+      ? await loadExtensions(rootDir).catch(inputRoot)
       : names.length
-        ? await loadExtensions(rootDir, names)
+        ? await loadExtensions(rootDir, names).catch(inputRoot)
         : [];
   if (names === 'all' && loaded.length === 0) {
     throw new UserError(
       `input "root": no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(', ') || 'them'}`,
     );
   }
-  const relative = loaded.map((e) => ({ ...e, dir: path.relative(s.cwd, e.dir) || '.' }));
-  const plan = buildPlan(relative, {
+  const plan = buildPlan(loaded, {
+    cwd: s.cwd,
+    label: (option) => `input "${option}"`,
     registry: s.registry,
     environment: s.environment,
     timestamp: resolveTimestamp(timestamp, timestampSource, s.env),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { toBakeDefinition, toMatrix, planTable } from './bake.js';
@@ -239,6 +240,26 @@ describe('buildPlan', () => {
   ])('rejects bad options %j', (bad, message) => {
     expect(() => buildPlan([pgvector], { ...options, ...bad })).toThrow(UserError);
     expect(() => buildPlan([pgvector], { ...options, ...bad })).toThrow(message);
+  });
+
+  it('names options as the caller labels them', () => {
+    expect(() => buildPlan([pgvector], { ...options, registry: 'a b', label: (o) => `--${o}` })).toThrow(
+      /^--registry: expected a registry host/,
+    );
+    expect(() =>
+      buildPlan([pgvector], { ...options, platforms: ['amd64'], label: (o) => `input "${o}"` }),
+    ).toThrow(/^input "platforms": expected platforms such as linux\/amd64/);
+  });
+
+  it('writes build contexts relative to cwd when given', () => {
+    const placed = { ...pgvector, dir: path.join('/repo', 'extensions', 'pgvector') };
+    expect(buildPlan([placed], { ...options, cwd: '/repo' }).targets[0]!.context).toBe(
+      'extensions/pgvector/',
+    );
+    expect(buildPlan([placed], { ...options, cwd: '/repo/extensions/pgvector' }).targets[0]!.context).toBe(
+      './',
+    );
+    expect(buildPlan([placed], options).targets[0]!.context).toBe('/repo/extensions/pgvector/');
   });
 
   it('rejects two extensions that would push the same tags', () => {

@@ -25,7 +25,12 @@ export const CNPG_ANNOTATIONS = {
   sqlVersion: 'io.cloudnativepg.image.sql.version',
 } as const;
 
+/** The options a caller names in messages (a CLI flag, an action input). */
+export type PlanOption = 'registry' | 'environment' | 'base-image' | 'platforms';
+
 export interface PlanOptions {
+  /** How messages name an option: `--registry` for the CLI, `input "registry"` for an action (default: the bare name). */
+  label?: (option: PlanOption) => string;
   /** Registry and namespace, e.g. `ghcr.io/cloudnative-pg` or `localhost:5000`. */
   registry: string;
   environment: Environment;
@@ -35,6 +40,8 @@ export interface PlanOptions {
   revision?: string;
   /** Base image template with `{pgMajor}` and `{distro}` placeholders. */
   baseImage?: string;
+  /** Build contexts are written relative to this folder, where bake runs (default: as the extension dirs are given). */
+  cwd?: string;
   /** Replaces the default platforms (a per-extension `platforms` list still narrows it). */
   platforms?: readonly string[];
   url?: string;
@@ -96,14 +103,15 @@ export function renderBaseImage(template: string, pgMajor: string, distro: strin
 }
 
 function checkOptions(options: PlanOptions): void {
+  const label = options.label ?? ((option: PlanOption) => option);
   if (!REGISTRY.test(options.registry)) {
     throw new UserError(
-      `registry: expected a registry host with an optional port and namespace, such as ghcr.io/my-org or localhost:5000, got ${showValue(options.registry)}`,
+      `${label('registry')}: expected a registry host with an optional port and namespace, such as ghcr.io/my-org or localhost:5000, got ${showValue(options.registry)}`,
     );
   }
   if (!ENVIRONMENTS.includes(options.environment)) {
     throw new UserError(
-      `environment: expected "testing" or "production", got ${showValue(options.environment)}`,
+      `${label('environment')}: expected "testing" or "production", got ${showValue(options.environment)}`,
     );
   }
   const template = options.baseImage ?? DEFAULT_BASE_IMAGE;
@@ -112,16 +120,18 @@ function checkOptions(options: PlanOptions): void {
     .filter((k) => !PLACEHOLDERS.includes(k));
   if (unknown.length || template.trim() === '') {
     throw new UserError(
-      `base-image: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`,
+      `${label('base-image')}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`,
     );
   }
   if (options.platforms && options.platforms.length === 0) {
-    throw new UserError('platforms: expected at least one platform such as linux/amd64, got an empty list');
+    throw new UserError(
+      `${label('platforms')}: expected at least one platform such as linux/amd64, got an empty list`,
+    );
   }
   const badPlatform = options.platforms?.find((p) => !PLATFORM.test(p));
   if (badPlatform !== undefined) {
     throw new UserError(
-      `platforms: expected platforms such as linux/amd64 or linux/arm64/v8, got ${showValue(badPlatform)}`,
+      `${label('platforms')}: expected platforms such as linux/amd64 or linux/arm64/v8, got ${showValue(badPlatform)}`,
     );
   }
 }
@@ -139,7 +149,8 @@ export function buildPlan(extensions: readonly Extension[], options: PlanOptions
     const m = ext.metadata;
     const suffix = options.environment === 'testing' ? '-testing' : '';
     const repository = `${options.registry}/${m.image_name}${suffix}`.toLowerCase();
-    const context = `${path.posix.normalize(ext.dir.split(path.sep).join('/'))}/`;
+    const dir = options.cwd === undefined ? ext.dir : path.relative(options.cwd, ext.dir) || '.';
+    const context = `${path.posix.normalize(dir.split(path.sep).join('/'))}/`;
     const names = new Set<string>();
     for (const distro of Object.keys(m.versions).sort(compareKeys)) {
       const majors = m.versions[distro]!;

@@ -46,9 +46,10 @@ export const plan: Command = {
       throw new UserError('--platforms: expected a list such as linux/amd64');
     const extensions = await loadExtensions(path.resolve(io.cwd, values.root), listFlag(values.extension));
     for (const ext of extensions) printWarnings(io, ext.warnings);
-    // Contexts are written relative to where bake runs: the current directory.
-    const relative = extensions.map((e) => ({ ...e, dir: path.relative(io.cwd, e.dir) || '.' }));
-    const result = buildPlan(relative, {
+    const result = buildPlan(extensions, {
+      // Contexts are written relative to where bake runs: the current directory.
+      cwd: io.cwd,
+      label: (option) => `--${option}`,
       registry: values.registry,
       environment,
       timestamp,
