@@ -3,12 +3,11 @@
  * (a matrix job's outputs keep one leg only), and the run: scripts that pass them on are run with bash
  * on fixtures shaped like what the actions write (bake's BakeImage, promote's images output).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runStep, workspace } from './step.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 interface Step {
@@ -27,51 +26,6 @@ const wf = parse(readFileSync(path.join(repo, '.github/workflows/extensions.yml'
 };
 const steps = (job: string) => wf.jobs[job]!.steps!;
 const byName = (job: string, name: RegExp) => steps(job).find((s) => name.test(s.name ?? ''))!;
-
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-function tmp() {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'ext-flow-'));
-  dirs.push(d);
-  return d;
-}
-
-function runScript(script: string, cwd: string, env: Record<string, string>) {
-  const out = path.join(cwd, 'output');
-  const summary = path.join(cwd, 'summary');
-  writeFileSync(out, '');
-  writeFileSync(summary, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env },
-  });
-  return {
-    code: r.status,
-    stderr: r.stderr,
-    output: readFileSync(out, 'utf8'),
-    summary: readFileSync(summary, 'utf8'),
-  };
-}
-
-/** GITHUB_OUTPUT lines as the runner reads them: name=value, or name<<DELIM ... DELIM. */
-function outputs(text: string): Record<string, string> {
-  const lines = text.split('\n');
-  const o: Record<string, string> = {};
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(l);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      o[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (l.includes('=')) o[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
-  }
-  return o;
-}
 
 /** A BakeImage (src/bake/metadata.ts) of one target. */
 function image(target: string, pushed: boolean, platform = 'linux/amd64') {
@@ -126,8 +80,8 @@ describe('build legs reach merge through artifacts', () => {
   });
 
   it('a leg that built nothing (no images output) still leaves a valid JSON list', () => {
-    const dir = tmp();
-    const r = runScript(keep.run!, dir, { IMAGES: '', LEG: 'pgvector-linux-arm64' });
+    const dir = workspace('ext-flow-');
+    const r = runStep(keep.run!, dir, { IMAGES: '', LEG: 'pgvector-linux-arm64' });
     expect(r.code, r.stderr).toBe(0);
     expect(
       JSON.parse(readFileSync(path.join(dir, '.ext-actions-out/pgvector-linux-arm64.json'), 'utf8')),
@@ -140,7 +94,7 @@ describe('merge: collect the images for sign, e2e and promote', () => {
   const collect = steps('merge').find((s) => s.id === 'collect')!;
 
   function legsDir(files: Record<string, unknown>) {
-    const dir = tmp();
+    const dir = workspace('ext-flow-');
     mkdirSync(path.join(dir, '.ext-actions-out'));
     for (const [f, v] of Object.entries(files)) {
       writeFileSync(path.join(dir, '.ext-actions-out', f), `${JSON.stringify(v)}\n`);
@@ -153,9 +107,9 @@ describe('merge: collect the images for sign, e2e and promote', () => {
       'pgvector-linux-amd64.json': [image('pgvector-0-8-1-18-trixie', true)],
       'pgvector-linux-arm64.json': [image('pgvector-0-8-1-18-trixie', true, 'linux/arm64')],
     });
-    const r = runScript(legs.run!, dir, {});
+    const r = runStep(legs.run!, dir, {});
     expect(r.code, r.stderr).toBe(0);
-    const lines = outputs(r.output)['images']!.split('\n');
+    const lines = r.outputs['images']!.split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { platforms: string[] }[])[0]!.platforms)).toEqual([
       ['linux/amd64'],
       ['linux/arm64'],
@@ -164,12 +118,12 @@ describe('merge: collect the images for sign, e2e and promote', () => {
 
   it('signs and tests only pushed images; one e2e leg per image and CNPG version', () => {
     const merged = [image('pgvector-0-8-1-18-trixie', true), image('pgvector-0-8-1-17-trixie', true)];
-    const r = runScript(collect.run!, legsDir({}), {
+    const r = runStep(collect.run!, legsDir({}), {
       MERGED: JSON.stringify(merged),
       CNPG: '["main","1.30"]',
     });
     expect(r.code, r.stderr).toBe(0);
-    const o = outputs(r.output);
+    const o = r.outputs;
     expect(JSON.parse(o['images']!)).toEqual(merged);
     expect(o['refs']!.split('\n')).toEqual(merged.map((m) => m.ref));
     expect(JSON.parse(o['e2e-matrix']!)).toEqual(
@@ -180,7 +134,7 @@ describe('merge: collect the images for sign, e2e and promote', () => {
   });
 
   it('never lists a digest that was built but not pushed as a ref to sign', () => {
-    const r = runScript(
+    const r = runStep(
       collect.run!,
       legsDir({ 'pgvector.json': [image('pgvector-0-8-1-18-trixie', false)] }),
       {
@@ -189,7 +143,7 @@ describe('merge: collect the images for sign, e2e and promote', () => {
       },
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(outputs(r.output)['refs']).toBe('');
+    expect(r.outputs['refs']).toBe('');
   });
 });
 
@@ -212,7 +166,7 @@ describe('summary', () => {
   });
 
   it('names the production images from promote’s output shape', () => {
-    const r = runScript(script, tmp(), {
+    const r = runStep(script, workspace('ext-flow-'), {
       EXTENSIONS: '["pgvector"]',
       IMAGES: JSON.stringify([image('pgvector-0-8-1-18-trixie', true)]),
       PROMOTED: JSON.stringify(promoted),
@@ -226,7 +180,7 @@ describe('summary', () => {
   });
 
   it('shows images built without pushing as not pushed, and fails when a job failed', () => {
-    const r = runScript(script, tmp(), {
+    const r = runStep(script, workspace('ext-flow-'), {
       EXTENSIONS: '["pgvector"]',
       IMAGES: JSON.stringify([image('pgvector-0-8-1-18-trixie', false)]),
       PROMOTED: '',

@@ -4,12 +4,11 @@
  * pull_request_target, merge_group and push: false; the e2e-local job then builds each extension into
  * the e2e action's local registry and tests it, with no credentials and no id-token.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runStep, workspace } from './step.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const text = readFileSync(path.join(repo, '.github/workflows/extensions.yml'), 'utf8');
@@ -30,49 +29,26 @@ interface Job {
 const wf = parse(text) as { jobs: Record<string, Job> };
 const select = wf.jobs['plan']!.steps!.find((s) => s.id === 'select')!.run!;
 
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
 function plan(env: Record<string, string>) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ext-select-'));
-  dirs.push(dir);
+  const dir = workspace('ext-select-');
   symlinkSync(repo, path.join(dir, '.ext-actions'));
-  const out = path.join(dir, 'output');
-  writeFileSync(out, '');
-  const r = spawnSync('bash', ['-c', select], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_OUTPUT: out,
-      GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-      GITHUB_REF: 'refs/pull/5/merge',
-      GITHUB_SHA: 'a'.repeat(40),
-      ROOT: path.join(repo, 'extensions'),
-      REQUESTED: 'pgvector,pgrouting',
-      EVENT: 'pull_request',
-      DEFAULT_BRANCH: 'main',
-      REGISTRY: '',
-      OWNER: 'Acme',
-      PLATFORMS: 'linux/amd64,linux/arm64',
-      NATIVE: 'true',
-      RUNNERS: 'default=ubuntu-24.04,linux/arm64=ubuntu-24.04-arm',
-      PUSH: 'true',
-      PROMOTE: 'auto',
-      CNPG: 'main,1.29,1.30',
-      ...env,
-    },
+  return runStep(select, dir, {
+    GITHUB_REF: 'refs/pull/5/merge',
+    GITHUB_SHA: 'a'.repeat(40),
+    ROOT: path.join(repo, 'extensions'),
+    REQUESTED: 'pgvector,pgrouting',
+    EVENT: 'pull_request',
+    DEFAULT_BRANCH: 'main',
+    REGISTRY: '',
+    OWNER: 'Acme',
+    PLATFORMS: 'linux/amd64,linux/arm64',
+    NATIVE: 'true',
+    RUNNERS: 'default=ubuntu-24.04,linux/arm64=ubuntu-24.04-arm',
+    PUSH: 'true',
+    PROMOTE: 'auto',
+    CNPG: 'main,1.29,1.30',
+    ...env,
   });
-  const outputs = Object.fromEntries(
-    readFileSync(out, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
 }
 
 // Each case starts the CLI (WASM HCL parser) under bash: slow on a loaded 2-core machine.

@@ -2,12 +2,11 @@
  * The plan job's "find the ext-actions ref" script, taken from extensions.yml and run with bash as the
  * runner would (env vars, a caller workflow file in the workspace, GITHUB_OUTPUT).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runStep, workspace } from './step.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const wf = parse(readFileSync(path.join(repo, '.github/workflows/extensions.yml'), 'utf8')) as {
@@ -15,42 +14,20 @@ const wf = parse(readFileSync(path.join(repo, '.github/workflows/extensions.yml'
 };
 const script = wf.jobs.plan.steps.find((s) => s.id === 'self')!.run!;
 
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
 function run(caller: string | undefined, env: Record<string, string> = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ext-self-'));
-  dirs.push(dir);
+  const dir = workspace('ext-self-');
   if (caller !== undefined) {
     mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
     writeFileSync(path.join(dir, '.github/workflows/pr.yml'), caller);
   }
-  const out = path.join(dir, 'output');
-  writeFileSync(out, '');
-  const r = spawnSync('bash', ['-c', script], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_OUTPUT: out,
-      GITHUB_WORKFLOW_REF: 'acme/exts/.github/workflows/pr.yml@refs/pull/5/merge',
-      GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
-      GITHUB_REPOSITORY: 'acme/exts',
-      OVERRIDE_REF: '',
-      OVERRIDE_REPOSITORY: 'cnpg/ext-actions',
-      ...env,
-    },
+  return runStep(script, dir, {
+    GITHUB_WORKFLOW_REF: 'acme/exts/.github/workflows/pr.yml@refs/pull/5/merge',
+    GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
+    GITHUB_REPOSITORY: 'acme/exts',
+    OVERRIDE_REF: '',
+    OVERRIDE_REPOSITORY: 'cnpg/ext-actions',
+    ...env,
   });
-  const outputs = Object.fromEntries(
-    readFileSync(out, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('=') as [string, string]),
-  );
-  return { code: r.status, stdout: r.stdout, outputs };
 }
 
 describe('finding the ext-actions ref', () => {

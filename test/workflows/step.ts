@@ -1,0 +1,69 @@
+/**
+ * Runs a `run:` script of a workflow step as the runner does (`bash --noprofile --norc -eo pipefail`,
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) and reads its outputs the way the runner reads them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** A temporary workspace, removed after each test. */
+export function workspace(prefix = 'ext-step-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+/** GITHUB_OUTPUT lines as the runner reads them: `name=value`, or `name<<DELIM` ... `DELIM`. */
+export function parseOutputs(text: string): Record<string, string> {
+  const lines = text.split('\n');
+  const o: Record<string, string> = {};
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(l);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      o[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (l.includes('=')) o[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
+  }
+  return o;
+}
+
+export interface StepResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The raw GITHUB_OUTPUT file. */
+  output: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+export function runStep(script: string, cwd: string, env: Record<string, string | undefined>): StepResult {
+  const out = path.join(cwd, 'output');
+  const summary = path.join(cwd, 'summary');
+  writeFileSync(out, '');
+  writeFileSync(summary, '');
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env },
+  });
+  const output = readFileSync(out, 'utf8');
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    output,
+    outputs: parseOutputs(output),
+    summary: readFileSync(summary, 'utf8'),
+  };
+}
