@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AMD_ONLY, PGAUDIT, PGVECTOR, writeRepo } from './support/fixtures.js';
+import { nodeOnlyPath } from '../support/node-only-path.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const fake = path.join(repo, 'test/bake/fake');
@@ -325,7 +326,7 @@ describe('bake action (bundle, fake docker)', () => {
 
   it('no docker at all', () => {
     const ctx = setup();
-    const r = run(ctx, { ...BASE }, { PATH: path.dirname(process.execPath) });
+    const r = run(ctx, { ...BASE }, { PATH: nodeOnlyPath() });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/::error::Docker is missing/);
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/http-server.js';
 import { mockSigstore, type MockSigstore } from '../support/sigstore-mock.js';
+import { nodeOnlyPath } from '../support/node-only-path.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bundle = path.join(root, 'dist/sign/index.js');
@@ -68,7 +69,7 @@ async function run(
   // each run records its own cosign calls and failure counters
   for (const f of readdirSync(dir)) if (f.startsWith('cosign.jsonl')) rmSync(path.join(dir, f));
   const base: Record<string, string | undefined> = {
-    PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+    PATH: [bin, nodeOnlyPath()].join(':'),
     HOME: dir,
     RUNNER_TEMP: path.join(dir, 'temp'),
     RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
