@@ -20,6 +20,8 @@ export const inputShape = {
   'binfmt-image': stringInput(DEFAULT_BINFMT_IMAGE),
   cache: booleanInput(false),
   set: listInput(false),
+  files: listInput(),
+  allow: listInput(),
   'dry-run': booleanInput(false),
   'verify-layout': booleanInput(false),
   images: stringInput(),

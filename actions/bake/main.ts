@@ -51,6 +51,8 @@ async function main(): Promise<void> {
         binfmtImage: inputs['binfmt-image'],
         cache: inputs.cache && !noCache,
         set: inputs.set,
+        files: inputs.files,
+        allow: inputs.allow,
         dryRun: inputs['dry-run'],
         images: inputs.images,
         verifyLayout: inputs['verify-layout'],

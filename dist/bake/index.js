@@ -5794,7 +5794,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5869,7 +5869,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5964,11 +5964,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5991,10 +5991,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6011,7 +6011,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6191,7 +6191,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6213,7 +6213,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6249,13 +6249,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19189,7 +19189,7 @@ var require_universalify = __commonJS({
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports, module) {
-    var constants3 = __require("constants");
+    var constants4 = __require("constants");
     var origCwd = process.cwd;
     var cwd = null;
     var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
@@ -19213,7 +19213,7 @@ var require_polyfills = __commonJS({
     var chdir;
     module.exports = patch;
     function patch(fs4) {
-      if (constants3.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+      if (constants4.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
         patchLchmod(fs4);
       }
       if (!fs4.lutimes) {
@@ -19315,7 +19315,7 @@ var require_polyfills = __commonJS({
         fs5.lchmod = function(path11, mode, callback) {
           fs5.open(
             path11,
-            constants3.O_WRONLY | constants3.O_SYMLINK,
+            constants4.O_WRONLY | constants4.O_SYMLINK,
             mode,
             function(err, fd) {
               if (err) {
@@ -19331,7 +19331,7 @@ var require_polyfills = __commonJS({
           );
         };
         fs5.lchmodSync = function(path11, mode) {
-          var fd = fs5.openSync(path11, constants3.O_WRONLY | constants3.O_SYMLINK, mode);
+          var fd = fs5.openSync(path11, constants4.O_WRONLY | constants4.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -19351,9 +19351,9 @@ var require_polyfills = __commonJS({
         };
       }
       function patchLutimes(fs5) {
-        if (constants3.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
+        if (constants4.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
           fs5.lutimes = function(path11, at, mt, cb) {
-            fs5.open(path11, constants3.O_SYMLINK, function(er, fd) {
+            fs5.open(path11, constants4.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -19366,7 +19366,7 @@ var require_polyfills = __commonJS({
             });
           };
           fs5.lutimesSync = function(path11, at, mt) {
-            var fd = fs5.openSync(path11, constants3.O_SYMLINK);
+            var fd = fs5.openSync(path11, constants4.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -20335,7 +20335,7 @@ var require_copy = __commonJS({
     var { mkdirs } = require_mkdirs();
     var { pathExists } = require_path_exists();
     var { utimesMillis } = require_utimes();
-    var stat3 = require_stat();
+    var stat4 = require_stat();
     async function copy(src, dest, opts = {}) {
       if (typeof opts === "function") {
         opts = { filter: opts };
@@ -20349,8 +20349,8 @@ var require_copy = __commonJS({
           "fs-extra-WARN0001"
         );
       }
-      const { srcStat, destStat } = await stat3.checkPaths(src, dest, "copy", opts);
-      await stat3.checkParentPaths(src, srcStat, dest, "copy");
+      const { srcStat, destStat } = await stat4.checkPaths(src, dest, "copy", opts);
+      await stat4.checkParentPaths(src, srcStat, dest, "copy");
       const include = await runFilter(src, dest, opts);
       if (!include) return;
       const destParent = path11.dirname(dest);
@@ -20412,7 +20412,7 @@ var require_copy = __commonJS({
         promises3.push(
           runFilter(srcItem, destItem, opts).then((include) => {
             if (include) {
-              return stat3.checkPaths(srcItem, destItem, "copy", opts).then(({ destStat: destStat2 }) => {
+              return stat4.checkPaths(srcItem, destItem, "copy", opts).then(({ destStat: destStat2 }) => {
                 return getStatsAndPerformCopy(destStat2, srcItem, destItem, opts);
               });
             }
@@ -20442,10 +20442,10 @@ var require_copy = __commonJS({
       if (opts.dereference) {
         resolvedDest = path11.resolve(process.cwd(), resolvedDest);
       }
-      if (stat3.isSrcSubdir(resolvedSrc, resolvedDest)) {
+      if (stat4.isSrcSubdir(resolvedSrc, resolvedDest)) {
         throw new Error(`Cannot copy '${resolvedSrc}' to a subdirectory of itself, '${resolvedDest}'.`);
       }
-      if (stat3.isSrcSubdir(resolvedDest, resolvedSrc)) {
+      if (stat4.isSrcSubdir(resolvedDest, resolvedSrc)) {
         throw new Error(`Cannot overwrite '${resolvedDest}' with '${resolvedSrc}'.`);
       }
       await fs4.unlink(dest);
@@ -20463,7 +20463,7 @@ var require_copy_sync = __commonJS({
     var path11 = __require("path");
     var mkdirsSync = require_mkdirs().mkdirsSync;
     var utimesMillisSync = require_utimes().utimesMillisSync;
-    var stat3 = require_stat();
+    var stat4 = require_stat();
     function copySync(src, dest, opts) {
       if (typeof opts === "function") {
         opts = { filter: opts };
@@ -20478,8 +20478,8 @@ var require_copy_sync = __commonJS({
           "fs-extra-WARN0002"
         );
       }
-      const { srcStat, destStat } = stat3.checkPathsSync(src, dest, "copy", opts);
-      stat3.checkParentPathsSync(src, srcStat, dest, "copy");
+      const { srcStat, destStat } = stat4.checkPathsSync(src, dest, "copy", opts);
+      stat4.checkParentPathsSync(src, srcStat, dest, "copy");
       if (opts.filter && !opts.filter(src, dest)) return;
       const destParent = path11.dirname(dest);
       if (!fs4.existsSync(destParent)) mkdirsSync(destParent);
@@ -20553,7 +20553,7 @@ var require_copy_sync = __commonJS({
       const srcItem = path11.join(src, item);
       const destItem = path11.join(dest, item);
       if (opts.filter && !opts.filter(srcItem, destItem)) return;
-      const { destStat } = stat3.checkPathsSync(srcItem, destItem, "copy", opts);
+      const { destStat } = stat4.checkPathsSync(srcItem, destItem, "copy", opts);
       return getStats(destStat, srcItem, destItem, opts);
     }
     function onLink(destStat, src, dest, opts) {
@@ -20574,10 +20574,10 @@ var require_copy_sync = __commonJS({
         if (opts.dereference) {
           resolvedDest = path11.resolve(process.cwd(), resolvedDest);
         }
-        if (stat3.isSrcSubdir(resolvedSrc, resolvedDest)) {
+        if (stat4.isSrcSubdir(resolvedSrc, resolvedDest)) {
           throw new Error(`Cannot copy '${resolvedSrc}' to a subdirectory of itself, '${resolvedDest}'.`);
         }
-        if (stat3.isSrcSubdir(resolvedDest, resolvedSrc)) {
+        if (stat4.isSrcSubdir(resolvedDest, resolvedSrc)) {
           throw new Error(`Cannot overwrite '${resolvedDest}' with '${resolvedSrc}'.`);
         }
         return copyLink(resolvedSrc, dest);
@@ -21163,11 +21163,11 @@ var require_move = __commonJS({
     var { remove } = require_remove();
     var { mkdirp } = require_mkdirs();
     var { pathExists } = require_path_exists();
-    var stat3 = require_stat();
+    var stat4 = require_stat();
     async function move(src, dest, opts = {}) {
       const overwrite = opts.overwrite || opts.clobber || false;
-      const { srcStat, isChangingCase = false } = await stat3.checkPaths(src, dest, "move", opts);
-      await stat3.checkParentPaths(src, srcStat, dest, "move");
+      const { srcStat, isChangingCase = false } = await stat4.checkPaths(src, dest, "move", opts);
+      await stat4.checkParentPaths(src, srcStat, dest, "move");
       const destParent = path11.dirname(dest);
       const parsedParentPath = path11.parse(destParent);
       if (parsedParentPath.root !== destParent) {
@@ -21214,12 +21214,12 @@ var require_move_sync = __commonJS({
     var copySync = require_copy2().copySync;
     var removeSync = require_remove().removeSync;
     var mkdirpSync = require_mkdirs().mkdirpSync;
-    var stat3 = require_stat();
+    var stat4 = require_stat();
     function moveSync(src, dest, opts) {
       opts = opts || {};
       const overwrite = opts.overwrite || opts.clobber || false;
-      const { srcStat, isChangingCase = false } = stat3.checkPathsSync(src, dest, "move", opts);
-      stat3.checkParentPathsSync(src, srcStat, dest, "move");
+      const { srcStat, isChangingCase = false } = stat4.checkPathsSync(src, dest, "move", opts);
+      stat4.checkParentPathsSync(src, srcStat, dest, "move");
       if (!isParentRoot(dest)) mkdirpSync(path11.dirname(dest));
       return doRename(src, dest, overwrite, isChangingCase);
     }
@@ -22935,7 +22935,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils4();
     var {
       MAX_LENGTH,
@@ -22943,7 +22943,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -23152,7 +23152,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -23198,8 +23198,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -23895,7 +23895,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -23953,7 +23953,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils4();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -24081,7 +24081,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -24981,10 +24981,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse3();
-    var constants3 = require_constants7();
+    var constants4 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -26224,7 +26224,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants7();
+    var constants4 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse3();
@@ -26308,8 +26308,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -28483,7 +28483,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants8 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants3 = {
+    var constants4 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -28493,9 +28493,9 @@ var require_constants8 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants3;
+      module.exports = __require("fs").constants || constants4;
     } catch {
-      module.exports = constants3;
+      module.exports = constants4;
     }
   }
 });
@@ -28505,7 +28505,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants3 = require_constants8();
+    var constants4 = require_constants8();
     var headers = require_headers2();
     var DMODE = 493;
     var FMODE = 420;
@@ -28708,16 +28708,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants3.S_IFMT) {
-        case constants3.S_IFBLK:
+      switch (mode & constants4.S_IFMT) {
+        case constants4.S_IFBLK:
           return "block-device";
-        case constants3.S_IFCHR:
+        case constants4.S_IFCHR:
           return "character-device";
-        case constants3.S_IFDIR:
+        case constants4.S_IFDIR:
           return "directory";
-        case constants3.S_IFIFO:
+        case constants4.S_IFIFO:
           return "fifo";
-        case constants3.S_IFLNK:
+        case constants4.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -30127,16 +30127,10 @@ function builderBootstrapCommand(name) {
   return docker(["buildx", "inspect", "--bootstrap", "--builder", name]);
 }
 function bakeCommand(o) {
-  const args = [
-    "buildx",
-    "bake",
-    "--builder",
-    o.builder,
-    "-f",
-    o.planFile,
-    "--metadata-file",
-    o.metadataFile
-  ];
+  const args = ["buildx", "bake", "--builder", o.builder, "-f", o.planFile];
+  for (const f of o.files ?? []) args.push("-f", f);
+  args.push("--metadata-file", o.metadataFile);
+  for (const a of o.allow ?? []) args.push("--allow", a);
   args.push("--progress", "plain");
   if (o.push) args.push("--push");
   for (const s of o.set ?? []) args.push("--set", s);
@@ -30147,7 +30141,14 @@ function imagetoolsCreateCommand(o) {
   if (o.builder) args.push("--builder", o.builder);
   for (const t of o.tags) args.push("--tag", t);
   for (const a of o.annotations) args.push("--annotation", a);
-  args.push("--metadata-file", o.metadataFile, ...o.sources);
+  if (o.metadataFile) args.push("--metadata-file", o.metadataFile);
+  args.push(...o.sources);
+  return docker(args);
+}
+function imagetoolsInspectRawCommand(ref, builder) {
+  const args = ["buildx", "imagetools", "inspect"];
+  if (builder) args.push("--builder", builder);
+  args.push("--raw", ref);
   return docker(args);
 }
 function showCommand(c) {
@@ -51068,7 +51069,9 @@ function decideQemu(mode, platforms, hostArch) {
 
 // src/bake/run.ts
 var import_semver = __toESM(require_semver2(), 1);
-import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { constants as constants3 } from "node:fs";
+import { access as access2, mkdir as mkdir2, readFile as readFile2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import path8 from "node:path";
 
 // src/bake/summary.ts
@@ -51156,49 +51159,60 @@ var TargetBuildError = class extends UserError {
     this.failures = [{ target, log: [...log] }, ...more];
   }
 };
+var ALLOW = /^(?:network\.host|security\.insecure|ssh|device(?:=\S+)?|fs(?:\.read|\.write)?=\S+)$/;
 var SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
 var PLATFORM2 = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 var BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+function labelOf(s, input2) {
+  return s.label ? s.label(input2) : `input "${input2}"`;
+}
 function checkSettings(s) {
   for (const p of s.platforms ?? []) {
     if (!PLATFORM2.test(p)) {
       throw new UserError(
-        `input "platforms": expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`
+        `${labelOf(s, "platforms")}: expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`
       );
     }
   }
   if (s.baseImage !== void 0 && /\s/.test(s.baseImage)) {
     throw new UserError(
-      `input "base-image": expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`
+      `${labelOf(s, "base-image")}: expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`
     );
   }
   if (s.builder !== "" && !BUILDER.test(s.builder)) {
     throw new UserError(
-      `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`
+      `${labelOf(s, "builder")}: expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`
     );
   }
   for (const entry of s.set) {
     if (!SET.test(entry)) {
       throw new UserError(
-        `input "set": expected "<target>.<key>=<value>" such as "*.args.FOO=bar" or "pgvector-*.no-cache=true", got ${showValue(entry)}`
+        `${labelOf(s, "set")}: expected "<target>.<key>=<value>" such as "*.args.FOO=bar" or "pgvector-*.no-cache=true", got ${showValue(entry)}`
+      );
+    }
+  }
+  for (const entry of s.allow ?? []) {
+    if (!ALLOW.test(entry)) {
+      throw new UserError(
+        `${labelOf(s, "allow")}: expected a buildx entitlement (network.host, security.insecure, ssh, device[=NAME], fs=PATH, fs.read=PATH or fs.write=PATH), got ${showValue(entry)}`
       );
     }
   }
   if (s.extensions.includes("changed") && s.extensions.length > 1) {
     throw new UserError(
-      `input "extensions": "changed" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
+      `${labelOf(s, "extensions")}: "changed" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
     );
   }
   if (s.extensions.includes("all") && s.extensions.length > 1) {
     throw new UserError(
-      `input "extensions": "all" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
+      `${labelOf(s, "extensions")}: "all" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
     );
   }
   if (s.mode !== "merge" && s.images.trim() !== "") {
-    throw new UserError('input "images": only used with mode: merge');
+    throw new UserError(`${labelOf(s, "images")}: only used with mode: merge`);
   }
   if (s.mode === "merge" && s.dryRun === false && !s.push) {
-    throw new UserError('input "push": mode: merge pushes the tagged indexes; set push: true');
+    throw new UserError(`${labelOf(s, "push")}: mode: merge pushes the tagged indexes; set push: true`);
   }
 }
 async function gitTop(cwd) {
@@ -51260,7 +51274,7 @@ async function makePlan(s, timestamp, timestampSource) {
   }
   const plan = buildPlan(loaded, {
     cwd: s.cwd,
-    label: (option) => `input "${option}"`,
+    label: (option) => labelOf(s, option),
     registry: s.registry,
     environment: s.environment,
     timestamp: resolveTimestamp(timestamp, timestampSource, s.env),
@@ -51313,9 +51327,29 @@ ${tail.join("\n")}`);
   }
   return run;
 }
+async function bakeFiles(s) {
+  const files = [];
+  for (const f of s.files ?? []) {
+    const file2 = path8.resolve(s.cwd, f);
+    const ok = await stat3(file2).then(
+      (st) => st.isFile(),
+      () => false
+    );
+    if (!ok || !await access2(file2, constants3.R_OK).then(
+      () => true,
+      () => false
+    ))
+      throw new UserError(
+        `${labelOf(s, "files")}: ${showValue(f)} is not a readable file (resolved to ${file2})`
+      );
+    files.push(file2);
+  }
+  return files;
+}
 async function runBake(s, deps) {
   checkSettings(s);
   if (s.mode === "merge") return runMerge(s, deps);
+  const files = await bakeFiles(s);
   const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, 'input "timestamp"');
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
   if (s.mode === "digest") definition = byDigestDefinition(definition, plan);
@@ -51330,7 +51364,9 @@ async function runBake(s, deps) {
     if (qemu.install) commands.push(binfmtInstallCommand(s.binfmtImage, qemu.architectures));
     if (!s.builder)
       commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
-    commands.push(bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set }));
+    commands.push(
+      bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set, files, allow: s.allow })
+    );
   }
   await writeFile2(planFile, `${JSON.stringify(definition, null, 2)}
 `);
@@ -51439,6 +51475,32 @@ async function pool(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+async function readBackIndex(deps, job, builder) {
+  const tag = job.tags[0];
+  const run = await mustRun(deps, imagetoolsInspectRawCommand(tag, builder), `reading back ${tag}`);
+  let index;
+  try {
+    index = JSON.parse(run.stdout);
+  } catch {
+    throw new UserError(
+      `imagetools inspect --raw ${tag} did not print a manifest: ${lastLines(run.stdout, 3).join(" ")}`
+    );
+  }
+  const mediaType = index.mediaType ?? "";
+  if (!/image\.index|manifest\.list/.test(mediaType))
+    throw new UserError(
+      `${tag} is a ${mediaType || "manifest without mediaType"}, not the index just created`
+    );
+  for (const a of job.annotations) {
+    const [key, ...value] = a.replace(/^index:/, "").split("=");
+    if (index.annotations?.[key] !== value.join("="))
+      throw new UserError(
+        `${tag} does not carry the annotation ${key}=${value.join("=")} just written: another run moved the tag; its digest cannot be told`
+      );
+  }
+  const digest = `sha256:${createHash("sha256").update(run.stdout, "utf8").digest("hex")}`;
+  return { digest, mediaType, names: [...job.tags] };
+}
 async function runMerge(s, deps) {
   const perPlatform = parseImagesInput(s.images);
   const timestamp = s.timestamp || createdOf(perPlatform) || "";
@@ -51455,15 +51517,16 @@ async function runMerge(s, deps) {
   await writeFile2(planFile, `${JSON.stringify(definition, null, 2)}
 `);
   const metadataFile = (job) => path8.join(s.workDir, `merge-${job.target.name}.json`);
-  const commands = jobs.map(
+  const createCommands = (withMetadata2) => jobs.map(
     (job) => imagetoolsCreateCommand({
       builder: s.builder || void 0,
       tags: job.tags,
       annotations: job.annotations,
       sources: job.sources,
-      metadataFile: metadataFile(job)
+      ...withMetadata2 ? { metadataFile: metadataFile(job) } : {}
     })
   );
+  let commands = createCommands(true);
   const shown = commands.map(showCommand);
   const base = { mode: s.mode, plan, planFile, definition, commands: shown, selection };
   if (s.dryRun || jobs.length === 0) {
@@ -51471,27 +51534,42 @@ async function runMerge(s, deps) {
     const result2 = { ...base, refs: "", matrix: matrixOf(plan) };
     return { ...result2, summary: renderSummary({ ...result2, push: s.push, dryRun: s.dryRun }) };
   }
-  await deps.group("Docker Buildx", async () => {
+  const withMetadata = await deps.group("Docker Buildx", async () => {
     const version2 = await checkTools(deps);
     if (version2 && import_semver.default.valid(version2) && import_semver.default.lt(version2, MERGE_MIN_BUILDX)) {
-      throw new UserError(
-        `mode: merge needs Docker Buildx ${MERGE_MIN_BUILDX} or later (imagetools create --metadata-file), this runner has ${version2}. Add docker/setup-buildx-action (it installs the latest buildx) before this step.`
+      deps.info(
+        `buildx ${version2} has no imagetools create --metadata-file (${MERGE_MIN_BUILDX} and later): each new index is read back with imagetools inspect --raw and its digest computed from those bytes`
       );
+      return false;
     }
+    return true;
   });
+  if (!withMetadata) commands = createCommands(false);
   const raw = {};
   const images = await deps.group(
     `Merge ${jobs.length} indexes`,
     () => pool(jobs, 4, async (job, i) => {
       await mustRun(deps, commands[i], `merging ${job.target.name}`);
-      let text;
-      try {
-        text = await readFile2(metadataFile(job), "utf8");
-      } catch {
-        throw new UserError(`docker buildx imagetools create wrote no metadata file for ${job.target.name}`);
+      let created;
+      if (withMetadata) {
+        let text;
+        try {
+          text = await readFile2(metadataFile(job), "utf8");
+        } catch {
+          throw new UserError(
+            `docker buildx imagetools create wrote no metadata file for ${job.target.name}`
+          );
+        }
+        created = parseCreateMetadata(text, `imagetools metadata of ${job.target.name}`);
+        raw[job.target.name] = JSON.parse(text);
+      } else {
+        created = await readBackIndex(deps, job, s.builder || void 0);
+        raw[job.target.name] = {
+          "containerimage.descriptor": { mediaType: created.mediaType, digest: created.digest },
+          "containerimage.digest": created.digest,
+          "image.name": job.tags.join(",")
+        };
       }
-      const created = parseCreateMetadata(text, `imagetools metadata of ${job.target.name}`);
-      raw[job.target.name] = JSON.parse(text);
       return imageOf(
         job.target,
         plan,
@@ -51540,7 +51618,7 @@ function readElf(head) {
 
 // src/layout/files.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -51606,7 +51684,7 @@ function removeTree(files, root, keepRoot, current) {
 async function applyLayer(files, data, compression) {
   const extract = import_tar_stream.default.extract();
   const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
-  const hash2 = createHash("sha256");
+  const hash2 = createHash2("sha256");
   source.on("data", (chunk) => hash2.update(chunk));
   const unzip = decompressor(compression);
   const failed = new Promise((_, reject) => {
@@ -51897,7 +51975,7 @@ function checkAnnotations(annotations, extension) {
 import { Readable as Readable2 } from "node:stream";
 
 // src/registry/client.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/registry/auth.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -52013,7 +52091,7 @@ var RegistryError = class extends UserError {
   code;
 };
 function sha256Digest(data) {
-  return `sha256:${createHash2("sha256").update(data).digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(data).digest("hex")}`;
 }
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
@@ -52690,6 +52768,8 @@ var inputShape = {
   "binfmt-image": stringInput(DEFAULT_BINFMT_IMAGE),
   cache: booleanInput(false),
   set: listInput(false),
+  files: listInput(),
+  allow: listInput(),
   "dry-run": booleanInput(false),
   "verify-layout": booleanInput(false),
   images: stringInput()
@@ -52733,6 +52813,8 @@ async function main() {
         binfmtImage: inputs["binfmt-image"],
         cache: inputs.cache && !noCache,
         set: inputs.set,
+        files: inputs.files,
+        allow: inputs.allow,
         dryRun: inputs["dry-run"],
         images: inputs.images,
         verifyLayout: inputs["verify-layout"],

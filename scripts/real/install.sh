@@ -19,7 +19,7 @@ fi
 # From sid, by name. Kept in sync with the README's "Real-tools suite" section.
 SID_PACKAGES=(docker.io docker-cli docker-buildx containerd cosign mmdebstrap)
 # From the machine's own suite (sid's skopeo needs a newer libc: bookworm's 1.9 reads images the same way).
-BASE_PACKAGES=(qemu-user-static binfmt-support ca-certificates skopeo docker-registry)
+BASE_PACKAGES=(qemu-user-static binfmt-support arch-test ca-certificates skopeo docker-registry)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 candidate_is_sid() {

@@ -56,23 +56,22 @@ export interface BakeCommandOptions {
   push: boolean;
   /** Extra `--set` overrides (`target.key=value`), in order. */
   set?: readonly string[];
+  /** The user's bake files, read after the plan (so they can override any target field). */
+  files?: readonly string[];
+  /** Entitlements (`network.host`, `fs.read=PATH`...), each passed as `--allow`. */
+  allow?: readonly string[];
 }
 
 /**
- * `docker buildx bake -f <plan.json> --metadata-file <file> [--push]`, plain progress (parsed to find
- * a failing target's log) and small metadata (no provenance blob in it).
+ * `docker buildx bake -f <plan.json> [-f <file>]... --metadata-file <file> [--allow E]... [--push]`,
+ * plain progress (parsed to find a failing target's log) and small metadata (no provenance blob in
+ * it). Bake merges its files in order, so the user's files override the plan's fields.
  */
 export function bakeCommand(o: BakeCommandOptions): Command {
-  const args = [
-    'buildx',
-    'bake',
-    '--builder',
-    o.builder,
-    '-f',
-    o.planFile,
-    '--metadata-file',
-    o.metadataFile,
-  ];
+  const args = ['buildx', 'bake', '--builder', o.builder, '-f', o.planFile];
+  for (const f of o.files ?? []) args.push('-f', f);
+  args.push('--metadata-file', o.metadataFile);
+  for (const a of o.allow ?? []) args.push('--allow', a);
   args.push('--progress', 'plain');
   if (o.push) args.push('--push');
   for (const s of o.set ?? []) args.push('--set', s);
@@ -86,7 +85,8 @@ export interface ImagetoolsCreateOptions {
   annotations: readonly string[];
   /** `<repository>@<digest>` of each per-platform image. */
   sources: readonly string[];
-  metadataFile: string;
+  /** Where buildx writes the new index's descriptor (buildx 0.32 and later); absent for older buildx. */
+  metadataFile?: string;
 }
 
 /** Merges per-platform images (pushed by digest) into one index carrying the tags and annotations. */
@@ -95,7 +95,16 @@ export function imagetoolsCreateCommand(o: ImagetoolsCreateOptions): Command {
   if (o.builder) args.push('--builder', o.builder);
   for (const t of o.tags) args.push('--tag', t);
   for (const a of o.annotations) args.push('--annotation', a);
-  args.push('--metadata-file', o.metadataFile, ...o.sources);
+  if (o.metadataFile) args.push('--metadata-file', o.metadataFile);
+  args.push(...o.sources);
+  return docker(args);
+}
+
+/** `docker buildx imagetools inspect --raw REF`: the exact bytes the registry serves for REF. */
+export function imagetoolsInspectRawCommand(ref: string, builder?: string): Command {
+  const args = ['buildx', 'imagetools', 'inspect'];
+  if (builder) args.push('--builder', builder);
+  args.push('--raw', ref);
   return docker(args);
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,12 +130,39 @@ describe('runBake', () => {
       [{ images: '[]' }, /input "images": only used with mode: merge/],
       [{ mode: 'merge', images: 'x' }, /input "images"/],
       [{ mode: 'merge', images: '[]', push: false }, /input "push": mode: merge pushes/],
+      [
+        { allow: ['network.host', 'network=host'] },
+        /^input "allow": expected a buildx entitlement .* got "network=host"/,
+      ],
+      [{ files: ['missing.hcl'] }, /^input "files": "missing.hcl" is not a readable file/],
+      [{ files: ['exts'] }, /^input "files": "exts" is not a readable file/],
+      [{ set: ['no-equals'], label: (i: string) => `--${i}` }, /^--set: expected/],
     ];
     for (const [over, message] of cases) {
       const { d, calls } = deps();
       await expect(runBake(settings(dir, over), d)).rejects.toThrow(message);
       expect(calls).toEqual([]);
     }
+  });
+
+  it("passes the user's bake files after the plan and each entitlement as --allow", async () => {
+    const dir = writeRepo([AMD_ONLY]);
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'net.json'), '{"target":{}}');
+    const { d, calls } = deps();
+    await runBake(
+      settings(dir, { builder: 'mine', files: ['net.json'], allow: ['network.host', 'fs.read=/x'] }),
+      d,
+    );
+    const args = calls.find((c) => c.args[1] === 'bake')!.args;
+    const f = args.indexOf('-f');
+    expect(args.slice(f, f + 4)).toEqual([
+      '-f',
+      path.join(dir, 'work', 'plan.json'),
+      '-f',
+      path.join(dir, 'net.json'),
+    ]);
+    expect(args.filter((_, i) => args[i - 1] === '--allow')).toEqual(['network.host', 'fs.read=/x']);
   });
 
   it('dry-run writes the plan and returns the commands without running any', async () => {
@@ -325,7 +353,7 @@ describe('runBake', () => {
     expect(Object.keys(JSON.parse(r.metadata!) as object)).toEqual(dry.plan.targets.map((t) => t.name));
   });
 
-  it('merge refuses, before creating anything, a buildx whose imagetools create has no --metadata-file', async () => {
+  it('merge with a buildx whose imagetools create has no --metadata-file reads the new index back and hashes its bytes', async () => {
     const dir = writeRepo([AMD_ONLY]);
     dirs.push(dir);
     const dry = await runBake(settings(dir, { dryRun: true }), deps().d);
@@ -339,15 +367,49 @@ describe('runBake', () => {
       pushed: true,
       created: dry.plan.created,
     };
+    const annotations = Object.fromEntries(
+      t.annotations.map((a) => {
+        const [key, ...value] = a.replace(/^[^:]*:/, '').split('=');
+        return [key!, value.join('=')];
+      }),
+    );
+    const served = (extra: Record<string, string> = {}) =>
+      `${JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [], annotations: { ...annotations, ...extra } }, null, 3)}`;
+    let body = served();
     const { d, calls } = deps((c) =>
       c.args[1] === 'version'
-        ? { exitCode: 0, stdout: 'github.com/docker/buildx v0.31.1 1234567\n', stderr: '' }
-        : undefined,
+        ? { exitCode: 0, stdout: 'github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4\n', stderr: '' }
+        : c.args[2] === 'inspect'
+          ? { exitCode: 0, stdout: body, stderr: '' }
+          : undefined,
     );
+    const r = await runBake(settings(dir, { mode: 'merge', images: JSON.stringify([image]) }), d);
+    expect(calls.map((c) => c.args.slice(0, 3).join(' '))).toEqual([
+      'buildx version',
+      'buildx imagetools create',
+      'buildx imagetools inspect',
+    ]);
+    expect(calls[1]!.args).not.toContain('--metadata-file');
+    expect(calls[2]!.args.slice(-2)).toEqual(['--raw', t.tags[0]]);
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    expect(r.images![0]).toMatchObject({ digest, ref: `${t.repository}@${digest}`, tags: t.tags });
+
+    // The tag serves an index without this job's annotations (another run moved it): refused.
+    body = served({ 'io.cloudnativepg.image.sql.version': '9.9.9' });
     await expect(
-      runBake(settings(dir, { mode: 'merge', images: JSON.stringify([image]) }), d),
-    ).rejects.toThrow(/mode: merge needs Docker Buildx 0\.32\.0 or later .*this runner has 0\.31\.1/);
-    expect(calls.map((c) => c.args[1])).toEqual(['version']);
+      runBake(
+        settings(dir, { mode: 'merge', images: JSON.stringify([image]) }),
+        deps((c) =>
+          c.args[1] === 'version'
+            ? { exitCode: 0, stdout: 'github.com/docker/buildx v0.31.1 1234567\n', stderr: '' }
+            : c.args[2] === 'inspect'
+              ? { exitCode: 0, stdout: body, stderr: '' }
+              : undefined,
+        ).d,
+      ),
+    ).rejects.toThrow(
+      /does not carry the annotation io\.cloudnativepg\.image\.sql\.version=.* another run moved the tag/,
+    );
   });
 
   it('extensions: changed builds only what changed since base, and nothing when nothing did', async () => {

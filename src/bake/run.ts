@@ -4,7 +4,9 @@
  * `mode: merge`, per-platform digests are joined into tagged indexes instead. Every check happens
  * before the first command runs; commands get argv arrays through `deps.exec`.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { UserError, showValue } from '../errors.js';
@@ -35,6 +37,7 @@ import {
   builderCreateCommand,
   buildxVersionCommand,
   imagetoolsCreateCommand,
+  imagetoolsInspectRawCommand,
   showCommand,
   type Command,
 } from './argv.js';
@@ -81,11 +84,17 @@ export interface BakeSettings {
   binfmtImage: string;
   cache: boolean;
   set: readonly string[];
+  /** Extra bake files (relative to cwd), merged after the plan: `-f FILE` each. */
+  files?: readonly string[];
+  /** Entitlements passed as `--allow` (`network.host`, `security.insecure`, `fs.read=PATH`...). */
+  allow?: readonly string[];
   dryRun: boolean;
   /** `mode: merge`: the per-platform `images` outputs. */
   images: string;
   /** Read every pushed image back from the registry and check the extension layout. */
   verifyLayout?: boolean;
+  /** Names an input in messages (default `input "<name>"`; the CLI names its flags). */
+  label?: (input: string) => string;
   /** Folder for plan.json and metadata files (created). */
   workDir: string;
   hostArch: string;
@@ -165,52 +174,66 @@ export class TargetBuildError extends UserError {
   }
 }
 
+/** The entitlements `docker buildx bake --allow` accepts. */
+const ALLOW = /^(?:network\.host|security\.insecure|ssh|device(?:=\S+)?|fs(?:\.read|\.write)?=\S+)$/;
 const SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
 /** `os/arch[/variant]`, as buildx and binfmt name platforms. */
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 /** What `docker buildx create --name` accepts. */
 const BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** How a message names an input: the action's `input "name"` by default, the CLI's `--flag`. */
+function labelOf(s: BakeSettings, input: string): string {
+  return s.label ? s.label(input) : `input "${input}"`;
+}
+
 function checkSettings(s: BakeSettings): void {
   for (const p of s.platforms ?? []) {
     if (!PLATFORM.test(p)) {
       throw new UserError(
-        `input "platforms": expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`,
+        `${labelOf(s, 'platforms')}: expected os/arch[/variant] such as linux/amd64 or linux/arm64, got ${showValue(p)}`,
       );
     }
   }
   if (s.baseImage !== undefined && /\s/.test(s.baseImage)) {
     throw new UserError(
-      `input "base-image": expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`,
+      `${labelOf(s, 'base-image')}: expected an image reference such as ghcr.io/cloudnative-pg/postgresql:{pgMajor}-minimal-{distro}, got ${showValue(s.baseImage)}`,
     );
   }
   if (s.builder !== '' && !BUILDER.test(s.builder)) {
     throw new UserError(
-      `input "builder": expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`,
+      `${labelOf(s, 'builder')}: expected the name of an existing buildx builder (letters, digits, _ . -), got ${showValue(s.builder)}`,
     );
   }
   for (const entry of s.set) {
     if (!SET.test(entry)) {
       throw new UserError(
-        `input "set": expected "<target>.<key>=<value>" such as "*.args.FOO=bar" or "pgvector-*.no-cache=true", got ${showValue(entry)}`,
+        `${labelOf(s, 'set')}: expected "<target>.<key>=<value>" such as "*.args.FOO=bar" or "pgvector-*.no-cache=true", got ${showValue(entry)}`,
+      );
+    }
+  }
+  for (const entry of s.allow ?? []) {
+    if (!ALLOW.test(entry)) {
+      throw new UserError(
+        `${labelOf(s, 'allow')}: expected a buildx entitlement (network.host, security.insecure, ssh, device[=NAME], fs=PATH, fs.read=PATH or fs.write=PATH), got ${showValue(entry)}`,
       );
     }
   }
   if (s.extensions.includes('changed') && s.extensions.length > 1) {
     throw new UserError(
-      `input "extensions": "changed" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
+      `${labelOf(s, 'extensions')}: "changed" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
     );
   }
   if (s.extensions.includes('all') && s.extensions.length > 1) {
     throw new UserError(
-      `input "extensions": "all" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
+      `${labelOf(s, 'extensions')}: "all" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
     );
   }
   if (s.mode !== 'merge' && s.images.trim() !== '') {
-    throw new UserError('input "images": only used with mode: merge');
+    throw new UserError(`${labelOf(s, 'images')}: only used with mode: merge`);
   }
   if (s.mode === 'merge' && s.dryRun === false && !s.push) {
-    throw new UserError('input "push": mode: merge pushes the tagged indexes; set push: true');
+    throw new UserError(`${labelOf(s, 'push')}: mode: merge pushes the tagged indexes; set push: true`);
   }
 }
 
@@ -291,7 +314,7 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
   }
   const plan = buildPlan(loaded, {
     cwd: s.cwd,
-    label: (option) => `input "${option}"`,
+    label: (option) => labelOf(s, option),
     registry: s.registry,
     environment: s.environment,
     timestamp: resolveTimestamp(timestamp, timestampSource, s.env),
@@ -351,11 +374,36 @@ async function mustRun(deps: BakeDeps, cmd: Command, what: string, stream = fals
   return run;
 }
 
+/** The user's bake files, resolved against cwd; each must be a readable file (checked before anything runs). */
+async function bakeFiles(s: BakeSettings): Promise<string[]> {
+  const files: string[] = [];
+  for (const f of s.files ?? []) {
+    const file = path.resolve(s.cwd, f);
+    const ok = await stat(file).then(
+      (st) => st.isFile(),
+      () => false,
+    );
+    if (
+      !ok ||
+      !(await access(file, constants.R_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new UserError(
+        `${labelOf(s, 'files')}: ${showValue(f)} is not a readable file (resolved to ${file})`,
+      );
+    files.push(file);
+  }
+  return files;
+}
+
 export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   checkSettings(s);
   if (s.mode === 'merge') return runMerge(s, deps);
 
   // 1. Validate and plan (nothing has run yet).
+  const files = await bakeFiles(s);
   const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, 'input "timestamp"');
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
   if (s.mode === 'digest') definition = byDigestDefinition(definition, plan);
@@ -370,7 +418,9 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
     if (qemu.install) commands.push(binfmtInstallCommand(s.binfmtImage, qemu.architectures));
     if (!s.builder)
       commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
-    commands.push(bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set }));
+    commands.push(
+      bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set, files, allow: s.allow }),
+    );
   }
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
   const shown = commands.map(showCommand);
@@ -498,6 +548,42 @@ async function pool<T, R>(
   return results;
 }
 
+/**
+ * For buildx before 0.32 (no `--metadata-file` on imagetools create): reads the index just pushed back
+ * from its first tag (`imagetools inspect --raw`, the registry's exact bytes), hashes them, and checks
+ * it is ours: an index carrying the annotations this job just wrote.
+ */
+async function readBackIndex(
+  deps: BakeDeps,
+  job: MergeJob,
+  builder: string | undefined,
+): Promise<ReturnType<typeof parseCreateMetadata>> {
+  const tag = job.tags[0]!;
+  const run = await mustRun(deps, imagetoolsInspectRawCommand(tag, builder), `reading back ${tag}`);
+  let index: { mediaType?: string; annotations?: Record<string, string> };
+  try {
+    index = JSON.parse(run.stdout) as typeof index;
+  } catch {
+    throw new UserError(
+      `imagetools inspect --raw ${tag} did not print a manifest: ${lastLines(run.stdout, 3).join(' ')}`,
+    );
+  }
+  const mediaType = index.mediaType ?? '';
+  if (!/image\.index|manifest\.list/.test(mediaType))
+    throw new UserError(
+      `${tag} is a ${mediaType || 'manifest without mediaType'}, not the index just created`,
+    );
+  for (const a of job.annotations) {
+    const [key, ...value] = a.replace(/^index:/, '').split('=');
+    if (index.annotations?.[key!] !== value.join('='))
+      throw new UserError(
+        `${tag} does not carry the annotation ${key}=${value.join('=')} just written: another run moved the tag; its digest cannot be told`,
+      );
+  }
+  const digest = `sha256:${createHash('sha256').update(run.stdout, 'utf8').digest('hex')}`;
+  return { digest, mediaType, names: [...job.tags] };
+}
+
 async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   const perPlatform = parseImagesInput(s.images);
   const timestamp = s.timestamp || createdOf(perPlatform) || '';
@@ -513,15 +599,17 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
   const planFile = path.join(s.workDir, 'plan.json');
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);
   const metadataFile = (job: MergeJob) => path.join(s.workDir, `merge-${job.target.name}.json`);
-  const commands = jobs.map((job) =>
-    imagetoolsCreateCommand({
-      builder: s.builder || undefined,
-      tags: job.tags,
-      annotations: job.annotations,
-      sources: job.sources,
-      metadataFile: metadataFile(job),
-    }),
-  );
+  const createCommands = (withMetadata: boolean) =>
+    jobs.map((job) =>
+      imagetoolsCreateCommand({
+        builder: s.builder || undefined,
+        tags: job.tags,
+        annotations: job.annotations,
+        sources: job.sources,
+        ...(withMetadata ? { metadataFile: metadataFile(job) } : {}),
+      }),
+    );
+  let commands = createCommands(true);
   const shown = commands.map(showCommand);
   const base = { mode: s.mode, plan, planFile, definition, commands: shown, selection };
   if (s.dryRun || jobs.length === 0) {
@@ -529,26 +617,41 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
     const result = { ...base, refs: '', matrix: matrixOf(plan) };
     return { ...result, summary: renderSummary({ ...result, push: s.push, dryRun: s.dryRun }) };
   }
-  await deps.group('Docker Buildx', async () => {
+  const withMetadata = await deps.group('Docker Buildx', async () => {
     const version = await checkTools(deps);
     if (version && semver.valid(version) && semver.lt(version, MERGE_MIN_BUILDX)) {
-      throw new UserError(
-        `mode: merge needs Docker Buildx ${MERGE_MIN_BUILDX} or later (imagetools create --metadata-file), this runner has ${version}. Add docker/setup-buildx-action (it installs the latest buildx) before this step.`,
+      deps.info(
+        `buildx ${version} has no imagetools create --metadata-file (${MERGE_MIN_BUILDX} and later): each new index is read back with imagetools inspect --raw and its digest computed from those bytes`,
       );
+      return false;
     }
+    return true;
   });
+  if (!withMetadata) commands = createCommands(false);
   const raw: Record<string, unknown> = {};
   const images = await deps.group(`Merge ${jobs.length} indexes`, () =>
     pool(jobs, 4, async (job, i) => {
       await mustRun(deps, commands[i]!, `merging ${job.target.name}`);
-      let text: string;
-      try {
-        text = await readFile(metadataFile(job), 'utf8');
-      } catch {
-        throw new UserError(`docker buildx imagetools create wrote no metadata file for ${job.target.name}`);
+      let created: ReturnType<typeof parseCreateMetadata>;
+      if (withMetadata) {
+        let text: string;
+        try {
+          text = await readFile(metadataFile(job), 'utf8');
+        } catch {
+          throw new UserError(
+            `docker buildx imagetools create wrote no metadata file for ${job.target.name}`,
+          );
+        }
+        created = parseCreateMetadata(text, `imagetools metadata of ${job.target.name}`);
+        raw[job.target.name] = JSON.parse(text);
+      } else {
+        created = await readBackIndex(deps, job, s.builder || undefined);
+        raw[job.target.name] = {
+          'containerimage.descriptor': { mediaType: created.mediaType, digest: created.digest },
+          'containerimage.digest': created.digest,
+          'image.name': job.tags.join(','),
+        };
       }
-      const created = parseCreateMetadata(text, `imagetools metadata of ${job.target.name}`);
-      raw[job.target.name] = JSON.parse(text);
       return imageOf(
         job.target,
         plan,

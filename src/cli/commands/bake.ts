@@ -13,6 +13,14 @@ import {
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 
+/** The CLI's flag for each bake input, for messages (`--extension`, `--file`, `--images FILE`). */
+const FLAGS: Record<string, string> = {
+  extensions: '--extension',
+  files: '--file',
+  images: '--images FILE',
+};
+export const flagLabel = (input: string): string => FLAGS[input] ?? `--${input}`;
+
 export const bake: Command = {
   name: 'bake',
   summary:
@@ -21,7 +29,7 @@ export const bake: Command = {
     'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--base REF] [--head REF] [--registry REG] ' +
     '[--environment testing|production] [--push] [--platforms P,...] [--timestamp RFC3339] [--revision SHA] ' +
     '[--base-image TEMPLATE] [--builder NAME] [--setup-qemu auto|true|false] [--binfmt-image IMAGE] [--cache] ' +
-    '[--set TARGET.KEY=VALUE]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--format summary|images|refs|matrix]',
+    '[--set TARGET.KEY=VALUE]... [--file BAKEFILE]... [--allow ENTITLEMENT]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--format summary|images|refs|matrix]',
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -40,6 +48,8 @@ export const bake: Command = {
       'binfmt-image': { type: 'string', default: DEFAULT_BINFMT_IMAGE },
       cache: { type: 'boolean', default: false },
       set: { type: 'string', multiple: true },
+      file: { type: 'string', multiple: true },
+      allow: { type: 'string', multiple: true },
       mode: { type: 'string' },
       images: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
@@ -80,6 +90,9 @@ export const bake: Command = {
           binfmtImage: values['binfmt-image'],
           cache: values.cache,
           set: values.set ?? [],
+          files: values.file ?? [],
+          allow: listFlag(values.allow),
+          label: flagLabel,
           dryRun: values['dry-run'],
           images,
           workDir: path.join(os.tmpdir(), `ext-actions-bake-${id}`),

@@ -1,0 +1,227 @@
+/**
+ * `ext-actions bake` and the bundled bake action, with the real docker buildx bake (buildx 0.29, Docker
+ * Engine 28.5 with the containerd image store), building our example extensions from Debian's real
+ * packages for linux/amd64 and linux/arm64 (QEMU), pushing to a real registry. Every claim is read back
+ * from the registry with skopeo, not from our own outputs.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { exampleRepo, hostNetworkFile, CLI, REPO_ROOT, type ExampleRepo } from './support/repo.js';
+import { must, rawManifest, realEnv, run } from './support/run.js';
+
+const EXAMPLES = ['pgvector', 'pgaudit', 'wal2json', 'pgrouting', 'postgis'];
+const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+interface BuiltImage {
+  target: string;
+  extension: string;
+  repository: string;
+  tags: string[];
+  digest: string;
+  ref: string;
+}
+
+interface IndexManifest {
+  mediaType: string;
+  manifests: { digest: string; platform?: { os: string; architecture: string }; annotations?: Record<string, string> }[];
+  annotations?: Record<string, string>;
+}
+
+let repo: ExampleRepo;
+let targets: { target: string; extension: string; platforms: string[] }[];
+let netFile: string;
+
+beforeAll(async () => {
+  repo = exampleRepo(EXAMPLES);
+  const matrix = JSON.parse(
+    await must('node', [CLI, 'plan', '--root', repo.root, '--format', 'matrix'], { cwd: repo.dir }),
+  ) as { target: string; extension: string; platforms: string[] }[];
+  targets = matrix;
+  netFile = hostNetworkFile(repo.dir, matrix.map((m) => m.target));
+});
+afterAll(() => repo?.cleanup());
+
+/** The common flags of a real build here: the local base image, the default (docker) builder, host network. */
+function buildFlags(real: ReturnType<typeof inject<'real'>>): string[] {
+  return [
+    '--root',
+    repo.root,
+    '--registry',
+    real.registry,
+    '--base-image',
+    real.baseImageTemplate,
+    '--builder',
+    'default',
+    '--setup-qemu',
+    'false',
+    '--file',
+    netFile,
+    '--allow',
+    'network.host',
+    // SBOM scanning pulls docker/buildkit-syft-scanner from Docker Hub, which is out of reach here.
+    '--set',
+    '*.attest=type=sbom,disabled=true',
+  ];
+}
+
+describe('ext-actions bake (real buildx)', () => {
+  let images: BuiltImage[];
+
+  it('builds and pushes every example for amd64 and arm64; the images output matches the registry', async () => {
+    const real = inject('real');
+    const out = await must(
+      'node',
+      [
+        CLI,
+        'bake',
+        ...buildFlags(real),
+        '--platforms',
+        'linux/amd64,linux/arm64',
+        '--timestamp',
+        '2026-12-01T10:00:00Z',
+        '--revision',
+        'a'.repeat(40),
+        '--push',
+        '--format',
+        'images',
+      ],
+      { cwd: repo.dir },
+    );
+    images = JSON.parse(out) as BuiltImage[];
+    expect(images.map((i) => i.target).sort()).toEqual(targets.map((t) => t.target).sort());
+    const plan = JSON.parse(
+      await must('node', [CLI, 'plan', '--root', repo.root, '--registry', real.registry, '--timestamp', '2026-12-01T10:00:00Z', '--base-image', real.baseImageTemplate, '--revision', 'a'.repeat(40)], { cwd: repo.dir }),
+    ) as { target: Record<string, { labels: Record<string, string>; annotations: string[]; tags: string[] }> };
+    for (const image of images) {
+      // Every tag serves the digest bake reported (sha256 of the bytes the registry serves).
+      expect(image.tags.length).toBeGreaterThan(0);
+      for (const tag of image.tags) expect(sha256(await rawManifest(tag)), tag).toBe(image.digest);
+      const index = JSON.parse((await rawManifest(image.ref)).toString()) as IndexManifest;
+      expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      const platforms = index.manifests
+        .filter((m) => m.platform && m.platform.os !== 'unknown')
+        .map((m) => `${m.platform!.os}/${m.platform!.architecture}`)
+        .sort();
+      expect(platforms, image.target).toEqual(['linux/amd64', 'linux/arm64']);
+      // The index carries our annotations, as the plan wrote them.
+      const wanted = plan.target[image.target]!;
+      for (const a of wanted.annotations.filter((x) => x.startsWith('index:'))) {
+        const [key, ...value] = a.slice('index:'.length).split('=');
+        expect(index.annotations?.[key!], `${image.target} ${key}`).toBe(value.join('='));
+      }
+      expect(index.annotations?.['io.cloudnativepg.image.sql.version']).toBe(
+        repo.versions[image.extension]!.sql,
+      );
+      // Each platform's config carries our labels.
+      for (const arch of ['amd64', 'arm64']) {
+        const config = JSON.parse(
+          await must('skopeo', [
+            'inspect',
+            '--config',
+            '--raw',
+            '--tls-verify=false',
+            '--override-arch',
+            arch,
+            `docker://${image.ref}`,
+          ]),
+        ) as { architecture: string; config: { Labels: Record<string, string> } };
+        expect(config.architecture).toBe(arch);
+        expect(config.config.Labels).toMatchObject(wanted.labels);
+      }
+    }
+  });
+
+  it('verify-layout passes on every real image built from the examples', async () => {
+    expect(images).toBeDefined();
+    for (const image of images) {
+      const r = await run('node', [CLI, 'verify-layout', image.ref, '--root', repo.root, '--extension', image.extension], {
+        cwd: repo.dir,
+      });
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('error')), `${image.ref}\n${r.stdout}${r.stderr}`).toEqual([]);
+      expect(r.code, `${image.ref}\n${r.stdout}${r.stderr}`).toBe(0);
+      // The summary line names the reference once, with its digest.
+      expect(r.stdout).toContain(`${image.ref}: linux/amd64, linux/arm64: 0 error(s)`);
+    }
+  });
+});
+
+describe('the bundled bake action (real buildx)', () => {
+  /** Runs dist/bake/index.js as the runner does: INPUT_* variables, GITHUB_OUTPUT, a step summary. */
+  async function action(inputs: Record<string, string>) {
+    const outFile = path.join(repo.dir, `output-${Date.now()}`);
+    const summary = path.join(repo.dir, `summary-${Date.now()}`);
+    writeFileSync(outFile, '');
+    writeFileSync(summary, '');
+    const env = realEnv({
+      GITHUB_OUTPUT: outFile,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_WORKSPACE: repo.dir,
+      GITHUB_REPOSITORY: 'acme/extensions',
+      GITHUB_SHA: 'b'.repeat(40),
+      RUNNER_TEMP: repo.dir,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    });
+    const r = await run('node', [path.join(REPO_ROOT, 'dist', 'bake', 'index.js')], { cwd: repo.dir, env });
+    const outputs: Record<string, string> = {};
+    const text = readFileSync(outFile, 'utf8');
+    for (const m of text.matchAll(/^([^\n<]+)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+    return { ...r, outputs };
+  }
+
+  function inputs(over: Record<string, string>): Record<string, string> {
+    const real = inject('real');
+    return {
+      root: repo.root,
+      extensions: 'pgvector',
+      registry: real.registry,
+      'base-image': real.baseImageTemplate,
+      builder: 'default',
+      'setup-qemu': 'false',
+      files: netFile,
+      allow: 'network.host',
+      set: '*.attest=type=sbom,disabled=true',
+      timestamp: '2026-12-01T11:00:00Z',
+      push: 'true',
+      ...over,
+    };
+  }
+
+  it('mode: build with verify-layout: outputs images whose digests the registry serves', async () => {
+    const r = await action(inputs({ platforms: 'linux/amd64,linux/arm64', 'verify-layout': 'true' }));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const images = JSON.parse(r.outputs['images']!) as BuiltImage[];
+    expect(images).toHaveLength(1);
+    for (const tag of images[0]!.tags) expect(sha256(await rawManifest(tag))).toBe(images[0]!.digest);
+    expect(r.outputs['refs']).toBe(images[0]!.ref);
+    expect(r.stdout).toContain('Verify the layout of 1 images');
+  });
+
+  it('mode: digest per platform, then mode: merge joins them into one tagged index', async () => {
+    const perPlatform: string[] = [];
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const r = await action(inputs({ mode: 'digest', platforms: platform }));
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const images = JSON.parse(r.outputs['images']!) as BuiltImage[];
+      expect(images[0]!.tags).toEqual([]);
+      // Pushed by digest: the registry serves it.
+      expect(sha256(await rawManifest(images[0]!.ref))).toBe(images[0]!.digest);
+      perPlatform.push(r.outputs['images']!);
+    }
+    const merged = await action(inputs({ mode: 'merge', images: perPlatform.join('\n') }));
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    const [image] = JSON.parse(merged.outputs['images']!) as BuiltImage[];
+    for (const tag of image!.tags) expect(sha256(await rawManifest(tag))).toBe(image!.digest);
+    const index = JSON.parse((await rawManifest(image!.ref)).toString()) as IndexManifest;
+    const platformDigests = perPlatform.map((p) => (JSON.parse(p) as BuiltImage[])[0]!.digest);
+    // The index lists the per-platform images (their manifests, under the digests the digest jobs pushed).
+    const listed = index.manifests.map((m) => m.digest);
+    for (const d of platformDigests) {
+      const child = JSON.parse((await rawManifest(`${image!.repository}@${d}`)).toString()) as IndexManifest;
+      const children = child.manifests ? child.manifests.map((m) => m.digest) : [d];
+      expect(children.some((c) => listed.includes(c)), d).toBe(true);
+    }
+    expect(index.annotations?.['io.cloudnativepg.image.sql.version']).toBe(repo.versions['pgvector']!.sql);
+  });
+});
