@@ -30126,6 +30126,9 @@ function builderCreateCommand(name, driverOpts = []) {
 function builderBootstrapCommand(name) {
   return docker(["buildx", "inspect", "--bootstrap", "--builder", name]);
 }
+function builderInspectCommand(name) {
+  return docker(["buildx", "inspect", "--builder", name]);
+}
 function bakeCommand(o) {
   const args = ["buildx", "bake", "--builder", o.builder, "-f", o.planFile];
   for (const f of o.files ?? []) args.push("-f", f);
@@ -51316,6 +51319,14 @@ function buildxVersion(output2) {
   const m = /\bv?(\d+\.\d+\.\d+)\b/.exec(output2);
   return m?.[1];
 }
+async function checkDigestDriver(s, deps) {
+  const run = await mustRun(deps, builderInspectCommand(s.builder), `inspecting builder ${s.builder}`);
+  const driver = /^Driver:\s*(\S+)/m.exec(run.stdout)?.[1];
+  if (driver === "docker")
+    throw new UserError(
+      `${labelOf(s, "builder")}: ${s.builder} uses the docker driver, which cannot push by digest (mode: digest); leave builder empty so a docker-container builder is created, or use mode: build`
+    );
+}
 async function mustRun(deps, cmd, what, stream = false) {
   deps.info(`[command]${showCommand(cmd)}`);
   const run = await deps.exec(cmd, { stream });
@@ -51392,6 +51403,7 @@ async function runBake(s, deps) {
     await checkTools(deps);
     deps.info(`QEMU: ${qemu.reason}`);
     if (qemu.install) await mustRun(deps, commands[0], `installing QEMU (${s.binfmtImage})`);
+    if (s.builder && s.mode === "digest") await checkDigestDriver(s, deps);
     if (!s.builder) {
       await mustRun(deps, builderCreateCommand(builder, s.builderDriverOpts), `creating builder ${builder}`);
       deps.builderCreated?.(builder);
@@ -51798,6 +51810,20 @@ function installableVersions(scripts, sqlName) {
 function lineOf(text, index) {
   return text.slice(0, index).split("\n").length;
 }
+function libraryDirs(extension) {
+  const paths = extension?.metadata.dynamic_library_path.length ? extension.metadata.dynamic_library_path : ["lib"];
+  return paths.map((p) => p.replace(/^\.?\/+/, "").replace(/\/+$/, ""));
+}
+function libraryName(value) {
+  if (value.startsWith("$libdir/")) {
+    const rest = value.slice("$libdir/".length);
+    return rest.includes("/") ? { name: rest, kind: "nested" } : { name: rest, kind: "libdir" };
+  }
+  return value.includes("/") ? { name: value, kind: "path" } : { name: value, kind: "bare" };
+}
+function requiresOf(values) {
+  return (values["requires"] ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+}
 function checkLayout(files, ctx) {
   const findings = [];
   const add = (level, reason, file2) => findings.push({ level, platform: ctx.platform, ...file2 !== void 0 ? { file: file2 } : {}, reason });
@@ -51815,28 +51841,53 @@ function checkLayout(files, ctx) {
     );
   }
   const dirs = controlDirs(ext);
+  const libDirs = libraryDirs(ext);
   const inControlDir = (p) => dirs.some((d) => p.startsWith(`${d}/`) && !p.slice(d.length + 1).includes("/"));
+  const baseOf = (p) => p.slice(p.lastIndexOf("/") + 1);
   const controls = [];
   const scripts = [];
+  const misplaced = [];
   for (const [p, f] of files) {
     if (f.type === "directory") continue;
-    const base = p.slice(p.lastIndexOf("/") + 1);
+    const base = baseOf(p);
     const isControl = base.endsWith(".control");
-    const isScript = SCRIPT.test(base);
-    if (!isControl && !isScript) continue;
-    if (!inControlDir(p)) {
-      add(
-        "error",
-        `${isControl ? "control file" : "extension script"} outside ${dirs.join(", ")}: PostgreSQL never looks for it there`,
-        p
-      );
-      continue;
-    }
-    if (isControl) controls.push(p);
+    const script = base.match(SCRIPT);
+    if (!isControl && !script) continue;
+    const name = isControl ? base.slice(0, -".control".length) : script[1];
+    if (!inControlDir(p)) misplaced.push({ path: p, name, isControl });
+    else if (isControl) controls.push(p);
     else scripts.push(base);
   }
-  const names = new Set(controls.map((p) => p.slice(p.lastIndexOf("/") + 1, -".control".length)));
-  if (meta3?.create_extension && !names.has(meta3.sql_name)) {
+  controls.sort();
+  const controlName = (p) => baseOf(p).slice(0, -".control".length);
+  const controlValues = new Map(
+    controls.map((c) => [controlName(c), parseControl(files.get(c)?.text ?? "")])
+  );
+  const named = /* @__PURE__ */ new Set();
+  if (meta3) {
+    if (meta3.create_extension) {
+      const queue = [meta3.sql_name];
+      while (queue.length) {
+        const n = queue.shift();
+        if (named.has(n)) continue;
+        named.add(n);
+        queue.push(...requiresOf(controlValues.get(n) ?? {}).filter((r) => controlValues.has(r)));
+      }
+    }
+  } else {
+    for (const n of controlValues.keys())
+      if (scripts.some((b) => b.match(SCRIPT)?.[1] === n) || controlValues.size === 1) named.add(n);
+  }
+  const levelFor = (name) => named.has(name) ? "error" : "warning";
+  const hasLibrary = (name) => libDirs.some((d) => files.has(`${d}/${name}`) || files.has(`${d}/${name}.so`));
+  for (const m of misplaced) {
+    add(
+      meta3 ? levelFor(m.name) : "error",
+      `${m.isControl ? "control file" : "extension script"} outside ${dirs.join(", ")}: PostgreSQL never looks for it there`,
+      m.path
+    );
+  }
+  if (meta3?.create_extension && !controlValues.has(meta3.sql_name)) {
     add(
       "error",
       `missing control file: CREATE EXTENSION ${meta3.sql_name} needs ${dirs[0]}/${meta3.sql_name}.control`,
@@ -51845,9 +51896,10 @@ function checkLayout(files, ctx) {
   }
   if (!ext && controls.length === 0)
     add("warning", `no control file in ${dirs.join(", ")}: nothing can be created with CREATE EXTENSION`);
-  for (const control of controls.sort()) {
-    const name = control.slice(control.lastIndexOf("/") + 1, -".control".length);
-    const values = parseControl(files.get(control)?.text ?? "");
+  for (const control of controls) {
+    const name = controlName(control);
+    const values = controlValues.get(name);
+    const level = levelFor(name);
     if (values["directory"]) {
       add(
         "warning",
@@ -51871,27 +51923,78 @@ function checkLayout(files, ctx) {
     for (const [version2, source] of wanted) {
       if (!versions.has(version2))
         add(
-          "error",
-          `no install script for version ${version2} (${source}): expected ${control.slice(0, control.lastIndexOf("/"))}/${name}--${version2}.sql or an update path to it`,
+          level,
+          `no install script for version ${version2} (${source}): expected ${control.slice(0, control.lastIndexOf("/"))}/${name}--${version2}.sql or an update path to it${level === "warning" ? ` (${name} is not the extension metadata.hcl creates)` : ""}`,
           control
         );
     }
     const mp = values["module_pathname"];
-    if (mp?.startsWith("$libdir/"))
-      add(
-        "error",
-        `module_pathname = '${mp}' hard-codes $libdir, which image volumes do not use: write '${mp.slice(8)}'`,
-        control
-      );
+    if (mp !== void 0) {
+      const lib = libraryName(mp);
+      if (lib.kind === "nested" || lib.kind === "path")
+        add(
+          level,
+          `module_pathname = '${mp}' is a path, which PostgreSQL 18 never searches in dynamic_library_path: write '${baseOf(lib.name)}'`,
+          control
+        );
+      else if (!hasLibrary(lib.name))
+        add(
+          level,
+          `module_pathname = '${mp}': no ${lib.name}.so in ${libDirs.join(", ")}: CREATE EXTENSION ${name} fails to load it`,
+          control
+        );
+    }
   }
-  for (const [p, f] of files) {
+  const ownScript = (p) => {
+    const m = inControlDir(p) ? baseOf(p).match(SCRIPT) : null;
+    return m ? named.has(m[1]) : false;
+  };
+  for (const [p, f] of [...files].sort(([a], [b]) => a < b ? -1 : 1)) {
     if (!p.endsWith(".sql") || f.text === void 0) continue;
-    const i = f.text.indexOf("$libdir/");
-    if (i >= 0)
+    const text = f.text;
+    const level = ownScript(p) ? "error" : "warning";
+    const load = /\bLOAD\s+'\$libdir\/[^']*'/i.exec(text);
+    if (load)
+      add(
+        level,
+        `${load[0]} (line ${lineOf(text, load.index)}): LOAD does not strip $libdir, so it looks in the base image's lib folder, not the volume; use LOAD '${baseOf(load[0].slice(load[0].indexOf("'") + 1, -1))}'`,
+        p
+      );
+    const nested = /'\$libdir\/[^'/]+\/[^']*'/.exec(text);
+    if (nested)
+      add(
+        level,
+        `${nested[0]} (line ${lineOf(text, nested.index)}): a nested $libdir path is never searched in dynamic_library_path`,
+        p
+      );
+    const plain = /'\$libdir\/[^'/]+'/.exec(text);
+    if (plain && !(load && load.index <= plain.index && plain.index < load.index + load[0].length))
+      add(
+        "warning",
+        `hard-codes ${plain[0]} (line ${lineOf(text, plain.index)}): PostgreSQL 18 strips the prefix and searches dynamic_library_path, older servers do not; prefer MODULE_PATHNAME or the bare name`,
+        p
+      );
+    if (ownScript(p)) {
+      for (const m of text.matchAll(/\bAS\s+'([^']+)'\s*,\s*'/gi)) {
+        const lib = libraryName(m[1]);
+        if (lib.kind === "path" || lib.kind === "nested" || m[1] === "MODULE_PATHNAME") continue;
+        if (!hasLibrary(lib.name)) {
+          add(
+            "warning",
+            `AS '${m[1]}' (line ${lineOf(text, m.index)}): no ${lib.name}.so in ${libDirs.join(", ")}; it must then be in the base image's lib folder`,
+            p
+          );
+          break;
+        }
+      }
+    }
+  }
+  for (const lib of meta3?.shared_preload_libraries ?? []) {
+    const { name } = libraryName(lib);
+    if (!hasLibrary(name))
       add(
         "error",
-        `hard-codes '$libdir/' (line ${lineOf(f.text, i)}): the library is not found with image volumes; use the bare library name or MODULE_PATHNAME`,
-        p
+        `shared_preload_libraries names ${lib}, but there is no ${name}.so in ${libDirs.join(", ")}: the server does not start`
       );
   }
   const arch2 = ctx.platform.split("/")[1];

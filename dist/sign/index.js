@@ -57342,9 +57342,15 @@ async function writeJobSummary(markdown, env = process.env) {
 }
 
 // src/sign/commands.ts
+var NO_TLOG_SIGNING_CONFIG = {
+  mediaType: "application/vnd.dev.sigstore.signingconfig.v0.2+json",
+  rekorTlogConfig: {},
+  tsaConfig: {}
+};
 var noTlogSign = ["--use-signing-config=false", "--tlog-upload=false"];
 function signerFlags(o) {
-  return [...o.tlog ? [] : noTlogSign, ...o.key ? ["--key", o.key] : []];
+  const noTlog = o.tlog ? [] : o.signingConfig ? ["--signing-config", o.signingConfig] : noTlogSign;
+  return [...noTlog, ...o.key ? ["--key", o.key] : []];
 }
 function verifierFlags(o) {
   const who = o.publicKey ? ["--key", o.publicKey] : ["--certificate-identity-regexp", o.identityRegexp, "--certificate-oidc-issuer", o.issuer];
@@ -58188,6 +58194,17 @@ async function cosignVersionOf(path8) {
     `${path8} does not look like cosign: "cosign version --json" printed ${JSON.stringify(out.stdout.slice(0, 120))} (exit ${out.exitCode})`
   );
 }
+function describeVersion(version2) {
+  if (VERSION.test(version2)) return version2;
+  return `${version2} (no release version: a distribution or source build, so the v3-or-later check cannot apply and features are detected from its --help)`;
+}
+async function prefersSigningConfig(path8) {
+  const out = await runCommand(path8, ["sign", "--help"]);
+  const help = `${out.stdout}
+${out.stderr}`;
+  const lists = (flag) => new RegExp(`^\\s+${flag}=`, "m").test(help);
+  return lists("--signing-config") && !lists("--tlog-upload");
+}
 async function resolveCosign(requested, env = process.env) {
   if (requested === "") {
     const onPath = await which("cosign", false);
@@ -58564,7 +58581,7 @@ async function sign(req, env = process.env) {
   if (password) setSecret(password);
   const cosign = await group("Install cosign", async () => {
     const c = await resolveCosign(p.version, env);
-    info(`cosign ${c.version} at ${c.path} (${c.source})`);
+    info(`cosign ${describeVersion(c.version)} at ${c.path} (${c.source})`);
     return c;
   });
   const tmpBase = env["RUNNER_TEMP"] || os9.tmpdir();
@@ -58588,6 +58605,14 @@ async function sign(req, env = process.env) {
       await chmod3(keyRef, 384);
     }
     const signer = { tlog: p.tlog, key: keyRef };
+    if (!p.tlog && keyRef && await prefersSigningConfig(cosign.path)) {
+      signer.signingConfig = path7.join(tmp, "signing-config.json");
+      await writeFile2(signer.signingConfig, `${JSON.stringify(NO_TLOG_SIGNING_CONFIG)}
+`);
+      info(
+        "this cosign deprecates --tlog-upload: signing with a signing config that has no transparency log services"
+      );
+    }
     const fail = (what, err) => {
       const done = signed.length + signedFiles.length ? ` (already signed: ${[...signed, ...signedFiles.map((f) => f.file)].join(", ")})` : "";
       throw new UserError(`signing ${what} failed: ${err.message}${done}`);

@@ -45,6 +45,11 @@ export function builderBootstrapCommand(name: string): Command {
   return docker(['buildx', 'inspect', '--bootstrap', '--builder', name]);
 }
 
+/** `docker buildx inspect --builder NAME` (no bootstrap): prints `Driver: <driver>` among others. */
+export function builderInspectCommand(name: string): Command {
+  return docker(['buildx', 'inspect', '--builder', name]);
+}
+
 export function builderRemoveCommand(name: string): Command {
   return docker(['buildx', 'rm', name]);
 }

@@ -247,6 +247,30 @@ describe('runBake', () => {
     );
   });
 
+  it('digest mode with a given builder on the docker driver is refused before bake runs', async () => {
+    const dir = writeRepo([AMD_ONLY]);
+    dirs.push(dir);
+    const inspect = (driver: string) => (c: Command) =>
+      c.args[1] === 'inspect'
+        ? {
+            exitCode: 0,
+            stdout: `Name:          default\nDriver:        ${driver}\nLast Activity: x\n`,
+            stderr: '',
+          }
+        : undefined;
+    const docker = deps(inspect('docker'));
+    await expect(runBake(settings(dir, { mode: 'digest', builder: 'default' }), docker.d)).rejects.toThrow(
+      /^input "builder": default uses the docker driver, which cannot push by digest \(mode: digest\)/,
+    );
+    expect(docker.calls.map((c) => c.args.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
+      'buildx inspect',
+    ]);
+    const container = deps(inspect('docker-container'));
+    await runBake(settings(dir, { mode: 'digest', builder: 'mine' }), container.d);
+    expect(container.calls.map((c) => c.args[1])).toEqual(['version', 'inspect', 'bake']);
+  });
+
   it('digest mode pushes by digest without tags', async () => {
     const dir = writeRepo([PGVECTOR]);
     dirs.push(dir);

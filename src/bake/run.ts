@@ -35,6 +35,7 @@ import {
   binfmtInstallCommand,
   builderBootstrapCommand,
   builderCreateCommand,
+  builderInspectCommand,
   buildxVersionCommand,
   imagetoolsCreateCommand,
   imagetoolsInspectRawCommand,
@@ -364,6 +365,19 @@ export function buildxVersion(output: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * `mode: digest` pushes by digest, which buildx's `docker` driver refuses ("push-by-digest is currently
+ * not implemented for docker driver") only once the build has run: refuse it up front, naming the way out.
+ */
+async function checkDigestDriver(s: BakeSettings, deps: BakeDeps): Promise<void> {
+  const run = await mustRun(deps, builderInspectCommand(s.builder), `inspecting builder ${s.builder}`);
+  const driver = /^Driver:\s*(\S+)/m.exec(run.stdout)?.[1];
+  if (driver === 'docker')
+    throw new UserError(
+      `${labelOf(s, 'builder')}: ${s.builder} uses the docker driver, which cannot push by digest (mode: digest); leave builder empty so a docker-container builder is created, or use mode: build`,
+    );
+}
+
 async function mustRun(deps: BakeDeps, cmd: Command, what: string, stream = false): Promise<ExecResult> {
   deps.info(`[command]${showCommand(cmd)}`);
   const run = await deps.exec(cmd, { stream });
@@ -448,6 +462,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
     await checkTools(deps);
     deps.info(`QEMU: ${qemu.reason}`);
     if (qemu.install) await mustRun(deps, commands[0]!, `installing QEMU (${s.binfmtImage})`);
+    if (s.builder && s.mode === 'digest') await checkDigestDriver(s, deps);
     if (!s.builder) {
       await mustRun(deps, builderCreateCommand(builder, s.builderDriverOpts), `creating builder ${builder}`);
       deps.builderCreated?.(builder);

@@ -1,9 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { checkLayout, controlDirs, installableVersions, metadataTopLevel, parseControl } from './checks.js';
+import {
+  checkLayout,
+  controlDirs,
+  installableVersions,
+  libraryName,
+  metadataTopLevel,
+  parseControl,
+} from './checks.js';
 import { readElf } from './elf.js';
-import { applyLayer, normalizePath, resolveLink, type ImageFiles } from './files.js';
+import { applyLayer, normalizePath, resolveLink, type ImageFile, type ImageFiles } from './files.js';
 
 function elf(bits: 1 | 2, little: boolean, machine: number): Buffer {
   const b = Buffer.alloc(64);
@@ -145,7 +152,7 @@ describe('paths', () => {
     const files: ImageFiles = new Map([
       [
         'share/extension/e.control',
-        { type: 'file', size: 1, text: "default_version = '1'\nmodule_pathname = '$libdir/e'" },
+        { type: 'file', size: 1, text: "default_version = '1'\nmodule_pathname = '$libdir/e/x'" },
       ],
       ['share/extension/e--1.sql', { type: 'file', size: 1, text: 'x' }],
       ['lib/e.so', { type: 'file', size: 1, head: elf(2, true, 62) }],
@@ -155,8 +162,132 @@ describe('paths', () => {
         level: 'error',
         platform: 'linux/amd64',
         file: 'share/extension/e.control',
-        reason: "module_pathname = '$libdir/e' hard-codes $libdir, which image volumes do not use: write 'e'",
+        reason:
+          "module_pathname = '$libdir/e/x' is a path, which PostgreSQL 18 never searches in dynamic_library_path: write 'x'",
       },
     ]);
+  });
+});
+
+/** A tree shaped like Debian's PostGIS package seen through our Dockerfile (calibration cases). */
+function postgisTree(extra: [string, ImageFile][] = []): ImageFiles {
+  const so = { type: 'file' as const, size: 1, head: elf(2, true, 62) };
+  return new Map<string, ImageFile>([
+    [
+      'share/extension/postgis.control',
+      { type: 'file', size: 1, text: "default_version = '3.6.1'\nmodule_pathname = '$libdir/postgis-3'" },
+    ],
+    [
+      'share/extension/postgis--3.6.1.sql',
+      {
+        type: 'file',
+        size: 1,
+        text: "CREATE FUNCTION f() RETURNS int AS 'MODULE_PATHNAME', 'f' LANGUAGE c;\nCREATE FUNCTION g() RETURNS int AS '$libdir/postgis-3', 'g' LANGUAGE c;",
+      },
+    ],
+    [
+      'share/extension/postgis_topology.control',
+      { type: 'file', size: 1, text: "default_version = '3.6.1'\nrequires = 'postgis'" },
+    ],
+    ['share/extension/postgis_topology--3.6.1.sql', { type: 'file', size: 1, text: 'x' }],
+    // Alias control files Debian ships without scripts: harmless unless someone creates them.
+    [
+      'share/extension/postgis-3.control',
+      { type: 'file', size: 1, text: "default_version = '3.6.1'\nmodule_pathname = '$libdir/postgis-3'" },
+    ],
+    ['share/contrib/sepgsql.sql', { type: 'file', size: 1, text: "LOAD '$libdir/sepgsql';" }],
+    ['lib/postgis-3.so', so],
+    ...extra,
+  ]);
+}
+
+describe('calibration on PostgreSQL 18 rules (real PGDG/Debian layouts)', () => {
+  const meta = (over: Record<string, unknown> = {}) =>
+    ({
+      file: 'extensions/postgis/metadata.hcl',
+      metadata: {
+        name: 'postgis',
+        sql_name: 'postgis',
+        create_extension: true,
+        extension_control_path: [],
+        dynamic_library_path: [],
+        ld_library_path: [],
+        bin_path: [],
+        env: {},
+        shared_preload_libraries: [],
+        ...over,
+      },
+    }) as never;
+  const show = (f: ReturnType<typeof checkLayout>) =>
+    f.map((x) => `${x.level} ${x.file ?? '-'}: ${x.reason}`);
+
+  it("accepts module_pathname = '$libdir/x' (load_external_function strips the prefix); AS '$libdir/x', alias controls and other packages' SQL are warnings", () => {
+    const findings = checkLayout(postgisTree(), { platform: 'linux/amd64', extension: meta() });
+    expect(findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(show(findings)).toEqual([
+      expect.stringMatching(
+        /^warning share\/extension\/postgis-3\.control: no install script for version 3\.6\.1 .*postgis-3 is not the extension metadata\.hcl creates/,
+      ),
+      expect.stringMatching(
+        /^warning share\/contrib\/sepgsql\.sql: LOAD '\$libdir\/sepgsql' \(line 1\): LOAD does not strip/,
+      ),
+      expect.stringMatching(
+        /^warning share\/extension\/postgis--3\.6\.1\.sql: hard-codes '\$libdir\/postgis-3' \(line 2\): PostgreSQL 18 strips the prefix/,
+      ),
+    ]);
+  });
+
+  it('errors on what breaks the named extension or what it requires: LOAD, nested $libdir, a missing module library', () => {
+    const tree = postgisTree([
+      [
+        'share/extension/postgis_topology--3.6.1.sql',
+        { type: 'file', size: 1, text: "SELECT 1;\nLOAD '$libdir/postgis_topology-3';" },
+      ],
+      ['share/extension/postgis--3.6.1.sql', { type: 'file', size: 1, text: "AS '$libdir/gdal/x', 'f'" }],
+    ]);
+    tree.delete('lib/postgis-3.so');
+    const errors = checkLayout(tree, {
+      platform: 'linux/amd64',
+      extension: meta({ sql_name: 'postgis_topology' }),
+    })
+      .filter((f) => f.level === 'error')
+      .map((f) => `${f.file}: ${f.reason.split(':')[0]}`);
+    expect(errors).toEqual([
+      "share/extension/postgis.control: module_pathname = '$libdir/postgis-3'",
+      "share/extension/postgis--3.6.1.sql: '$libdir/gdal/x' (line 1)",
+      "share/extension/postgis_topology--3.6.1.sql: LOAD '$libdir/postgis_topology-3' (line 2)",
+    ]);
+  });
+
+  it('a misplaced control file is an error for the named extension, a warning for another', () => {
+    const tree = postgisTree([
+      ['share/other.control', { type: 'file', size: 1, text: "default_version = '1'" }],
+    ]);
+    const findings = checkLayout(tree, { platform: 'linux/amd64', extension: meta() });
+    expect(show(findings).filter((l) => l.includes('share/other.control'))).toEqual([
+      'warning share/other.control: control file outside share/extension: PostgreSQL never looks for it there',
+    ]);
+    tree.set('share/postgis.control', tree.get('share/extension/postgis.control')!);
+    tree.delete('share/extension/postgis.control');
+    expect(show(checkLayout(tree, { platform: 'linux/amd64', extension: meta() }))).toContain(
+      'error share/postgis.control: control file outside share/extension: PostgreSQL never looks for it there',
+    );
+  });
+
+  it('a preloaded library missing from the image is an error', () => {
+    const findings = checkLayout(postgisTree(), {
+      platform: 'linux/amd64',
+      extension: meta({ shared_preload_libraries: ['postgis-3', 'pg_cron'] }),
+    });
+    expect(findings.filter((f) => f.level === 'error').map((f) => f.reason)).toEqual([
+      'shared_preload_libraries names pg_cron, but there is no pg_cron.so in lib: the server does not start',
+    ]);
+  });
+
+  it('reads library names as PostgreSQL 18 does', () => {
+    expect(libraryName('$libdir/vector')).toEqual({ name: 'vector', kind: 'libdir' });
+    expect(libraryName('$libdir/a/b')).toEqual({ name: 'a/b', kind: 'nested' });
+    expect(libraryName('vector')).toEqual({ name: 'vector', kind: 'bare' });
+    expect(libraryName('/usr/lib/x.so')).toEqual({ name: '/usr/lib/x.so', kind: 'path' });
   });
 });

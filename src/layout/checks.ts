@@ -91,6 +91,37 @@ function lineOf(text: string, index: number): number {
   return text.slice(0, index).split('\n').length;
 }
 
+/** Folders PostgreSQL searches for the extension's libraries: `dynamic_library_path`, default `lib`. */
+export function libraryDirs(extension: Extension | undefined): string[] {
+  const paths = extension?.metadata.dynamic_library_path.length
+    ? extension.metadata.dynamic_library_path
+    : ['lib'];
+  return paths.map((p) => p.replace(/^\.?\/+/, '').replace(/\/+$/, ''));
+}
+
+/**
+ * How PostgreSQL 18 reads a library name written in a control file or a function's `AS 'lib'`:
+ * `load_external_function` (src/backend/utils/fmgr/dfmgr.c, REL_18) strips a leading `$libdir/`, then
+ * a name without `/` is searched in dynamic_library_path. `LOAD` (`load_file`) strips nothing, so
+ * `$libdir` there means the base image's own lib folder; a nested `$libdir/a/b` keeps a `/` and is
+ * never searched in the path.
+ */
+export function libraryName(value: string): { name: string; kind: 'bare' | 'libdir' | 'nested' | 'path' } {
+  if (value.startsWith('$libdir/')) {
+    const rest = value.slice('$libdir/'.length);
+    return rest.includes('/') ? { name: rest, kind: 'nested' } : { name: rest, kind: 'libdir' };
+  }
+  return value.includes('/') ? { name: value, kind: 'path' } : { name: value, kind: 'bare' };
+}
+
+/** The extensions a control file `requires` (comma-separated names). */
+function requiresOf(values: Record<string, string>): string[] {
+  return (values['requires'] ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
 export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
   const findings: Finding[] = [];
   const add = (level: Finding['level'], reason: string, file?: string) =>
@@ -111,33 +142,66 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
     );
   }
 
-  // 2. Control files and scripts only where PostgreSQL looks for them.
+  // Control files and scripts, wherever they are.
   const dirs = controlDirs(ext);
+  const libDirs = libraryDirs(ext);
   const inControlDir = (p: string) =>
     dirs.some((d) => p.startsWith(`${d}/`) && !p.slice(d.length + 1).includes('/'));
+  const baseOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
   const controls: string[] = [];
   const scripts: string[] = [];
+  const misplaced: { path: string; name: string; isControl: boolean }[] = [];
   for (const [p, f] of files) {
     if (f.type === 'directory') continue;
-    const base = p.slice(p.lastIndexOf('/') + 1);
+    const base = baseOf(p);
     const isControl = base.endsWith('.control');
-    const isScript = SCRIPT.test(base);
-    if (!isControl && !isScript) continue;
-    if (!inControlDir(p)) {
-      add(
-        'error',
-        `${isControl ? 'control file' : 'extension script'} outside ${dirs.join(', ')}: PostgreSQL never looks for it there`,
-        p,
-      );
-      continue;
-    }
-    if (isControl) controls.push(p);
+    const script = base.match(SCRIPT);
+    if (!isControl && !script) continue;
+    const name = isControl ? base.slice(0, -'.control'.length) : script![1]!;
+    if (!inControlDir(p)) misplaced.push({ path: p, name, isControl });
+    else if (isControl) controls.push(p);
     else scripts.push(base);
+  }
+  controls.sort();
+  const controlName = (p: string) => baseOf(p).slice(0, -'.control'.length);
+  const controlValues = new Map(
+    controls.map((c) => [controlName(c), parseControl(files.get(c)?.text ?? '')]),
+  );
+
+  // The extensions that matter: creating the one metadata.hcl names needs its control file, its
+  // scripts, what it `requires` (when shipped here) and its libraries. Anything else in the image is a
+  // packaging quirk (an alias control file without scripts, another package's SQL): a warning. Without
+  // metadata, every control file that has scripts of its own is checked as an extension.
+  const named = new Set<string>();
+  if (meta) {
+    if (meta.create_extension) {
+      const queue = [meta.sql_name];
+      while (queue.length) {
+        const n = queue.shift()!;
+        if (named.has(n)) continue;
+        named.add(n);
+        queue.push(...requiresOf(controlValues.get(n) ?? {}).filter((r) => controlValues.has(r)));
+      }
+    }
+  } else {
+    for (const n of controlValues.keys())
+      if (scripts.some((b) => b.match(SCRIPT)?.[1] === n) || controlValues.size === 1) named.add(n);
+  }
+  const levelFor = (name: string): Finding['level'] => (named.has(name) ? 'error' : 'warning');
+  const hasLibrary = (name: string) =>
+    libDirs.some((d) => files.has(`${d}/${name}`) || files.has(`${d}/${name}.so`));
+
+  // 2. Control files and scripts only where PostgreSQL looks for them.
+  for (const m of misplaced) {
+    add(
+      meta ? levelFor(m.name) : 'error',
+      `${m.isControl ? 'control file' : 'extension script'} outside ${dirs.join(', ')}: PostgreSQL never looks for it there`,
+      m.path,
+    );
   }
 
   // 3. The control file of the extension exists.
-  const names = new Set(controls.map((p) => p.slice(p.lastIndexOf('/') + 1, -'.control'.length)));
-  if (meta?.create_extension && !names.has(meta.sql_name)) {
+  if (meta?.create_extension && !controlValues.has(meta.sql_name)) {
     add(
       'error',
       `missing control file: CREATE EXTENSION ${meta.sql_name} needs ${dirs[0]}/${meta.sql_name}.control`,
@@ -147,10 +211,11 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
   if (!ext && controls.length === 0)
     add('warning', `no control file in ${dirs.join(', ')}: nothing can be created with CREATE EXTENSION`);
 
-  // 4. An install path for default_version (and the sql annotation); module_pathname without $libdir.
-  for (const control of controls.sort()) {
-    const name = control.slice(control.lastIndexOf('/') + 1, -'.control'.length);
-    const values = parseControl(files.get(control)?.text ?? '');
+  // 4. An install path for default_version (and the sql annotation); module_pathname resolves.
+  for (const control of controls) {
+    const name = controlName(control);
+    const values = controlValues.get(name)!;
+    const level = levelFor(name);
     if (values['directory']) {
       add(
         'warning',
@@ -174,29 +239,84 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
     for (const [version, source] of wanted) {
       if (!versions.has(version))
         add(
-          'error',
-          `no install script for version ${version} (${source}): expected ${control.slice(0, control.lastIndexOf('/'))}/${name}--${version}.sql or an update path to it`,
+          level,
+          `no install script for version ${version} (${source}): expected ${control.slice(0, control.lastIndexOf('/'))}/${name}--${version}.sql or an update path to it${level === 'warning' ? ` (${name} is not the extension metadata.hcl creates)` : ''}`,
           control,
         );
     }
     const mp = values['module_pathname'];
-    if (mp?.startsWith('$libdir/'))
-      add(
-        'error',
-        `module_pathname = '${mp}' hard-codes $libdir, which image volumes do not use: write '${mp.slice(8)}'`,
-        control,
-      );
+    if (mp !== undefined) {
+      const lib = libraryName(mp);
+      if (lib.kind === 'nested' || lib.kind === 'path')
+        add(
+          level,
+          `module_pathname = '${mp}' is a path, which PostgreSQL 18 never searches in dynamic_library_path: write '${baseOf(lib.name)}'`,
+          control,
+        );
+      else if (!hasLibrary(lib.name))
+        add(
+          level,
+          `module_pathname = '${mp}': no ${lib.name}.so in ${libDirs.join(', ')}: CREATE EXTENSION ${name} fails to load it`,
+          control,
+        );
+    }
   }
 
-  // 5. SQL never hard-codes $libdir/ (PostgreSQL resolves it to its own lib folder, not the volume).
-  for (const [p, f] of files) {
+  // 5. Libraries named in SQL. `AS '$libdir/x'` loads on PostgreSQL 18 (a warning: older servers and
+  //    upstream's PostGIS upgrade scripts still rewrite it); `LOAD '$libdir/...'` and nested
+  //    `'$libdir/a/b'` do not (errors in the scripts of the extension metadata.hcl names).
+  const ownScript = (p: string) => {
+    const m = inControlDir(p) ? baseOf(p).match(SCRIPT) : null;
+    return m ? named.has(m[1]!) : false;
+  };
+  for (const [p, f] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!p.endsWith('.sql') || f.text === undefined) continue;
-    const i = f.text.indexOf('$libdir/');
-    if (i >= 0)
+    const text = f.text;
+    const level: Finding['level'] = ownScript(p) ? 'error' : 'warning';
+    const load = /\bLOAD\s+'\$libdir\/[^']*'/i.exec(text);
+    if (load)
+      add(
+        level,
+        `${load[0]} (line ${lineOf(text, load.index)}): LOAD does not strip $libdir, so it looks in the base image's lib folder, not the volume; use LOAD '${baseOf(load[0].slice(load[0].indexOf("'") + 1, -1))}'`,
+        p,
+      );
+    const nested = /'\$libdir\/[^'/]+\/[^']*'/.exec(text);
+    if (nested)
+      add(
+        level,
+        `${nested[0]} (line ${lineOf(text, nested.index)}): a nested $libdir path is never searched in dynamic_library_path`,
+        p,
+      );
+    const plain = /'\$libdir\/[^'/]+'/.exec(text);
+    if (plain && !(load && load.index <= plain.index && plain.index < load.index + load[0].length))
+      add(
+        'warning',
+        `hard-codes ${plain[0]} (line ${lineOf(text, plain.index)}): PostgreSQL 18 strips the prefix and searches dynamic_library_path, older servers do not; prefer MODULE_PATHNAME or the bare name`,
+        p,
+      );
+    if (ownScript(p)) {
+      for (const m of text.matchAll(/\bAS\s+'([^']+)'\s*,\s*'/gi)) {
+        const lib = libraryName(m[1]!);
+        if (lib.kind === 'path' || lib.kind === 'nested' || m[1] === 'MODULE_PATHNAME') continue;
+        if (!hasLibrary(lib.name)) {
+          add(
+            'warning',
+            `AS '${m[1]}' (line ${lineOf(text, m.index)}): no ${lib.name}.so in ${libDirs.join(', ')}; it must then be in the base image's lib folder`,
+            p,
+          );
+          break;
+        }
+      }
+    }
+  }
+
+  // 5b. Preloaded libraries are in the image (the server does not start otherwise).
+  for (const lib of meta?.shared_preload_libraries ?? []) {
+    const { name } = libraryName(lib);
+    if (!hasLibrary(name))
       add(
         'error',
-        `hard-codes '$libdir/' (line ${lineOf(f.text, i)}): the library is not found with image volumes; use the bare library name or MODULE_PATHNAME`,
-        p,
+        `shared_preload_libraries names ${lib}, but there is no ${name}.so in ${libDirs.join(', ')}: the server does not start`,
       );
   }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { commandLine, shellQuote, signArgs, signBlobArgs, verifyArgs, verifyBlobArgs } from './commands.js';
+import {
+  NO_TLOG_SIGNING_CONFIG,
+  commandLine,
+  shellQuote,
+  signArgs,
+  signBlobArgs,
+  verifyArgs,
+  verifyBlobArgs,
+} from './commands.js';
 import { withRetries } from '../process/retry.js';
 import { isTransientCosignError } from './retry.js';
 
@@ -21,6 +29,25 @@ describe('cosign commands', () => {
       'k',
       'r@sha256:1',
     ]);
+    // cosign 3.1: a signing config without transparency log services replaces the deprecated flag.
+    expect(signArgs('r@sha256:1', [], { tlog: false, key: 'k', signingConfig: '/t/sc.json' })).toEqual([
+      'sign',
+      '--yes',
+      '--signing-config',
+      '/t/sc.json',
+      '--key',
+      'k',
+      'r@sha256:1',
+    ]);
+    // ... and only when the log is off.
+    expect(signArgs('r@sha256:1', [], { tlog: true, key: 'k', signingConfig: '/t/sc.json' })).toEqual([
+      'sign',
+      '--yes',
+      '--key',
+      'k',
+      'r@sha256:1',
+    ]);
+    expect(NO_TLOG_SIGNING_CONFIG).not.toHaveProperty('rekorTlogUrls');
     expect(signBlobArgs('f', 'f.sigstore.json', { tlog: true })).toEqual([
       'sign-blob',
       '--yes',

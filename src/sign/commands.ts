@@ -5,7 +5,22 @@ export interface SignerOptions {
   tlog: boolean;
   /** A key reference for key-based signing (file path or KMS URI); keyless when undefined. */
   key?: string | undefined;
+  /**
+   * A signing config file without transparency log services: cosign 3.1 deprecates
+   * `--tlog-upload=false` for it. Without one, the older flags are used.
+   */
+  signingConfig?: string | undefined;
 }
+
+/**
+ * The signing config that turns the transparency log off (no Rekor, no TSA, no Fulcio: key-based
+ * signing only), as `cosign signing-config create --no-default-rekor --no-default-tsa ...` writes it.
+ */
+export const NO_TLOG_SIGNING_CONFIG = {
+  mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+  rekorTlogConfig: {},
+  tsaConfig: {},
+};
 
 export interface VerifierOptions {
   tlog: boolean;
@@ -21,7 +36,8 @@ export interface VerifierOptions {
 const noTlogSign = ['--use-signing-config=false', '--tlog-upload=false'];
 
 function signerFlags(o: SignerOptions): string[] {
-  return [...(o.tlog ? [] : noTlogSign), ...(o.key ? ['--key', o.key] : [])];
+  const noTlog = o.tlog ? [] : o.signingConfig ? ['--signing-config', o.signingConfig] : noTlogSign;
+  return [...noTlog, ...(o.key ? ['--key', o.key] : [])];
 }
 
 function verifierFlags(o: VerifierOptions): string[] {

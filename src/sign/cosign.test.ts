@@ -5,8 +5,18 @@ import {
   PINNED_COSIGN_SHA256,
   checkCosignVersion,
   cosignAsset,
+  describeVersion,
   hasReleaseBundle,
 } from './cosign.js';
+
+describe('cosign versions', () => {
+  it("says what the version logic does with a build that has no release version (Debian's devel)", () => {
+    expect(describeVersion('v3.1.1')).toBe('v3.1.1');
+    expect(describeVersion('devel')).toMatch(
+      /^devel \(no release version: .* the v3-or-later check cannot apply and features are detected from its --help\)$/,
+    );
+  });
+});
 
 describe('cosign release', () => {
   it('expects a keyless Sigstore bundle from v3.0.1 on, not before', () => {

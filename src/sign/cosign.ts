@@ -96,6 +96,25 @@ export async function cosignVersionOf(path: string): Promise<string> {
   );
 }
 
+/** What the version logic can say about a cosign's version (Debian's builds say `devel`). */
+export function describeVersion(version: string): string {
+  if (VERSION.test(version)) return version;
+  return `${version} (no release version: a distribution or source build, so the v3-or-later check cannot apply and features are detected from its --help)`;
+}
+
+/**
+ * Whether this cosign wants a signing config without transparency log services instead of the
+ * deprecated `--tlog-upload=false` (cosign 3.1 hides the flag from `sign --help` and warns on it).
+ * Detected from the help text, since distribution builds carry no version.
+ */
+export async function prefersSigningConfig(path: string): Promise<boolean> {
+  const out = await runCommand(path, ['sign', '--help']);
+  const help = `${out.stdout}\n${out.stderr}`;
+  // Flag definitions start a line (`    --signing-config='':`); usage examples start with `cosign`.
+  const lists = (flag: string) => new RegExp(`^\\s+${flag}=`, 'm').test(help);
+  return lists('--signing-config') && !lists('--tlog-upload');
+}
+
 export async function resolveCosign(
   requested: string,
   env: NodeJS.ProcessEnv = process.env,

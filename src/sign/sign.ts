@@ -10,6 +10,7 @@ import path from 'node:path';
 import { isAct } from '../action/run.js';
 import { UserError, showValue } from '../errors.js';
 import {
+  NO_TLOG_SIGNING_CONFIG,
   commandLine,
   signArgs,
   signBlobArgs,
@@ -18,7 +19,13 @@ import {
   type SignerOptions,
   type VerifierOptions,
 } from './commands.js';
-import { checkCosignVersion, resolveCosign, type Cosign } from './cosign.js';
+import {
+  checkCosignVersion,
+  describeVersion,
+  prefersSigningConfig,
+  resolveCosign,
+  type Cosign,
+} from './cosign.js';
 import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
 import { parseImageList, type ImageRef } from './refs.js';
 import { runCommand } from '../process/exec.js';
@@ -294,7 +301,7 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
   if (password) core.setSecret(password);
   const cosign = await core.group('Install cosign', async () => {
     const c = await resolveCosign(p.version, env);
-    core.info(`cosign ${c.version} at ${c.path} (${c.source})`);
+    core.info(`cosign ${describeVersion(c.version)} at ${c.path} (${c.source})`);
     return c;
   });
 
@@ -318,6 +325,13 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
       await chmod(keyRef, 0o600);
     }
     const signer: SignerOptions = { tlog: p.tlog, key: keyRef };
+    if (!p.tlog && keyRef && (await prefersSigningConfig(cosign.path))) {
+      signer.signingConfig = path.join(tmp, 'signing-config.json');
+      await writeFile(signer.signingConfig, `${JSON.stringify(NO_TLOG_SIGNING_CONFIG)}\n`);
+      core.info(
+        'this cosign deprecates --tlog-upload: signing with a signing config that has no transparency log services',
+      );
+    }
     const fail = (what: string, err: unknown): never => {
       const done =
         signed.length + signedFiles.length

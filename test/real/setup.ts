@@ -11,7 +11,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const { environment, stop } = await startEnvironment();
-  console.log(`real-tools environment ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(environment)}`);
+  console.log(
+    `real-tools environment ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(environment)}`,
+  );
   project.provide('real', environment);
   return stop;
 }

@@ -90,7 +90,14 @@ describe('ext-actions inspect / verify-layout / promote', () => {
   it('verify-layout passes the image, and fails it against metadata that disagrees', async () => {
     const ok = await cli(['verify-layout', `${registry.host}/pgvector-testing:0.8.6-18-trixie`]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('linux/amd64, linux/arm64: 0 error(s), 0 warning(s)');
+    expect(ok.stdout).toMatch(
+      /^\S+\/pgvector-testing:0\.8\.6-18-trixie@sha256:[0-9a-f]{64}: linux\/amd64, linux\/arm64: 0 error\(s\), 0 warning\(s\)$/m,
+    );
+    // A reference by digest is printed once, not followed by its digest again.
+    const digest = /@(sha256:[0-9a-f]{64})/.exec(ok.stdout)![1]!;
+    const byDigest = await cli(['verify-layout', `${registry.host}/pgvector-testing@${digest}`]);
+    expect(byDigest.stdout).toContain(`${registry.host}/pgvector-testing@${digest}: linux/amd64`);
+    expect(byDigest.stdout).not.toContain(`${digest}@`);
     const bad = await cli([
       'verify-layout',
       `${registry.host}/pgvector-testing:0.8.6-18-trixie`,

@@ -135,14 +135,21 @@ describe('verifyLayout', () => {
       'share/extension/vector.control',
     ],
     [
-      "SQL that hard-codes '$libdir/'",
+      "an install script that LOADs '$libdir/...' (load_file does not strip $libdir)",
       (f) =>
         f.map((x) =>
-          x.path === 'share/extension/vector--0.8.1.sql' ? { ...x, content: "\nAS '$libdir/vector'" } : x,
+          x.path === 'share/extension/vector--0.8.1.sql' ? { ...x, content: "\nLOAD '$libdir/vector';" } : x,
         ),
       {},
-      /hard-codes '\$libdir\/' \(line 2\)/,
+      /LOAD '\$libdir\/vector' \(line 2\): LOAD does not strip \$libdir/,
       'share/extension/vector--0.8.1.sql',
+    ],
+    [
+      'a module_pathname whose library is not in the image',
+      (f) => f.filter((x) => !x.path.endsWith('.so')),
+      {},
+      /module_pathname = 'vector': no vector\.so in lib/,
+      'share/extension/vector.control',
     ],
     [
       'a library built for the other architecture',

@@ -111,7 +111,8 @@ async function run(
 }
 
 const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error::'));
-const cmds = (r: Run, sub: string) => r.calls.filter((c) => c.argv[0] === sub).map((c) => c.argv);
+const cmds = (r: Run, sub: string) =>
+  r.calls.filter((c) => c.argv[0] === sub && !c.argv.includes('--help')).map((c) => c.argv);
 
 describe('sign action (bundled)', () => {
   it('signs every bake image by digest with --yes and annotations, verifies with the reusable workflow identity', async () => {
@@ -247,27 +248,45 @@ describe('sign action (bundled)', () => {
     expect(errors(r.stdout)).toEqual([]);
     expect(r.code).toBe(0);
     const key = path.join(dir, 'cosign.key');
-    expect(cmds(r, 'sign')).toEqual([
-      [
-        'sign',
-        '--yes',
-        '--use-signing-config=false',
-        '--tlog-upload=false',
-        '--key',
-        key,
-        '-a',
-        'org=acme',
-        '-a',
-        'release=1',
-        `127.0.0.1:5000/acme/pgvector@${D1}`,
-      ],
+    // cosign 3.1 deprecates --tlog-upload: a signing config without transparency log services instead.
+    const [signed] = cmds(r, 'sign');
+    expect(signed!.slice(0, 3)).toEqual(['sign', '--yes', '--signing-config']);
+    expect(signed![3]).toMatch(/ext-sign-[^/]+\/signing-config\.json$/);
+    expect(signed!.slice(4)).toEqual([
+      '--key',
+      key,
+      '-a',
+      'org=acme',
+      '-a',
+      'release=1',
+      `127.0.0.1:5000/acme/pgvector@${D1}`,
+    ]);
+    expect(r.stdout).toContain('signing with a signing config that has no transparency log services');
+    expect(r.stdout).not.toContain('--tlog-upload has been deprecated');
+    // An older cosign (3.0: --tlog-upload still listed) keeps the flags it understands.
+    const legacy = await run(
+      { images: `127.0.0.1:5000/acme/pgvector@${D1}`, key: 'cosign.key', tlog: 'false' },
+      { ACT: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: undefined, COSIGN_PASSWORD: 'x', FAKE_COSIGN_LEGACY: '1' },
+    );
+    expect(legacy.code).toBe(0);
+    expect(cmds(legacy, 'sign')[0]!.slice(0, 6)).toEqual([
+      'sign',
+      '--yes',
+      '--use-signing-config=false',
+      '--tlog-upload=false',
+      '--key',
+      key,
     ]);
     expect(cmds(r, 'public-key')).toEqual([['public-key', '--key', key]]);
     const verify = cmds(r, 'verify')[0]!;
     expect(verify.slice(0, 2)).toEqual(['verify', '--key']);
     expect(verify[2]).toMatch(/cosign\.pub$/);
     expect(verify.slice(3)).toEqual(['--insecure-ignore-tlog=true', `127.0.0.1:5000/acme/pgvector@${D1}`]);
-    expect(r.calls.every((c) => c.argv[0] === 'version' || c.password === 's3cret-pass')).toBe(true);
+    expect(
+      r.calls.every(
+        (c) => c.argv[0] === 'version' || c.argv.includes('--help') || c.password === 's3cret-pass',
+      ),
+    ).toBe(true);
     expect(r.stdout).toContain('::add-mask::s3cret-pass');
     expect(r.outputs['verify-commands']).toBe(
       `cosign verify --key cosign.pub --insecure-ignore-tlog=true 127.0.0.1:5000/acme/pgvector@${D1}`,

@@ -5,6 +5,11 @@ import { loadExtensions } from '../../matrix/index.js';
 import { oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
+/** `repo:tag@digest` for a tag, the reference itself when it already names the digest. */
+export function pinned(ref: string, digest: string): string {
+  return ref.includes('@') ? ref : `${ref}@${digest}`;
+}
+
 export const verifyLayoutCommand: Command = {
   name: 'verify-layout',
   summary: 'check the extension layout of every platform of an image (exit 1 on errors)',
@@ -51,7 +56,7 @@ export const verifyLayoutCommand: Command = {
       for (const f of result.findings) io.stdout(`${formatFinding(f)}\n`);
       const errors = result.findings.filter((f) => f.level === 'error').length;
       io.stdout(
-        `${result.ref}@${result.digest}: ${result.platforms.map((p) => p.platform).join(', ') || 'no platforms'}: ` +
+        `${pinned(result.ref, result.digest)}: ${result.platforms.map((p) => p.platform).join(', ') || 'no platforms'}: ` +
           `${errors} error(s), ${result.findings.length - errors} warning(s)\n`,
       );
     }

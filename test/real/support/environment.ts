@@ -9,7 +9,16 @@
  * a missing tool is an error naming it, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
@@ -71,14 +80,21 @@ function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; i
   return r;
 }
 
-function must(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
+function must(
+  file: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): string {
   const r = run(file, args, options);
   if (r.status !== 0)
-    throw new Error(`${file} ${args.join(' ')} exited with ${r.status}:\n${(r.stderr || r.stdout).slice(-3000)}`);
+    throw new Error(
+      `${file} ${args.join(' ')} exited with ${r.status}:\n${(r.stderr || r.stdout).slice(-3000)}`,
+    );
   return r.stdout;
 }
 
-const dockerAnswers = () => run('/usr/bin/docker', ['version', '--format', '{{.Server.Version}}']).status === 0;
+const dockerAnswers = () =>
+  run('/usr/bin/docker', ['version', '--format', '{{.Server.Version}}']).status === 0;
 
 /** QEMU for arm64 through binfmt_misc (flags F: works inside build containers). */
 function enableQemu(): void {

@@ -35,7 +35,10 @@ export function sidVersion(pkg: string): string {
 
 /** `3.6.1+dfsg-1` -> `3.6.1`; `1:2.3-4` -> `2.3`: the upstream version, as the SQL default_version. */
 export function upstreamVersion(debian: string): string {
-  return debian.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
+  return debian
+    .replace(/^\d+:/, '')
+    .replace(/-[^-]*$/, '')
+    .replace(/[+~].*$/, '');
 }
 
 /** Replaces the `versions = { ... }` block of a metadata.hcl text (balanced braces). */

@@ -42,7 +42,9 @@ export async function must(
 ): Promise<string> {
   const r = await run(file, args, options);
   if (r.code !== 0)
-    throw new Error(`${file} ${args.join(' ')} exited with ${r.code}:\n${(r.stderr + r.stdout).slice(-4000)}`);
+    throw new Error(
+      `${file} ${args.join(' ')} exited with ${r.code}:\n${(r.stderr + r.stdout).slice(-4000)}`,
+    );
   return r.stdout;
 }
 
