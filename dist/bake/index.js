@@ -50540,7 +50540,8 @@ async function runCommand(file2, args, o = {}) {
     silent: !o.echo,
     ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
     ...o.env !== void 0 ? { env: o.env } : {},
-    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {},
+    ...o.echo && o.echoTo ? { outStream: o.echoTo, errStream: o.echoTo } : {}
   });
   return { exitCode, stdout, stderr };
 }
@@ -51047,11 +51048,14 @@ var NATIVE = {
   s390x: ["s390x"],
   riscv64: ["riscv64"]
 };
+function nativeArchitectures(hostArch) {
+  return NATIVE[hostArch] ?? [hostArch];
+}
 function architectureOf(platform2) {
   return platform2.split("/")[1] ?? platform2;
 }
 function decideQemu(mode, platforms, hostArch) {
-  const native = NATIVE[hostArch] ?? [hostArch];
+  const native = nativeArchitectures(hostArch);
   const foreign = [...new Set(platforms.map(architectureOf).filter((a) => !native.includes(a)))].sort();
   if (mode === "false") {
     return { install: false, architectures: [], reason: "setup-qemu is false" };
@@ -51140,9 +51144,10 @@ function renderSummary(input2) {
 }
 
 // src/bake/run.ts
-function execCommand(env, cwd) {
+function execCommand(env, cwd, echoTo) {
   return (cmd, options) => runCommand(cmd.file, cmd.args, {
     ...cwd !== void 0 ? { cwd } : {},
+    ...echoTo ? { echoTo } : {},
     echo: options?.stream === true,
     env: { ...env, ...cmd.env }
   });

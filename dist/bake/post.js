@@ -20362,7 +20362,8 @@ async function runCommand(file, args, o = {}) {
     silent: !o.echo,
     ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
     ...o.env !== void 0 ? { env: o.env } : {},
-    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {},
+    ...o.echo && o.echoTo ? { outStream: o.echoTo, errStream: o.echoTo } : {}
   });
   return { exitCode, stdout, stderr };
 }

@@ -58842,7 +58842,8 @@ async function runCommand(file2, args, o = {}) {
     silent: !o.echo,
     ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
     ...o.env !== void 0 ? { env: o.env } : {},
-    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {}
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {},
+    ...o.echo && o.echoTo ? { outStream: o.echoTo, errStream: o.echoTo } : {}
   });
   return { exitCode, stdout, stderr };
 }
@@ -59947,11 +59948,14 @@ var NATIVE = {
   s390x: ["s390x"],
   riscv64: ["riscv64"]
 };
+function nativeArchitectures(hostArch2) {
+  return NATIVE[hostArch2] ?? [hostArch2];
+}
 function architectureOf(platform2) {
   return platform2.split("/")[1] ?? platform2;
 }
 function decideQemu(mode, platforms, hostArch2) {
-  const native = NATIVE[hostArch2] ?? [hostArch2];
+  const native = nativeArchitectures(hostArch2);
   const foreign = [...new Set(platforms.map(architectureOf).filter((a) => !native.includes(a)))].sort();
   if (mode === "false") {
     return { install: false, architectures: [], reason: "setup-qemu is false" };

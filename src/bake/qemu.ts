@@ -12,6 +12,11 @@ const NATIVE: Record<string, readonly string[]> = {
   riscv64: ['riscv64'],
 };
 
+/** The OCI architectures a machine of Node's `process.arch` runs without emulation. */
+export function nativeArchitectures(hostArch: string): readonly string[] {
+  return NATIVE[hostArch] ?? [hostArch];
+}
+
 /** `linux/arm64/v8` -> `arm64`. */
 export function architectureOf(platform: string): string {
   return platform.split('/')[1] ?? platform;
@@ -25,7 +30,7 @@ export interface QemuDecision {
 }
 
 export function decideQemu(mode: QemuMode, platforms: readonly string[], hostArch: string): QemuDecision {
-  const native = NATIVE[hostArch] ?? [hostArch];
+  const native = nativeArchitectures(hostArch);
   const foreign = [...new Set(platforms.map(architectureOf).filter((a) => !native.includes(a)))].sort();
   if (mode === 'false') {
     return { install: false, architectures: [], reason: 'setup-qemu is false' };

@@ -112,10 +112,15 @@ export interface ExecResult {
  * `BakeDeps.exec` on @actions/exec, for the action and the CLI: the argv as given (no shell), output
  * captured (and shown live with `stream`), `cmd.env` over `env`, a non-zero exit returned, not thrown.
  */
-export function execCommand(env: NodeJS.ProcessEnv, cwd?: string): BakeDeps['exec'] {
+export function execCommand(
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+  echoTo?: NodeJS.WritableStream,
+): BakeDeps['exec'] {
   return (cmd, options) =>
     runCommand(cmd.file, cmd.args, {
       ...(cwd !== undefined ? { cwd } : {}),
+      ...(echoTo ? { echoTo } : {}),
       echo: options?.stream === true,
       env: { ...env, ...cmd.env },
     });

@@ -13,6 +13,8 @@ export interface RunOptions {
   input?: string;
   /** Show the command's output live as well (default false: captured only). */
   echo?: boolean;
+  /** Where the live output goes (default standard output; a CLI whose stdout is a result uses stderr). */
+  echoTo?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -32,6 +34,7 @@ export async function runCommand(
     ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
     ...(o.env !== undefined ? { env: o.env as Record<string, string> } : {}),
     ...(o.input !== undefined ? { input: Buffer.from(o.input) } : {}),
+    ...(o.echo && o.echoTo ? { outStream: o.echoTo as never, errStream: o.echoTo as never } : {}),
   });
   return { exitCode, stdout, stderr };
 }

@@ -282,3 +282,154 @@ describe('the bundled bake action (real buildx)', () => {
     expect(index.annotations?.['io.cloudnativepg.image.sql.version']).toBe(repo.versions['pgvector']!.sql);
   });
 });
+
+/** Runs a bundled action (dist/<name>/index.js) as the runner does: INPUT_* variables and GITHUB_OUTPUT. */
+async function runAction(name: string, inputs: Record<string, string>, extra: Record<string, string> = {}) {
+  const outFile = path.join(repo.dir, `output-${name}-${Date.now()}`);
+  const summary = path.join(repo.dir, `summary-${name}-${Date.now()}`);
+  writeFileSync(outFile, '');
+  writeFileSync(summary, '');
+  const env = realEnv({
+    GITHUB_OUTPUT: outFile,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_WORKSPACE: repo.dir,
+    GITHUB_REPOSITORY: 'acme/extensions',
+    GITHUB_SHA: 'c'.repeat(40),
+    RUNNER_TEMP: path.join(repo.dir, 'runner-temp'),
+    ...extra,
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  });
+  const r = await run('node', [path.join(REPO_ROOT, 'dist', name, 'index.js')], { cwd: repo.dir, env });
+  const outputs: Record<string, string> = {};
+  const text = readFileSync(outFile, 'utf8');
+  for (const m of text.matchAll(/^([^\n<]+)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
+    outputs[m[1]!] = m[3]!;
+  return { ...r, outputs };
+}
+
+describe('sign, promote and values on the real images (cosign 3.1, the real registry)', () => {
+  const password = 'real-suite-password';
+  let images: BuiltImage[];
+  let promoted: BuiltImage[];
+
+  beforeAll(async () => {
+    await must('cosign', ['generate-key-pair'], {
+      cwd: repo.dir,
+      env: realEnv({ COSIGN_PASSWORD: password }),
+    });
+    // The pgvector image the CLI built (every example's image is in the registry by now).
+    const real = inject('real');
+    const out = await must(
+      'node',
+      [
+        CLI,
+        'plan',
+        '--root',
+        repo.root,
+        '--registry',
+        real.registry,
+        '--extension',
+        'pgvector',
+        '--format',
+        'matrix',
+        '--timestamp',
+        '2026-12-01T10:00:00Z',
+      ],
+      { cwd: repo.dir },
+    );
+    const [entry] = JSON.parse(out) as {
+      target: string;
+      extension: string;
+      repository: string;
+      tags: string[];
+    }[];
+    const digest = sha256(await rawManifest(entry!.tags[0]!));
+    images = [
+      {
+        target: entry!.target,
+        extension: 'pgvector',
+        repository: entry!.repository,
+        tags: entry!.tags,
+        digest,
+        ref: `${entry!.repository}@${digest}`,
+      },
+    ];
+  });
+
+  it('sign (bundled action): signs by digest with a key and no transparency log; cosign verify --key passes', async () => {
+    const r = await runAction(
+      'sign',
+      { images: JSON.stringify(images), key: 'cosign.key', tlog: 'false' },
+      { COSIGN_PASSWORD: password, ACT: 'true' },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('cosign devel (no release version');
+    expect(r.stdout).toContain('signing with a signing config that has no transparency log services');
+    expect(r.stdout + r.stderr).not.toContain('--tlog-upload has been deprecated');
+    expect(JSON.parse(r.outputs['signed']!)).toEqual([images[0]!.ref]);
+    // Verified independently, by the test, with the public key.
+    const verified = await must(
+      'cosign',
+      ['verify', '--key', 'cosign.pub', '--insecure-ignore-tlog=true', images[0]!.ref],
+      {
+        cwd: repo.dir,
+      },
+    );
+    const claims = JSON.parse(verified) as { critical: { image: { 'docker-manifest-digest': string } } }[];
+    expect(claims[0]!.critical.image['docker-manifest-digest']).toBe(images[0]!.digest);
+    // Another key does not verify it.
+    await must('cosign', ['generate-key-pair', '--output-key-prefix', 'other'], {
+      cwd: repo.dir,
+      env: realEnv({ COSIGN_PASSWORD: password }),
+    });
+    const wrong = await run(
+      'cosign',
+      ['verify', '--key', 'other.pub', '--insecure-ignore-tlog=true', images[0]!.ref],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(wrong.code).not.toBe(0);
+  });
+
+  it('promote (bundled action): same digest in the production repository, and the signature still verifies there', async () => {
+    const r = await runAction('promote', { images: JSON.stringify(images) });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    promoted = JSON.parse(r.outputs['images']!) as BuiltImage[];
+    expect(promoted).toHaveLength(1);
+    const p = promoted[0]!;
+    expect(p.repository).toBe(images[0]!.repository.replace(/-testing$/, ''));
+    expect(p.digest).toBe(images[0]!.digest);
+    for (const tag of p.tags) expect(sha256(await rawManifest(tag)), tag).toBe(images[0]!.digest);
+    const verified = await run(
+      'cosign',
+      ['verify', '--key', 'cosign.pub', '--insecure-ignore-tlog=true', p.ref],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(verified.code, verified.stderr).toBe(0);
+  });
+
+  it('values: the e2e values are read from the real pushed image (annotations through our registry client)', async () => {
+    const r = await run(
+      'node',
+      [CLI, 'values', '--root', repo.root, '--extension', 'pgvector', '--image', promoted[0]!.ref],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const real = inject('real');
+    const { parse } = await import('yaml');
+    const values = parse(r.stdout) as Record<string, unknown>;
+    expect(values).toMatchObject({
+      name: 'pgvector',
+      sql_name: 'vector',
+      version: repo.versions['pgvector']!.sql,
+      // The base image annotation of the real image: the local PostgreSQL 18 index.
+      pg_image: `${real.registry}/postgresql:18-minimal-sid`,
+      extensions: [{ name: 'pgvector', image: { reference: promoted[0]!.ref } }],
+    });
+  });
+});

@@ -100,7 +100,8 @@ export const bake: Command = {
           env: io.env,
         },
         {
-          exec: execCommand(io.env, io.cwd),
+          // The build streams to stderr: stdout carries the result (--format images|refs|matrix).
+          exec: execCommand(io.env, io.cwd, process.stderr),
           info: (m) => lines.push(m),
           warning: (m) => printWarnings(io, [m]),
           group: (_name, fn) => fn(),

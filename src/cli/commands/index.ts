@@ -8,6 +8,7 @@ import { inspect } from './inspect.js';
 import { list } from './list.js';
 import { plan } from './plan.js';
 import { promoteCommand } from './promote.js';
+import { smokeCommand } from './smoke.js';
 import { values } from './values.js';
 import { verifyLayoutCommand } from './verify-layout.js';
 
@@ -23,5 +24,6 @@ export const commands: Command[] = [
   e2e,
   inspect,
   verifyLayoutCommand,
+  smokeCommand,
   promoteCommand,
 ];
