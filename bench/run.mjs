@@ -13,6 +13,10 @@ for (const file of readdirSync(dir)
   for (const [key, fn] of Object.entries(mod)) {
     if (!key.startsWith('bench') || typeof fn !== 'function') continue;
     const r = await fn();
+    if (r.skipped) {
+      console.log(`skip ${r.name}: ${r.skipped}`);
+      continue;
+    }
     const within =
       (!r.budget?.ms || r.medianMs <= r.budget.ms) &&
       (!r.budget?.rssMiB || (r.peakRssMiB ?? 0) <= r.budget.rssMiB);
@@ -22,7 +26,7 @@ for (const file of readdirSync(dir)
       ? ` (budget ${[r.budget.ms && `${r.budget.ms} ms`, r.budget.rssMiB && `${r.budget.rssMiB} MiB`].filter(Boolean).join(', ')})`
       : '';
     console.log(
-      `${within ? 'ok  ' : 'OVER'} ${r.name}: median ${r.medianMs.toFixed(0)} ms [${r.minMs.toFixed(0)}-${r.maxMs.toFixed(0)}]${rss}${budget}`,
+      `${within ? 'ok  ' : 'OVER'} ${r.name}: median ${r.medianMs.toFixed(0)} ms [${r.minMs.toFixed(0)}-${r.maxMs.toFixed(0)}]${rss}${budget}${r.note ? `; ${r.note}` : ''}`,
     );
   }
 }

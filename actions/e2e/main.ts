@@ -7,6 +7,7 @@ import { cnpgMatrix, CNPG_LATEST } from '../../src/e2e/cnpg.js';
 import { e2e } from '../../src/e2e/flow.js';
 import { verifyLayout } from '../../src/layout/verify.js';
 import { defaultExec, type Log } from '../../src/e2e/runner.js';
+import { smokeBeforeCluster } from './smoke.js';
 import { getInputs } from './inputs.js';
 import { STATE, writeSummary } from './summary.js';
 
@@ -64,6 +65,15 @@ runAction(async () => {
     environment: inputs.environment,
     builtImages: inputs['built-images'],
     onTools: (tools) => core.saveState(STATE.kind, tools.kind),
+    beforeCluster: inputs.smoke
+      ? (images) =>
+          smokeBeforeCluster(
+            images,
+            path.resolve(inputs.root),
+            inputs.extension,
+            username ? { username, password } : undefined,
+          )
+      : undefined,
     onCreated: (what) => {
       if (what.kind === 'cluster') {
         clusters.push(what.name);

@@ -1083,14 +1083,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path18 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path21 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path21 && path21[0] !== "/") {
+          path21 = `/${path21}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path21}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1541,39 +1541,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path21, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path21,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path21, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path21,
           error63.message
         );
       });
@@ -1622,9 +1622,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path21);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1687,7 +1687,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path21,
         method,
         body,
         headers,
@@ -1702,11 +1702,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path18 !== "string") {
+        if (typeof path21 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path21[0] !== "/" && !(path21.startsWith("http://") || path21.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path21)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1772,7 +1772,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path21, query) : path21;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4086,7 +4086,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib2 = __require("node:zlib");
+    var zlib3 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4786,7 +4786,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -6465,7 +6465,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request;
+      const { method, path: path21, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6546,7 +6546,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path21} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6876,7 +6876,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var util2 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7075,7 +7075,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path21, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7172,7 +7172,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path21;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7355,7 +7355,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline2(
+      const pipe2 = pipeline3(
         body,
         h2stream,
         (err) => {
@@ -7525,9 +7525,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path21 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path21;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8766,10 +8766,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path21 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path21;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9454,7 +9454,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable4 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util2 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9466,7 +9466,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable4 {
       constructor({
         resume,
         abort,
@@ -9808,7 +9808,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable4 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util2 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9903,7 +9903,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util2.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable3({
+        const res = new Readable4({
           resume,
           abort,
           contentType,
@@ -10218,7 +10218,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10232,7 +10232,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert2 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable4 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10249,7 +10249,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable4 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10400,7 +10400,7 @@ var require_api_pipeline = __commonJS({
         util2.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler) {
+    function pipeline3(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10409,7 +10409,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline3;
   }
 });
 
@@ -10741,20 +10741,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl(path21) {
+      if (typeof path21 !== "string") {
+        return path21;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path21.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path21;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path21, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path21);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10776,7 +10776,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path21 }) => matchValue(safeUrl(path21), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10814,9 +10814,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path21, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path21,
         method,
         body,
         headers,
@@ -11279,10 +11279,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path21, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path21,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -13527,7 +13527,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib2 = __require("node:zlib");
+    var zlib3 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -13574,7 +13574,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline2, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline3, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14489,23 +14489,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib2.createGunzip({
+                    decoders.push(zlib3.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib2.createBrotliDecompress({
-                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib3.createBrotliDecompress({
+                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -14513,13 +14513,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status: status2,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -16161,9 +16161,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code2 = path18.charCodeAt(i);
+    function validateCookiePath(path21) {
+      for (let i = 0; i < path21.length; ++i) {
+        const code2 = path21.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -18720,7 +18720,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18880,7 +18880,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline3(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -19083,11 +19083,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path21 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path21 = `/${path21}`;
           }
-          url2 = new URL(util2.parseOrigin(url2).origin + path18);
+          url2 = new URL(util2.parseOrigin(url2).origin + path21);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19235,17 +19235,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path18) {
-      const ctrl = callVisitor(key, node2, visitor, path18);
+    function visit_(key, node2, visitor, path21) {
+      const ctrl = callVisitor(key, node2, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
+          path21 = Object.freeze(path21.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path18);
+            const ci = visit_(i, node2.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19256,13 +19256,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path18);
+          path21 = Object.freeze(path21.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path18);
+          const cv = visit_("value", node2.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19283,17 +19283,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path18) {
-      const ctrl = await callVisitor(key, node2, visitor, path18);
+    async function visitAsync_(key, node2, visitor, path21) {
+      const ctrl = await callVisitor(key, node2, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
+          path21 = Object.freeze(path21.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19304,13 +19304,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path18);
+          path21 = Object.freeze(path21.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path18);
+          const cv = await visitAsync_("value", node2.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19337,23 +19337,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path18) {
+    function callVisitor(key, node2, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path18);
+        return visitor(key, node2, path21);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path18);
+        return visitor.Map?.(key, node2, path21);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path18);
+        return visitor.Seq?.(key, node2, path21);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path18);
+        return visitor.Pair?.(key, node2, path21);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path18);
+        return visitor.Scalar?.(key, node2, path21);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path18);
+        return visitor.Alias?.(key, node2, path21);
       return void 0;
     }
-    function replaceNode(key, path18, node2) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path21, node2) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -19965,10 +19965,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path18, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19987,7 +19987,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -20017,11 +20017,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path21;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -20035,8 +20035,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -20050,8 +20050,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -20069,8 +20069,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -20080,8 +20080,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -20401,9 +20401,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -20452,7 +20452,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -22596,9 +22596,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22673,14 +22673,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22695,10 +22695,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22709,10 +22709,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22729,13 +22729,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -24696,9 +24696,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path18) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24707,23 +24707,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path18) => {
-      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24734,10 +24734,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -28781,14 +28781,14 @@ var require_polyfills = __commonJS({
       fs5.fstatSync = statFixSync(fs5.fstatSync);
       fs5.lstatSync = statFixSync(fs5.lstatSync);
       if (fs5.chmod && !fs5.lchmod) {
-        fs5.lchmod = function(path18, mode, cb) {
+        fs5.lchmod = function(path21, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs5.lchmodSync = function() {
         };
       }
       if (fs5.chown && !fs5.lchown) {
-        fs5.lchown = function(path18, uid, gid, cb) {
+        fs5.lchown = function(path21, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs5.lchownSync = function() {
@@ -28855,9 +28855,9 @@ var require_polyfills = __commonJS({
         };
       })(fs5.readSync);
       function patchLchmod(fs6) {
-        fs6.lchmod = function(path18, mode, callback) {
+        fs6.lchmod = function(path21, mode, callback) {
           fs6.open(
-            path18,
+            path21,
             constants4.O_WRONLY | constants4.O_SYMLINK,
             mode,
             function(err, fd) {
@@ -28873,8 +28873,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs6.lchmodSync = function(path18, mode) {
-          var fd = fs6.openSync(path18, constants4.O_WRONLY | constants4.O_SYMLINK, mode);
+        fs6.lchmodSync = function(path21, mode) {
+          var fd = fs6.openSync(path21, constants4.O_WRONLY | constants4.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -28895,8 +28895,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs6) {
         if (constants4.hasOwnProperty("O_SYMLINK") && fs6.futimes) {
-          fs6.lutimes = function(path18, at, mt, cb) {
-            fs6.open(path18, constants4.O_SYMLINK, function(er, fd) {
+          fs6.lutimes = function(path21, at, mt, cb) {
+            fs6.open(path21, constants4.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -28908,8 +28908,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs6.lutimesSync = function(path18, at, mt) {
-            var fd = fs6.openSync(path18, constants4.O_SYMLINK);
+          fs6.lutimesSync = function(path21, at, mt) {
+            var fd = fs6.openSync(path21, constants4.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -29027,11 +29027,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path18, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path18, options);
+      function ReadStream(path21, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path21, options);
         Stream.call(this);
         var self = this;
-        this.path = path18;
+        this.path = path21;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -29076,10 +29076,10 @@ var require_legacy_streams = __commonJS({
           self._read();
         });
       }
-      function WriteStream(path18, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path18, options);
+      function WriteStream(path21, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path21, options);
         Stream.call(this);
-        this.path = path18;
+        this.path = path21;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -29219,17 +29219,17 @@ var require_graceful_fs = __commonJS({
       polyfills(fs6);
       fs6.gracefulify = patch;
       fs6.createReadStream = createReadStream2;
-      fs6.createWriteStream = createWriteStream2;
+      fs6.createWriteStream = createWriteStream3;
       var fs$readFile = fs6.readFile;
-      fs6.readFile = readFile3;
-      function readFile3(path18, options, cb) {
+      fs6.readFile = readFile4;
+      function readFile4(path21, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path18, options, cb);
-        function go$readFile(path19, options2, cb2, startTime) {
-          return fs$readFile(path19, options2, function(err) {
+        return go$readFile(path21, options, cb);
+        function go$readFile(path22, options2, cb2, startTime) {
+          return fs$readFile(path22, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path19, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path22, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -29239,14 +29239,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs6.writeFile;
       fs6.writeFile = writeFile4;
-      function writeFile4(path18, data, options, cb) {
+      function writeFile4(path21, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path18, data, options, cb);
-        function go$writeFile(path19, data2, options2, cb2, startTime) {
-          return fs$writeFile(path19, data2, options2, function(err) {
+        return go$writeFile(path21, data, options, cb);
+        function go$writeFile(path22, data2, options2, cb2, startTime) {
+          return fs$writeFile(path22, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path19, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path22, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -29257,14 +29257,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs6.appendFile;
       if (fs$appendFile)
         fs6.appendFile = appendFile2;
-      function appendFile2(path18, data, options, cb) {
+      function appendFile2(path21, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path18, data, options, cb);
-        function go$appendFile(path19, data2, options2, cb2, startTime) {
-          return fs$appendFile(path19, data2, options2, function(err) {
+        return go$appendFile(path21, data, options, cb);
+        function go$appendFile(path22, data2, options2, cb2, startTime) {
+          return fs$appendFile(path22, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path19, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path22, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -29293,33 +29293,33 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs6.readdir;
-      fs6.readdir = readdir3;
+      fs6.readdir = readdir4;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir3(path18, options, cb) {
+      function readdir4(path21, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path19, options2, cb2, startTime) {
-          return fs$readdir(path19, fs$readdirCallback(
-            path19,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path22, options2, cb2, startTime) {
+          return fs$readdir(path22, fs$readdirCallback(
+            path22,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path19, options2, cb2, startTime) {
-          return fs$readdir(path19, options2, fs$readdirCallback(
-            path19,
+        } : function go$readdir2(path22, options2, cb2, startTime) {
+          return fs$readdir(path22, options2, fs$readdirCallback(
+            path22,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path18, options, cb);
-        function fs$readdirCallback(path19, options2, cb2, startTime) {
+        return go$readdir(path21, options, cb);
+        function fs$readdirCallback(path22, options2, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path19, options2, cb2],
+                [path22, options2, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -29390,7 +29390,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path18, options) {
+      function ReadStream(path21, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -29410,7 +29410,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path18, options) {
+      function WriteStream(path21, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -29428,22 +29428,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream2(path18, options) {
-        return new fs6.ReadStream(path18, options);
+      function createReadStream2(path21, options) {
+        return new fs6.ReadStream(path21, options);
       }
-      function createWriteStream2(path18, options) {
-        return new fs6.WriteStream(path18, options);
+      function createWriteStream3(path21, options) {
+        return new fs6.WriteStream(path21, options);
       }
       var fs$open = fs6.open;
       fs6.open = open3;
-      function open3(path18, flags, mode, cb) {
+      function open3(path21, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path18, flags, mode, cb);
-        function go$open(path19, flags2, mode2, cb2, startTime) {
-          return fs$open(path19, flags2, mode2, function(err, fd) {
+        return go$open(path21, flags, mode, cb);
+        function go$open(path22, flags2, mode2, cb2, startTime) {
+          return fs$open(path22, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path19, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path22, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -29626,10 +29626,10 @@ var require_fs = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/fs-extra/lib/mkdirs/utils.js"(exports, module) {
     "use strict";
-    var path18 = __require("path");
+    var path21 = __require("path");
     module.exports.checkPath = function checkPath(pth) {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path18.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path21.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error63 = new Error(`Path contains invalid characters: ${pth}`);
           error63.code = "EINVAL";
@@ -29693,8 +29693,8 @@ var require_path_exists = __commonJS({
     "use strict";
     var u = require_universalify().fromPromise;
     var fs5 = require_fs();
-    function pathExists(path18) {
-      return fs5.access(path18).then(() => true).catch(() => false);
+    function pathExists(path21) {
+      return fs5.access(path21).then(() => true).catch(() => false);
     }
     module.exports = {
       pathExists: u(pathExists),
@@ -29709,8 +29709,8 @@ var require_utimes = __commonJS({
     "use strict";
     var fs5 = require_fs();
     var u = require_universalify().fromPromise;
-    async function utimesMillis(path18, atime, mtime) {
-      const fd = await fs5.open(path18, "r+");
+    async function utimesMillis(path21, atime, mtime) {
+      const fd = await fs5.open(path21, "r+");
       let closeErr = null;
       try {
         await fs5.futimes(fd, atime, mtime);
@@ -29725,8 +29725,8 @@ var require_utimes = __commonJS({
         throw closeErr;
       }
     }
-    function utimesMillisSync(path18, atime, mtime) {
-      const fd = fs5.openSync(path18, "r+");
+    function utimesMillisSync(path21, atime, mtime) {
+      const fd = fs5.openSync(path21, "r+");
       fs5.futimesSync(fd, atime, mtime);
       return fs5.closeSync(fd);
     }
@@ -29742,7 +29742,7 @@ var require_stat = __commonJS({
   "node_modules/fs-extra/lib/util/stat.js"(exports, module) {
     "use strict";
     var fs5 = require_fs();
-    var path18 = __require("path");
+    var path21 = __require("path");
     var u = require_universalify().fromPromise;
     function getStats(src, dest, opts) {
       const statFunc = opts.dereference ? (file2) => fs5.stat(file2, { bigint: true }) : (file2) => fs5.lstat(file2, { bigint: true });
@@ -29770,8 +29770,8 @@ var require_stat = __commonJS({
       const { srcStat, destStat } = await getStats(src, dest, opts);
       if (destStat) {
         if (areIdentical(srcStat, destStat)) {
-          const srcBaseName = path18.basename(src);
-          const destBaseName = path18.basename(dest);
+          const srcBaseName = path21.basename(src);
+          const destBaseName = path21.basename(dest);
           if (funcName === "move" && srcBaseName !== destBaseName && srcBaseName.toLowerCase() === destBaseName.toLowerCase()) {
             return { srcStat, destStat, isChangingCase: true };
           }
@@ -29793,8 +29793,8 @@ var require_stat = __commonJS({
       const { srcStat, destStat } = getStatsSync(src, dest, opts);
       if (destStat) {
         if (areIdentical(srcStat, destStat)) {
-          const srcBaseName = path18.basename(src);
-          const destBaseName = path18.basename(dest);
+          const srcBaseName = path21.basename(src);
+          const destBaseName = path21.basename(dest);
           if (funcName === "move" && srcBaseName !== destBaseName && srcBaseName.toLowerCase() === destBaseName.toLowerCase()) {
             return { srcStat, destStat, isChangingCase: true };
           }
@@ -29813,9 +29813,9 @@ var require_stat = __commonJS({
       return { srcStat, destStat };
     }
     async function checkParentPaths(src, srcStat, dest, funcName) {
-      const srcParent = path18.resolve(path18.dirname(src));
-      const destParent = path18.resolve(path18.dirname(dest));
-      if (destParent === srcParent || destParent === path18.parse(destParent).root) return;
+      const srcParent = path21.resolve(path21.dirname(src));
+      const destParent = path21.resolve(path21.dirname(dest));
+      if (destParent === srcParent || destParent === path21.parse(destParent).root) return;
       let destStat;
       try {
         destStat = await fs5.stat(destParent, { bigint: true });
@@ -29829,9 +29829,9 @@ var require_stat = __commonJS({
       return checkParentPaths(src, srcStat, destParent, funcName);
     }
     function checkParentPathsSync(src, srcStat, dest, funcName) {
-      const srcParent = path18.resolve(path18.dirname(src));
-      const destParent = path18.resolve(path18.dirname(dest));
-      if (destParent === srcParent || destParent === path18.parse(destParent).root) return;
+      const srcParent = path21.resolve(path21.dirname(src));
+      const destParent = path21.resolve(path21.dirname(dest));
+      if (destParent === srcParent || destParent === path21.parse(destParent).root) return;
       let destStat;
       try {
         destStat = fs5.statSync(destParent, { bigint: true });
@@ -29848,8 +29848,8 @@ var require_stat = __commonJS({
       return destStat.ino && destStat.dev && destStat.ino === srcStat.ino && destStat.dev === srcStat.dev;
     }
     function isSrcSubdir(src, dest) {
-      const srcArr = path18.resolve(src).split(path18.sep).filter((i) => i);
-      const destArr = path18.resolve(dest).split(path18.sep).filter((i) => i);
+      const srcArr = path21.resolve(src).split(path21.sep).filter((i) => i);
+      const destArr = path21.resolve(dest).split(path21.sep).filter((i) => i);
       return srcArr.every((cur, i) => destArr[i] === cur);
     }
     function errMsg(src, dest, funcName) {
@@ -29874,7 +29874,7 @@ var require_copy = __commonJS({
   "node_modules/fs-extra/lib/copy/copy.js"(exports, module) {
     "use strict";
     var fs5 = require_fs();
-    var path18 = __require("path");
+    var path21 = __require("path");
     var { mkdirs } = require_mkdirs();
     var { pathExists } = require_path_exists();
     var { utimesMillis } = require_utimes();
@@ -29896,7 +29896,7 @@ var require_copy = __commonJS({
       await stat5.checkParentPaths(src, srcStat, dest, "copy");
       const include = await runFilter(src, dest, opts);
       if (!include) return;
-      const destParent = path18.dirname(dest);
+      const destParent = path21.dirname(dest);
       const dirExists = await pathExists(destParent);
       if (!dirExists) {
         await mkdirs(destParent);
@@ -29950,8 +29950,8 @@ var require_copy = __commonJS({
       }
       const promises3 = [];
       for await (const item of await fs5.opendir(src)) {
-        const srcItem = path18.join(src, item.name);
-        const destItem = path18.join(dest, item.name);
+        const srcItem = path21.join(src, item.name);
+        const destItem = path21.join(dest, item.name);
         promises3.push(
           runFilter(srcItem, destItem, opts).then((include) => {
             if (include) {
@@ -29970,7 +29970,7 @@ var require_copy = __commonJS({
     async function onLink(destStat, src, dest, opts) {
       let resolvedSrc = await fs5.readlink(src);
       if (opts.dereference) {
-        resolvedSrc = path18.resolve(process.cwd(), resolvedSrc);
+        resolvedSrc = path21.resolve(process.cwd(), resolvedSrc);
       }
       if (!destStat) {
         return fs5.symlink(resolvedSrc, dest);
@@ -29983,7 +29983,7 @@ var require_copy = __commonJS({
         throw e;
       }
       if (opts.dereference) {
-        resolvedDest = path18.resolve(process.cwd(), resolvedDest);
+        resolvedDest = path21.resolve(process.cwd(), resolvedDest);
       }
       if (stat5.isSrcSubdir(resolvedSrc, resolvedDest)) {
         throw new Error(`Cannot copy '${resolvedSrc}' to a subdirectory of itself, '${resolvedDest}'.`);
@@ -30003,7 +30003,7 @@ var require_copy_sync = __commonJS({
   "node_modules/fs-extra/lib/copy/copy-sync.js"(exports, module) {
     "use strict";
     var fs5 = require_graceful_fs();
-    var path18 = __require("path");
+    var path21 = __require("path");
     var mkdirsSync = require_mkdirs().mkdirsSync;
     var utimesMillisSync = require_utimes().utimesMillisSync;
     var stat5 = require_stat();
@@ -30024,7 +30024,7 @@ var require_copy_sync = __commonJS({
       const { srcStat, destStat } = stat5.checkPathsSync(src, dest, "copy", opts);
       stat5.checkParentPathsSync(src, srcStat, dest, "copy");
       if (opts.filter && !opts.filter(src, dest)) return;
-      const destParent = path18.dirname(dest);
+      const destParent = path21.dirname(dest);
       if (!fs5.existsSync(destParent)) mkdirsSync(destParent);
       return getStats(destStat, src, dest, opts);
     }
@@ -30093,8 +30093,8 @@ var require_copy_sync = __commonJS({
       }
     }
     function copyDirItem(item, src, dest, opts) {
-      const srcItem = path18.join(src, item);
-      const destItem = path18.join(dest, item);
+      const srcItem = path21.join(src, item);
+      const destItem = path21.join(dest, item);
       if (opts.filter && !opts.filter(srcItem, destItem)) return;
       const { destStat } = stat5.checkPathsSync(srcItem, destItem, "copy", opts);
       return getStats(destStat, srcItem, destItem, opts);
@@ -30102,7 +30102,7 @@ var require_copy_sync = __commonJS({
     function onLink(destStat, src, dest, opts) {
       let resolvedSrc = fs5.readlinkSync(src);
       if (opts.dereference) {
-        resolvedSrc = path18.resolve(process.cwd(), resolvedSrc);
+        resolvedSrc = path21.resolve(process.cwd(), resolvedSrc);
       }
       if (!destStat) {
         return fs5.symlinkSync(resolvedSrc, dest);
@@ -30115,7 +30115,7 @@ var require_copy_sync = __commonJS({
           throw err;
         }
         if (opts.dereference) {
-          resolvedDest = path18.resolve(process.cwd(), resolvedDest);
+          resolvedDest = path21.resolve(process.cwd(), resolvedDest);
         }
         if (stat5.isSrcSubdir(resolvedSrc, resolvedDest)) {
           throw new Error(`Cannot copy '${resolvedSrc}' to a subdirectory of itself, '${resolvedDest}'.`);
@@ -30152,11 +30152,11 @@ var require_remove = __commonJS({
     "use strict";
     var fs5 = require_graceful_fs();
     var u = require_universalify().fromCallback;
-    function remove(path18, callback) {
-      fs5.rm(path18, { recursive: true, force: true }, callback);
+    function remove(path21, callback) {
+      fs5.rm(path21, { recursive: true, force: true }, callback);
     }
-    function removeSync(path18) {
-      fs5.rmSync(path18, { recursive: true, force: true });
+    function removeSync(path21) {
+      fs5.rmSync(path21, { recursive: true, force: true });
     }
     module.exports = {
       remove: u(remove),
@@ -30171,27 +30171,27 @@ var require_empty = __commonJS({
     "use strict";
     var u = require_universalify().fromPromise;
     var fs5 = require_fs();
-    var path18 = __require("path");
-    var mkdir5 = require_mkdirs();
+    var path21 = __require("path");
+    var mkdir6 = require_mkdirs();
     var remove = require_remove();
     var emptyDir = u(async function emptyDir2(dir) {
       let items;
       try {
         items = await fs5.readdir(dir);
       } catch {
-        return mkdir5.mkdirs(dir);
+        return mkdir6.mkdirs(dir);
       }
-      return Promise.all(items.map((item) => remove.remove(path18.join(dir, item))));
+      return Promise.all(items.map((item) => remove.remove(path21.join(dir, item))));
     });
     function emptyDirSync(dir) {
       let items;
       try {
         items = fs5.readdirSync(dir);
       } catch {
-        return mkdir5.mkdirsSync(dir);
+        return mkdir6.mkdirsSync(dir);
       }
       items.forEach((item) => {
-        item = path18.join(dir, item);
+        item = path21.join(dir, item);
         remove.removeSync(item);
       });
     }
@@ -30209,9 +30209,9 @@ var require_file2 = __commonJS({
   "node_modules/fs-extra/lib/ensure/file.js"(exports, module) {
     "use strict";
     var u = require_universalify().fromPromise;
-    var path18 = __require("path");
+    var path21 = __require("path");
     var fs5 = require_fs();
-    var mkdir5 = require_mkdirs();
+    var mkdir6 = require_mkdirs();
     async function createFile(file2) {
       let stats;
       try {
@@ -30219,13 +30219,13 @@ var require_file2 = __commonJS({
       } catch {
       }
       if (stats && stats.isFile()) return;
-      const dir = path18.dirname(file2);
+      const dir = path21.dirname(file2);
       let dirStats = null;
       try {
         dirStats = await fs5.stat(dir);
       } catch (err) {
         if (err.code === "ENOENT") {
-          await mkdir5.mkdirs(dir);
+          await mkdir6.mkdirs(dir);
           await fs5.writeFile(file2, "");
           return;
         } else {
@@ -30245,13 +30245,13 @@ var require_file2 = __commonJS({
       } catch {
       }
       if (stats && stats.isFile()) return;
-      const dir = path18.dirname(file2);
+      const dir = path21.dirname(file2);
       try {
         if (!fs5.statSync(dir).isDirectory()) {
           fs5.readdirSync(dir);
         }
       } catch (err) {
-        if (err && err.code === "ENOENT") mkdir5.mkdirsSync(dir);
+        if (err && err.code === "ENOENT") mkdir6.mkdirsSync(dir);
         else throw err;
       }
       fs5.writeFileSync(file2, "");
@@ -30268,9 +30268,9 @@ var require_link = __commonJS({
   "node_modules/fs-extra/lib/ensure/link.js"(exports, module) {
     "use strict";
     var u = require_universalify().fromPromise;
-    var path18 = __require("path");
+    var path21 = __require("path");
     var fs5 = require_fs();
-    var mkdir5 = require_mkdirs();
+    var mkdir6 = require_mkdirs();
     var { pathExists } = require_path_exists();
     var { areIdentical } = require_stat();
     async function createLink(srcpath, dstpath) {
@@ -30287,10 +30287,10 @@ var require_link = __commonJS({
         throw err;
       }
       if (dstStat && areIdentical(srcStat, dstStat)) return;
-      const dir = path18.dirname(dstpath);
+      const dir = path21.dirname(dstpath);
       const dirExists = await pathExists(dir);
       if (!dirExists) {
-        await mkdir5.mkdirs(dir);
+        await mkdir6.mkdirs(dir);
       }
       await fs5.link(srcpath, dstpath);
     }
@@ -30307,10 +30307,10 @@ var require_link = __commonJS({
         err.message = err.message.replace("lstat", "ensureLink");
         throw err;
       }
-      const dir = path18.dirname(dstpath);
+      const dir = path21.dirname(dstpath);
       const dirExists = fs5.existsSync(dir);
       if (dirExists) return fs5.linkSync(srcpath, dstpath);
-      mkdir5.mkdirsSync(dir);
+      mkdir6.mkdirsSync(dir);
       return fs5.linkSync(srcpath, dstpath);
     }
     module.exports = {
@@ -30324,12 +30324,12 @@ var require_link = __commonJS({
 var require_symlink_paths = __commonJS({
   "node_modules/fs-extra/lib/ensure/symlink-paths.js"(exports, module) {
     "use strict";
-    var path18 = __require("path");
+    var path21 = __require("path");
     var fs5 = require_fs();
     var { pathExists } = require_path_exists();
     var u = require_universalify().fromPromise;
     async function symlinkPaths(srcpath, dstpath) {
-      if (path18.isAbsolute(srcpath)) {
+      if (path21.isAbsolute(srcpath)) {
         try {
           await fs5.lstat(srcpath);
         } catch (err) {
@@ -30341,8 +30341,8 @@ var require_symlink_paths = __commonJS({
           toDst: srcpath
         };
       }
-      const dstdir = path18.dirname(dstpath);
-      const relativeToDst = path18.join(dstdir, srcpath);
+      const dstdir = path21.dirname(dstpath);
+      const relativeToDst = path21.join(dstdir, srcpath);
       const exists2 = await pathExists(relativeToDst);
       if (exists2) {
         return {
@@ -30358,11 +30358,11 @@ var require_symlink_paths = __commonJS({
       }
       return {
         toCwd: srcpath,
-        toDst: path18.relative(dstdir, srcpath)
+        toDst: path21.relative(dstdir, srcpath)
       };
     }
     function symlinkPathsSync(srcpath, dstpath) {
-      if (path18.isAbsolute(srcpath)) {
+      if (path21.isAbsolute(srcpath)) {
         const exists3 = fs5.existsSync(srcpath);
         if (!exists3) throw new Error("absolute srcpath does not exist");
         return {
@@ -30370,8 +30370,8 @@ var require_symlink_paths = __commonJS({
           toDst: srcpath
         };
       }
-      const dstdir = path18.dirname(dstpath);
-      const relativeToDst = path18.join(dstdir, srcpath);
+      const dstdir = path21.dirname(dstpath);
+      const relativeToDst = path21.join(dstdir, srcpath);
       const exists2 = fs5.existsSync(relativeToDst);
       if (exists2) {
         return {
@@ -30383,7 +30383,7 @@ var require_symlink_paths = __commonJS({
       if (!srcExists) throw new Error("relative srcpath does not exist");
       return {
         toCwd: srcpath,
-        toDst: path18.relative(dstdir, srcpath)
+        toDst: path21.relative(dstdir, srcpath)
       };
     }
     module.exports = {
@@ -30431,7 +30431,7 @@ var require_symlink = __commonJS({
   "node_modules/fs-extra/lib/ensure/symlink.js"(exports, module) {
     "use strict";
     var u = require_universalify().fromPromise;
-    var path18 = __require("path");
+    var path21 = __require("path");
     var fs5 = require_fs();
     var { mkdirs, mkdirsSync } = require_mkdirs();
     var { symlinkPaths, symlinkPathsSync } = require_symlink_paths();
@@ -30454,7 +30454,7 @@ var require_symlink = __commonJS({
       const relative2 = await symlinkPaths(srcpath, dstpath);
       srcpath = relative2.toDst;
       const toType = await symlinkType(relative2.toCwd, type);
-      const dir = path18.dirname(dstpath);
+      const dir = path21.dirname(dstpath);
       if (!await pathExists(dir)) {
         await mkdirs(dir);
       }
@@ -30474,7 +30474,7 @@ var require_symlink = __commonJS({
       const relative2 = symlinkPathsSync(srcpath, dstpath);
       srcpath = relative2.toDst;
       type = symlinkTypeSync(relative2.toCwd, type);
-      const dir = path18.dirname(dstpath);
+      const dir = path21.dirname(dstpath);
       const exists2 = fs5.existsSync(dir);
       if (exists2) return fs5.symlinkSync(srcpath, dstpath, type);
       mkdirsSync(dir);
@@ -30565,7 +30565,7 @@ var require_jsonfile = __commonJS({
       }
       return obj;
     }
-    var readFile3 = universalify.fromPromise(_readFile);
+    var readFile4 = universalify.fromPromise(_readFile);
     function readFileSync2(file2, options = {}) {
       if (typeof options === "string") {
         options = { encoding: options };
@@ -30597,7 +30597,7 @@ var require_jsonfile = __commonJS({
       return fs5.writeFileSync(file2, str2, options);
     }
     module.exports = {
-      readFile: readFile3,
+      readFile: readFile4,
       readFileSync: readFileSync2,
       writeFile: writeFile4,
       writeFileSync: writeFileSync2
@@ -30626,20 +30626,20 @@ var require_output_file = __commonJS({
     "use strict";
     var u = require_universalify().fromPromise;
     var fs5 = require_fs();
-    var path18 = __require("path");
-    var mkdir5 = require_mkdirs();
+    var path21 = __require("path");
+    var mkdir6 = require_mkdirs();
     var pathExists = require_path_exists().pathExists;
     async function outputFile(file2, data, encoding = "utf-8") {
-      const dir = path18.dirname(file2);
+      const dir = path21.dirname(file2);
       if (!await pathExists(dir)) {
-        await mkdir5.mkdirs(dir);
+        await mkdir6.mkdirs(dir);
       }
       return fs5.writeFile(file2, data, encoding);
     }
     function outputFileSync(file2, ...args) {
-      const dir = path18.dirname(file2);
+      const dir = path21.dirname(file2);
       if (!fs5.existsSync(dir)) {
-        mkdir5.mkdirsSync(dir);
+        mkdir6.mkdirsSync(dir);
       }
       fs5.writeFileSync(file2, ...args);
     }
@@ -30701,7 +30701,7 @@ var require_move = __commonJS({
   "node_modules/fs-extra/lib/move/move.js"(exports, module) {
     "use strict";
     var fs5 = require_fs();
-    var path18 = __require("path");
+    var path21 = __require("path");
     var { copy } = require_copy2();
     var { remove } = require_remove();
     var { mkdirp } = require_mkdirs();
@@ -30711,8 +30711,8 @@ var require_move = __commonJS({
       const overwrite = opts.overwrite || opts.clobber || false;
       const { srcStat, isChangingCase = false } = await stat5.checkPaths(src, dest, "move", opts);
       await stat5.checkParentPaths(src, srcStat, dest, "move");
-      const destParent = path18.dirname(dest);
-      const parsedParentPath = path18.parse(destParent);
+      const destParent = path21.dirname(dest);
+      const parsedParentPath = path21.parse(destParent);
       if (parsedParentPath.root !== destParent) {
         await mkdirp(destParent);
       }
@@ -30753,7 +30753,7 @@ var require_move_sync = __commonJS({
   "node_modules/fs-extra/lib/move/move-sync.js"(exports, module) {
     "use strict";
     var fs5 = require_graceful_fs();
-    var path18 = __require("path");
+    var path21 = __require("path");
     var copySync = require_copy2().copySync;
     var removeSync = require_remove().removeSync;
     var mkdirpSync = require_mkdirs().mkdirpSync;
@@ -30763,12 +30763,12 @@ var require_move_sync = __commonJS({
       const overwrite = opts.overwrite || opts.clobber || false;
       const { srcStat, isChangingCase = false } = stat5.checkPathsSync(src, dest, "move", opts);
       stat5.checkParentPathsSync(src, srcStat, dest, "move");
-      if (!isParentRoot(dest)) mkdirpSync(path18.dirname(dest));
+      if (!isParentRoot(dest)) mkdirpSync(path21.dirname(dest));
       return doRename(src, dest, overwrite, isChangingCase);
     }
     function isParentRoot(dest) {
-      const parent = path18.dirname(dest);
-      const parsedPath = path18.parse(parent);
+      const parent = path21.dirname(dest);
+      const parsedPath = path21.parse(parent);
       return parsedPath.root === parent;
     }
     function doRename(src, dest, overwrite, isChangingCase) {
@@ -31112,10 +31112,10 @@ var require_wasm_exec = __commonJS({
             const n = this.writeSync(fd, buf);
             callback(null, n);
           },
-          chmod(path18, mode, callback) {
+          chmod(path21, mode, callback) {
             callback(enosys());
           },
-          chown(path18, uid, gid, callback) {
+          chown(path21, uid, gid, callback) {
             callback(enosys());
           },
           close(fd, callback) {
@@ -31136,49 +31136,49 @@ var require_wasm_exec = __commonJS({
           ftruncate(fd, length, callback) {
             callback(enosys());
           },
-          lchown(path18, uid, gid, callback) {
+          lchown(path21, uid, gid, callback) {
             callback(enosys());
           },
-          link(path18, link, callback) {
+          link(path21, link2, callback) {
             callback(enosys());
           },
-          lstat(path18, callback) {
+          lstat(path21, callback) {
             callback(enosys());
           },
-          mkdir(path18, perm, callback) {
+          mkdir(path21, perm, callback) {
             callback(enosys());
           },
-          open(path18, flags, mode, callback) {
+          open(path21, flags, mode, callback) {
             callback(enosys());
           },
           read(fd, buffer, offset, length, position, callback) {
             callback(enosys());
           },
-          readdir(path18, callback) {
+          readdir(path21, callback) {
             callback(enosys());
           },
-          readlink(path18, callback) {
+          readlink(path21, callback) {
             callback(enosys());
           },
           rename(from, to, callback) {
             callback(enosys());
           },
-          rmdir(path18, callback) {
+          rmdir(path21, callback) {
             callback(enosys());
           },
-          stat(path18, callback) {
+          stat(path21, callback) {
             callback(enosys());
           },
-          symlink(path18, link, callback) {
+          symlink(path21, link2, callback) {
             callback(enosys());
           },
-          truncate(path18, length, callback) {
+          truncate(path21, length, callback) {
             callback(enosys());
           },
-          unlink(path18, callback) {
+          unlink(path21, callback) {
             callback(enosys());
           },
-          utimes(path18, atime, mtime, callback) {
+          utimes(path21, atime, mtime, callback) {
             callback(enosys());
           }
         };
@@ -32125,8 +32125,8 @@ var require_utils4 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path18, { windows } = {}) => {
-      const segs = path18.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -32712,9 +32712,9 @@ var require_parse3 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -32866,15 +32866,15 @@ var require_parse3 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const literal3 = input2.slice(token.startIndex, state.index + 1);
         const body = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open3 = tokens[token.tokensIndex];
           open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          open3.value = literal3;
+          open3.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -34775,7 +34775,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable3 = class _Readable extends Stream {
+    var Readable4 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -34792,7 +34792,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline2(src, out, noop);
+          pipeline3(src, out, noop);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -34986,7 +34986,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable3 {
+    var Duplex = class extends Readable4 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -35079,13 +35079,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve2, reject) => {
-        return pipeline2(...streams, (err) => {
+        return pipeline3(...streams, (err) => {
           if (err) return reject(err);
           resolve2();
         });
       });
     }
-    function pipeline2(stream2, ...streams) {
+    function pipeline3(stream2, ...streams) {
       const all = Array.isArray(stream2) ? [...stream2, ...streams] : [stream2, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -35183,7 +35183,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline2,
+      pipeline: pipeline3,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -35195,7 +35195,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex,
       Transform,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -35469,7 +35469,7 @@ var require_headers2 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable4, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
@@ -35517,7 +35517,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable3 {
+    var Source = class extends Readable4 {
       constructor(self, header, offset) {
         super();
         this.header = header;
@@ -35833,7 +35833,7 @@ var require_constants8 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable4, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants4 = require_constants8();
     var headers = require_headers2();
@@ -35926,7 +35926,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable3 {
+    var Pack = class extends Readable4 {
       constructor(opts) {
         super(opts);
         this._drain = noop;
@@ -38133,7 +38133,7 @@ function saveState(name, value) {
 }
 
 // actions/e2e/main.ts
-import path17 from "node:path";
+import path20 from "node:path";
 
 // src/errors.ts
 var UserError = class extends Error {
@@ -38283,15 +38283,15 @@ function splitReference(ref) {
   return parts;
 }
 function splitName(name) {
-  const path18 = name.split("/");
-  const first = path18[0];
-  const isHost = path18.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path18.shift() : void 0, path: path18 };
+  const path21 = name.split("/");
+  const first = path21[0];
+  const isHost = path21.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path21.shift() : void 0, path: path21 };
 }
 function repositoryNameProblem(name) {
-  const { host, path: path18 } = splitName(name);
+  const { host, path: path21 } = splitName(name);
   if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path18.find((part) => !COMPONENT.test(part));
+  const bad = path21.find((part) => !COMPONENT.test(part));
   if (bad !== void 0)
     return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
   return void 0;
@@ -38307,11 +38307,11 @@ function parseReference(ref, what = "image reference") {
   if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
   const problem = repositoryNameProblem(name);
   if (problem !== void 0) throw bad(problem);
-  const { host, path: path18 } = splitName(name);
+  const { host, path: path21 } = splitName(name);
   let registry2 = host ?? DOCKER_HUB;
   if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && path18.length === 1) path18.unshift("library");
-  const result = { registry: registry2, repository: path18.join("/") };
+  if (registry2 === DOCKER_HUB && path21.length === 1) path21.unshift("library");
+  const result = { registry: registry2, repository: path21.join("/") };
   if (tag !== void 0) result.tag = tag;
   if (digest !== void 0) result.digest = digest;
   return result;
@@ -38887,18 +38887,18 @@ var RegistryClient = class {
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository) {
     const tags = [];
-    let path18 = `/v2/${repository}/tags/list?n=1000`;
-    while (path18) {
-      const res = await this.request({ path: path18, repository, expect: [200, 404], what: "list tags", read: true });
+    let path21 = `/v2/${repository}/tags/list?n=1000`;
+    while (path21) {
+      const res = await this.request({ path: path21, repository, expect: [200, 404], what: "list tags", read: true });
       if (res.status === 404) {
         await res.arrayBuffer().catch(() => void 0);
         return [];
       }
       const body = await res.json();
       tags.push(...body.tags ?? []);
-      const link = res.headers.get("link");
-      const next = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
-      path18 = next ? next[1] : void 0;
+      const link2 = res.headers.get("link");
+      const next = link2?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+      path21 = next ? next[1] : void 0;
     }
     return tags;
   }
@@ -39812,10 +39812,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path18) {
-  if (!path18)
+function getElementAtPath(obj, path21) {
+  if (!path21)
     return obj;
-  return path18.reduce((acc, key) => acc?.[key], obj);
+  return path21.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -40155,11 +40155,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path18, issues) {
+function prefixIssues(path21, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path18);
+    iss.path.unshift(path21);
     return iss;
   });
 }
@@ -40621,16 +40621,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path18 = []) => {
+  const processError = (error64, path21 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path18, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path21, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path21, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path21, ...issue3.path]);
       } else {
-        const fullpath = [...path18, ...issue3.path];
+        const fullpath = [...path21, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -40669,17 +40669,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path18 = []) => {
+  const processError = (error64, path21 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path18, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path21, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path21, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path21, ...issue3.path]);
       } else {
-        const fullpath = [...path18, ...issue3.path];
+        const fullpath = [...path21, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -40718,8 +40718,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path18 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path18) {
+  const path21 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path21) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -57857,13 +57857,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path18 = ref.slice(1).split("/").filter(Boolean);
-  if (path18.length === 0) {
+  const path21 = ref.slice(1).split("/").filter(Boolean);
+  if (path21.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path18[0] === defsKey) {
-    const key = path18[1] === void 0 ? void 0 : decodeJSONPointerSegment(path18[1]);
+  if (path21[0] === defsKey) {
+    const key = path21[1] === void 0 ? void 0 : decodeJSONPointerSegment(path21[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -60652,12 +60652,12 @@ function downloadToolAttempt(url2, dest, auth, headers) {
       debug(`Failed to download from "${url2}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
       throw err;
     }
-    const pipeline2 = util.promisify(stream.pipeline);
+    const pipeline3 = util.promisify(stream.pipeline);
     const responseMessageFactory = _getGlobal("TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY", () => response.message);
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline2(readStream, fs4.createWriteStream(dest));
+      yield pipeline3(readStream, fs4.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -61976,6 +61976,7 @@ ${renderValues(c.values)}`);
       return list;
     });
   } else cases = [{ name: options.extension, values: prepared.values }];
+  if (options.beforeCluster) await options.beforeCluster(tested);
   const result = await runE2e(exec2, log2, {
     tools,
     env,
@@ -62060,8 +62061,8 @@ function decompressor(compression) {
 function removeTree(files, root, keepRoot, current) {
   for (const key of [...files.keys()]) {
     if (current.has(key)) continue;
-    const inside = root === "" || key.startsWith(`${root}/`);
-    if (key === root ? !keepRoot : inside) files.delete(key);
+    const inside2 = root === "" || key.startsWith(`${root}/`);
+    if (key === root ? !keepRoot : inside2) files.delete(key);
   }
 }
 async function applyLayer(files, data, compression) {
@@ -62416,31 +62417,31 @@ function checkAnnotations(annotations, extension) {
   if (!extension) return findings;
   const { versions, name } = extension.metadata;
   const file2 = extension.file;
-  const os9 = annotations[KEYS.os];
+  const os10 = annotations[KEYS.os];
   const pg = annotations[KEYS.pgMajor];
   const sql = annotations[KEYS.sqlVersion];
-  if (os9 && !versions[os9]) {
+  if (os10 && !versions[os10]) {
     findings.push({
       level: "error",
       file: file2,
-      reason: `annotation ${KEYS.os}=${os9} is not a distribution in ${name}'s versions (${Object.keys(versions).join(", ")})`
+      reason: `annotation ${KEYS.os}=${os10} is not a distribution in ${name}'s versions (${Object.keys(versions).join(", ")})`
     });
     return findings;
   }
-  if (os9 && pg && !versions[os9][pg]) {
+  if (os10 && pg && !versions[os10][pg]) {
     findings.push({
       level: "error",
       file: file2,
-      reason: `annotation ${KEYS.pgMajor}=${pg} has no versions.${os9}["${pg}"] entry in metadata.hcl`
+      reason: `annotation ${KEYS.pgMajor}=${pg} has no versions.${os10}["${pg}"] entry in metadata.hcl`
     });
     return findings;
   }
-  const pin = os9 && pg ? versions[os9][pg] : void 0;
+  const pin = os10 && pg ? versions[os10][pg] : void 0;
   if (pin && sql && pin.sql !== sql)
     findings.push({
       level: "error",
       file: file2,
-      reason: `annotation ${KEYS.sqlVersion}=${sql} differs from metadata.hcl versions.${os9}["${pg}"].sql = ${pin.sql}`
+      reason: `annotation ${KEYS.sqlVersion}=${sql} differs from metadata.hcl versions.${os10}["${pg}"].sql = ${pin.sql}`
     });
   return findings;
 }
@@ -62549,6 +62550,648 @@ async function verifyLayout(ref, options = {}) {
   };
 }
 
+// src/smoke/config.ts
+import path17 from "node:path";
+var EXTENSIONS_BASE_DIRECTORY = "/extensions";
+function isLocalPath(p) {
+  const joined = path17.posix.join(".", p);
+  return joined !== ".." && !joined.startsWith("../") && !path17.posix.isAbsolute(joined) && joined !== "";
+}
+function absolutize(mount, paths) {
+  return paths.filter(isLocalPath).map((p) => path17.posix.join(mount, p));
+}
+function expandEnvPlaceholders(value, extension, baseDir = EXTENSIONS_BASE_DIRECTORY) {
+  return value.replace(/(\$+)\{([^}]+)\}/g, (match, dollars, name) => {
+    const prefix = "$".repeat(Math.floor(dollars.length / 2));
+    if (dollars.length % 2 === 0) return prefix + match.slice(dollars.length);
+    if (name === "image_root") return prefix + path17.posix.join(baseDir, extension);
+    return match;
+  });
+}
+function isReservedEnv(name) {
+  const n = name.toUpperCase();
+  return n.startsWith("CNPG_") || n.startsWith("PG") || ["POD_NAME", "NAMESPACE", "CLUSTER_NAME"].includes(n) || name === "PATH" || name === "LD_LIBRARY_PATH";
+}
+function appendPaths(existing, extra) {
+  if (extra.length === 0) return existing;
+  return existing === "" ? extra.join(":") : `${existing}:${extra.join(":")}`;
+}
+function serverConfiguration(input2) {
+  const baseDir = input2.baseDir ?? EXTENSIONS_BASE_DIRECTORY;
+  const warnings = [];
+  const mountOf = (name) => path17.posix.join(baseDir, name);
+  for (const e of input2.extensions) {
+    for (const [field, list] of [
+      ["extension_control_path", e.extension_control_path],
+      ["dynamic_library_path", e.dynamic_library_path],
+      ["ld_library_path", e.ld_library_path],
+      ["bin_path", e.bin_path]
+    ])
+      for (const p of list ?? [])
+        if (!isLocalPath(p))
+          warnings.push(`${e.name}: ${field} entry ${p} escapes the extension folder (skipped)`);
+  }
+  const controlPath = ["$system"];
+  const libraryPath = ["$libdir"];
+  for (const e of input2.extensions) {
+    const mount = mountOf(e.name);
+    controlPath.push(
+      ...absolutize(mount, e.extension_control_path?.length ? e.extension_control_path : ["share"])
+    );
+    libraryPath.push(...absolutize(mount, e.dynamic_library_path?.length ? e.dynamic_library_path : ["lib"]));
+  }
+  const user = input2.parameters;
+  controlPath.push(...(user["extension_control_path"] ?? "").split(":"));
+  libraryPath.push(...(user["dynamic_library_path"] ?? "").split(":"));
+  const parameters = [];
+  for (const [k, v] of Object.entries(user).sort(([a], [b]) => a < b ? -1 : 1))
+    if (k !== "extension_control_path" && k !== "dynamic_library_path" && k !== "shared_preload_libraries")
+      parameters.push([k, v]);
+  const preload = [...(user["shared_preload_libraries"] ?? "").split(","), ...input2.sharedPreloadLibraries].map((s) => s.trim()).filter(Boolean);
+  if (preload.length) parameters.push(["shared_preload_libraries", [...new Set(preload)].join(",")]);
+  parameters.push(["extension_control_path", controlPath.filter(Boolean).join(":")]);
+  parameters.push(["dynamic_library_path", libraryPath.filter(Boolean).join(":")]);
+  const env = {};
+  const ld = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.ld_library_path ?? []));
+  const bin = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.bin_path ?? []));
+  const ldValue = appendPaths(input2.imageLdLibraryPath ?? "", ld);
+  if (ldValue !== "") env["LD_LIBRARY_PATH"] = ldValue;
+  env["PATH"] = appendPaths(input2.imagePath, bin);
+  for (const e of input2.extensions) {
+    for (const v of e.env ?? []) {
+      if (isReservedEnv(v.name)) {
+        warnings.push(`${e.name}: environment variable ${v.name} is reserved (skipped)`);
+        continue;
+      }
+      env[v.name] = expandEnvPlaceholders(v.value, e.name, baseDir);
+    }
+  }
+  return {
+    parameters,
+    env,
+    mounts: input2.extensions.map((e) => ({ name: e.name, target: mountOf(e.name) })),
+    warnings
+  };
+}
+function confLine(name, value) {
+  return `${name} = '${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+// src/smoke/extract.ts
+var import_tar_stream2 = __toESM(require_tar_stream(), 1);
+import { createHash as createHash5 } from "node:crypto";
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { chmod as chmod3, link, lstat as lstat2, mkdir as mkdir5, readdir as readdir3, rm as rm3, symlink as symlink2 } from "node:fs/promises";
+import path18 from "node:path";
+import { Readable as Readable3 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
+import zlib2 from "node:zlib";
+function inside(dir, rel) {
+  const target = path18.resolve(dir, rel);
+  if (target !== dir && !target.startsWith(`${dir}${path18.sep}`))
+    throw new Error(`layer entry ${rel} points outside the image`);
+  return target;
+}
+async function noLinkedParents(dir, rel) {
+  let current = dir;
+  for (const part of path18.posix.dirname(rel).split("/").filter((p) => p !== "." && p !== "")) {
+    current = path18.join(current, part);
+    const st = await lstat2(current).catch(() => void 0);
+    if (!st) return;
+    if (st.isSymbolicLink())
+      throw new Error(`layer entry ${rel} goes through the symbolic link ${path18.relative(dir, current)}`);
+  }
+}
+async function applyLayer2(dir, body, compression) {
+  const hash2 = createHash5("sha256");
+  body.on("data", (chunk) => hash2.update(chunk));
+  const extract = import_tar_stream2.default.extract();
+  const done = new Promise((resolve2, reject) => {
+    extract.on("entry", (header, stream2, next) => {
+      const handle = async () => {
+        const rel = normalizePath(header.name);
+        if (rel === "") return stream2.resume();
+        const base = path18.posix.basename(rel);
+        const parent = inside(dir, path18.posix.dirname(rel));
+        await noLinkedParents(dir, rel);
+        if (base === ".wh..wh..opq") {
+          for (const child2 of await readdir3(parent).catch(() => []))
+            await rm3(path18.join(parent, child2), { recursive: true, force: true });
+          return stream2.resume();
+        }
+        if (base.startsWith(".wh.")) {
+          await rm3(path18.join(parent, base.slice(4)), { recursive: true, force: true });
+          return stream2.resume();
+        }
+        const target = inside(dir, rel);
+        await mkdir5(path18.dirname(target), { recursive: true });
+        const existing = await lstat2(target).catch(() => void 0);
+        if (existing && !(existing.isDirectory() && header.type === "directory"))
+          await rm3(target, { recursive: true, force: true });
+        if (header.type === "directory") {
+          await mkdir5(target, { recursive: true });
+          await chmod3(target, (header.mode ?? 493) & 4095);
+          return stream2.resume();
+        }
+        if (header.type === "symlink") {
+          await symlink2(header.linkname ?? "", target);
+          return stream2.resume();
+        }
+        if (header.type === "link") {
+          const from = normalizePath(header.linkname ?? "");
+          await noLinkedParents(dir, from);
+          await link(inside(dir, from), target);
+          return stream2.resume();
+        }
+        if (header.type === "file" || header.type === "contiguous-file") {
+          await pipeline2(stream2, createWriteStream2(target, { mode: (header.mode ?? 420) & 4095 }));
+          return;
+        }
+        stream2.resume();
+      };
+      handle().then(
+        () => next(),
+        (err) => reject(err)
+      );
+    });
+    extract.on("finish", resolve2);
+    extract.on("error", reject);
+  });
+  const unzip = compression === "gzip" ? zlib2.createGunzip() : compression === "zstd" ? zlib2.createZstdDecompress() : void 0;
+  const streams = unzip ? [unzip] : [];
+  await Promise.all([pipeline2(body, ...streams, extract), done]);
+  return `sha256:${hash2.digest("hex")}`;
+}
+async function extractImage(client, repository, digest, dir) {
+  await mkdir5(dir, { recursive: true });
+  const manifest = (await client.getManifest(repository, digest)).json;
+  for (const layer of manifest.layers) {
+    const compression = layerCompression(layer.mediaType);
+    if (!compression)
+      throw new Error(`layer ${layer.digest} has media type ${layer.mediaType}, not an image layer`);
+    const body = Readable3.fromWeb(
+      await client.openBlob(repository, layer.digest)
+    );
+    const got = await applyLayer2(dir, body, compression);
+    if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
+  }
+}
+
+// src/smoke/run.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { existsSync as existsSync5 } from "node:fs";
+import { mkdtemp, readFile as readFile3, rm as rm4 } from "node:fs/promises";
+import os9 from "node:os";
+import path19 from "node:path";
+var ident = (s) => `"${s.replace(/"/g, '""')}"`;
+var literal2 = (s) => `'${s.replace(/'/g, "''")}'`;
+function extensionForImage(extensions, repository) {
+  const last = repository.split("/").pop().toLowerCase();
+  return extensions.find((e) => {
+    const name = e.metadata.image_name.toLowerCase();
+    return last === name || last === `${name}-testing`;
+  });
+}
+function defaultCanEmulate(arch3) {
+  const names = {
+    arm64: "aarch64",
+    amd64: "x86_64",
+    arm: "arm",
+    ppc64le: "ppc64le",
+    s390x: "s390x",
+    riscv64: "riscv64",
+    "386": "i386"
+  };
+  const entry = `/proc/sys/fs/binfmt_misc/qemu-${names[arch3] ?? arch3}`;
+  return existsSync5(entry);
+}
+function selectPlatforms(available, requested, runnable) {
+  if (requested?.length) {
+    const missing = requested.filter((p) => !available.includes(p));
+    if (missing.length)
+      throw new UserError(
+        `--platform: the image has no ${missing.join(", ")} (it has ${available.join(", ") || "no platform"})`
+      );
+    return { platforms: [...requested], skipped: [] };
+  }
+  return {
+    platforms: available.filter(runnable),
+    skipped: available.filter((p) => !runnable(p))
+  };
+}
+var Docker = class {
+  constructor(o, file2) {
+    this.o = o;
+    this.file = file2;
+  }
+  o;
+  file;
+  run(args, input2) {
+    return this.o.exec(this.file, args, input2 !== void 0 ? { input: input2 } : void 0);
+  }
+  async must(args, what, input2) {
+    const r = await this.run(args, input2);
+    if (r.exitCode !== 0)
+      throw new SmokeFailure(`${what}: ${(r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ")}`);
+    return r.stdout;
+  }
+  async has(ref) {
+    return (await this.run(["image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
+  }
+};
+var SmokeFailure = class extends Error {
+};
+async function dockerMajor(docker2) {
+  const r = await docker2.run(["version", "--format", "{{.Server.Version}}"]);
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `the container engine does not answer (docker version: ${(r.stderr || r.stdout).trim().split("\n").pop()}): smoke needs Docker (28 or later mounts images directly) or Podman`
+    );
+  const m = /^(\d+)\./.exec(r.stdout.trim());
+  return m ? Number(m[1]) : void 0;
+}
+function platformManifest(image, platform2) {
+  const m = image.manifests.find((x) => x.kind === "image" && x.platform === platform2);
+  return m ? `${image.repository}@${m.digest}` : void 0;
+}
+async function smoke(o) {
+  const parsed = parseReference(o.image, "--image");
+  const extensions = await loadExtensions(o.root);
+  let extension;
+  if (o.extension !== void 0) {
+    extension = extensions.find((e) => e.metadata.name === o.extension);
+    if (!extension)
+      throw new UserError(
+        `--extension: no extension ${showValue(o.extension)} under ${o.root} (found ${extensions.map((e) => e.metadata.name).join(", ") || "none"})`
+      );
+  } else {
+    extension = extensionForImage(extensions, repositoryName(parsed));
+    if (!extension)
+      throw new UserError(
+        `--image: no extension under ${o.root} has the image_name of ${repositoryName(parsed)}; name it with --extension (found ${extensions.map((e) => e.metadata.name).join(", ") || "none"})`
+      );
+  }
+  const pool2 = new ClientPool(o);
+  const inspect = async (ref) => inspectImage(ref, { ...o, pool: pool2 });
+  const image = await inspect(o.image);
+  const resolved = await resolveValues({
+    root: o.root,
+    extension: extension.metadata.name,
+    image: o.image,
+    registry: o.registry,
+    environment: o.environment,
+    builtImages: o.builtImages ?? [],
+    inspect: async (ref) => ({ annotations: (await inspect(ref)).annotations })
+  });
+  const values = resolved.values;
+  const pgImage = o.pgImage ?? values.pg_image;
+  parseReference(pgImage, "--pg-image");
+  const native = nativeArchitectures(o.hostArch ?? process.arch);
+  const canEmulate = o.canEmulate ?? defaultCanEmulate;
+  const runnable = (p) => {
+    const arch3 = p.split("/")[1] ?? "";
+    return p.startsWith("linux/") && (native.includes(arch3) || canEmulate(arch3));
+  };
+  const { platforms, skipped } = selectPlatforms(image.platforms, o.platforms, runnable);
+  for (const p of skipped) o.warn(`${p}: this machine cannot run it (no QEMU binfmt handler): not tested`);
+  if (platforms.length === 0)
+    throw new UserError(
+      `--image: none of its platforms (${image.platforms.join(", ")}) runs on this machine`
+    );
+  const docker2 = new Docker(o, o.docker ?? "docker");
+  const major = await dockerMajor(docker2);
+  const mode = o.mount === "image" || o.mount === "bind" ? o.mount : major !== void 0 && major >= 28 ? "image" : "bind";
+  o.log(
+    mode === "image" ? `mount: Docker ${major ?? "?"} image mounts (--mount type=image of each platform's manifest, read-only as CloudNativePG's ImageVolume)` : `mount: layers extracted by our registry client into a folder, bind-mounted read-only (${o.mount === "bind" ? "asked for" : `Docker ${major ?? "unknown"} has no image mounts`})`
+  );
+  const indexes = /* @__PURE__ */ new Map([[values.extensions[0].image.reference, image]]);
+  for (const e of values.extensions.slice(1))
+    indexes.set(e.image.reference, await inspect(e.image.reference));
+  const reports = [];
+  const pulled = /* @__PURE__ */ new Set();
+  const tmpRoot = await mkdtemp(path19.join(o.tmpDir ?? os9.tmpdir(), "ext-actions-smoke-"));
+  try {
+    for (const platform2 of platforms) {
+      reports.push(
+        await smokePlatform({
+          o,
+          docker: docker2,
+          values,
+          extension,
+          pgImage,
+          platform: platform2,
+          indexes,
+          mode,
+          pulled,
+          tmpRoot,
+          pool: pool2
+        })
+      );
+    }
+  } finally {
+    if (!o.keep) {
+      for (const ref of pulled) await docker2.run(["image", "rm", ref]);
+      await rm4(tmpRoot, { recursive: true, force: true });
+    }
+  }
+  return {
+    extension: extension.metadata.name,
+    sqlName: extension.metadata.sql_name,
+    image: image.ref,
+    digest: image.digest,
+    pgImage,
+    expectedSqlVersion: values.version,
+    mount: mode,
+    platforms: reports,
+    ok: reports.every((r) => r.ok)
+  };
+}
+async function pull(c, ref) {
+  if (await c.docker.has(ref)) return;
+  await c.docker.must(["pull", "--quiet", "--platform", c.platform, ref], `pulling ${ref} (${c.platform})`);
+  c.pulled.add(ref);
+}
+async function smokePlatform(c) {
+  const started = Date.now();
+  const checks = [];
+  const { o, docker: docker2, values, platform: platform2 } = c;
+  const mounts = [];
+  for (const e of values.extensions) {
+    const manifest = platformManifest(c.indexes.get(e.image.reference), platform2);
+    if (!manifest)
+      return {
+        platform: platform2,
+        manifest: "",
+        ok: false,
+        checks: [{ name: "mount", ok: false, detail: `${e.image.reference} has no ${platform2} image` }],
+        reason: `${e.name}: ${e.image.reference} has no ${platform2} image`,
+        seconds: (Date.now() - started) / 1e3
+      };
+    mounts.push({ name: e.name, manifest, target: `/extensions/${e.name}` });
+  }
+  const name = `ext-actions-smoke-${randomBytes2(4).toString("hex")}`;
+  let created = false;
+  const report = { platform: platform2, manifest: mounts[0].manifest, ok: false, checks, seconds: 0 };
+  const step = async (check2, fn) => {
+    try {
+      const out = await fn();
+      checks.push({ name: check2, ok: true });
+      return out;
+    } catch (err) {
+      const detail = err.message;
+      checks.push({ name: check2, ok: false, detail });
+      throw new SmokeFailure(`${check2}: ${detail}`);
+    }
+  };
+  try {
+    await pull(c, c.pgImage);
+    const config2 = JSON.parse(
+      await docker2.must(
+        ["image", "inspect", "--format", "{{json .Config}}", c.pgImage],
+        `reading ${c.pgImage}`
+      )
+    );
+    const imageEnv = Object.fromEntries(
+      (config2.Env ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])
+    );
+    const user = config2.User && !["root", "0", "0:0"].includes(config2.User) ? config2.User : "postgres";
+    const server = serverConfiguration({
+      extensions: values.extensions,
+      sharedPreloadLibraries: values.shared_preload_libraries,
+      parameters: values.postgresql_parameters,
+      imagePath: imageEnv["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      imageLdLibraryPath: imageEnv["LD_LIBRARY_PATH"] ?? ""
+    });
+    for (const w of server.warnings) o.warn(w);
+    const mountArgs = [];
+    for (const m2 of mounts) {
+      if (c.mode === "image") {
+        await pull(c, m2.manifest);
+        mountArgs.push("--mount", `type=image,source=${m2.manifest},target=${m2.target}`);
+      } else {
+        m2.folder = path19.join(c.tmpRoot, `${platform2.replaceAll("/", "-")}-${m2.name}`);
+        const ref = parseReference(m2.manifest);
+        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest, m2.folder);
+        mountArgs.push("--mount", `type=bind,source=${m2.folder},target=${m2.target},readonly`);
+      }
+    }
+    const envArgs = Object.entries(server.env).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
+    await docker2.must(
+      [
+        "create",
+        "--name",
+        name,
+        "--platform",
+        platform2,
+        "--network",
+        "none",
+        "--user",
+        user,
+        ...envArgs,
+        ...mountArgs,
+        "--entrypoint",
+        "sleep",
+        c.pgImage,
+        "infinity"
+      ],
+      "creating the PostgreSQL container"
+    );
+    created = true;
+    await docker2.must(["start", name], "starting the PostgreSQL container");
+    const exec2 = (args, input2) => docker2.run(["exec", ...input2 !== void 0 ? ["-i"] : [], name, ...args], input2);
+    const ok3 = async (args, input2) => {
+      const r = await exec2(args, input2);
+      if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim().split("\n").slice(-6).join("\n"));
+      return r.stdout;
+    };
+    await step(
+      "initdb",
+      () => ok3([
+        "initdb",
+        "--pgdata",
+        "/tmp/pgdata",
+        "--username",
+        "postgres",
+        "--auth",
+        "trust",
+        "--no-sync",
+        "--encoding",
+        "UTF8"
+      ])
+    );
+    const conf = [
+      confLine("listen_addresses", ""),
+      confLine("unix_socket_directories", "/tmp"),
+      ...server.parameters.map(([k, v]) => confLine(k, v)),
+      ""
+    ].join("\n");
+    await step("configure", () => ok3(["tee", "-a", "/tmp/pgdata/postgresql.conf"], conf));
+    await step("server starts", async () => {
+      const r = await exec2([
+        "pg_ctl",
+        "--pgdata",
+        "/tmp/pgdata",
+        "--log",
+        "/tmp/postgresql.log",
+        "--wait",
+        "--timeout",
+        "180",
+        "start"
+      ]);
+      if (r.exitCode !== 0)
+        throw new Error(lastLog(await exec2(["cat", "/tmp/postgresql.log"])) || r.stderr.trim());
+    });
+    const psql = (sql) => ok3(
+      [
+        "psql",
+        "--no-psqlrc",
+        "--host",
+        "/tmp",
+        "--username",
+        "postgres",
+        "--dbname",
+        "postgres",
+        "--tuples-only",
+        "--no-align",
+        "--set",
+        "ON_ERROR_STOP=1",
+        "--file",
+        "-"
+      ],
+      sql
+    );
+    const spec = values.database_config.extensions_spec ?? [];
+    const m = c.extension.metadata;
+    for (const dep of spec.filter((s) => s.name !== m.sql_name))
+      await step(
+        `CREATE EXTENSION ${dep.name} (required)`,
+        () => psql(`CREATE EXTENSION IF NOT EXISTS ${ident(dep.name)} CASCADE;
+`)
+      );
+    if (m.create_extension) {
+      await step(
+        `CREATE EXTENSION ${m.sql_name}`,
+        () => psql(`CREATE EXTENSION ${ident(m.sql_name)} CASCADE;
+`)
+      );
+      const found = (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal2(m.sql_name)};
+`)).trim();
+      report.sqlVersion = found;
+      o.log(`${platform2}: ${m.sql_name} ${found} created`);
+      await step("SQL version matches the image", async () => {
+        if (values.version && found !== values.version)
+          throw new Error(
+            `CREATE EXTENSION ${m.sql_name} installed ${found} (the control file's default_version), but the image's io.cloudnativepg.image.sql.version says ${values.version}`
+          );
+      });
+      await step(
+        `ALTER EXTENSION ${m.sql_name} UPDATE`,
+        () => psql(`ALTER EXTENSION ${ident(m.sql_name)} UPDATE;
+`)
+      );
+    } else {
+      const dirs = (values.extensions[0].dynamic_library_path ?? ["lib"]).map(
+        (d) => path19.posix.join(mounts[0].target, d)
+      );
+      const libs = (await ok3(["find", ...dirs, "-maxdepth", "1", "-name", "*.so"])).split("\n").filter(Boolean).sort();
+      if (libs.length === 0)
+        await step("module libraries", async () => Promise.reject(new Error(`no .so in ${dirs.join(", ")}`)));
+      for (const lib of libs) {
+        const base = path19.posix.basename(lib, ".so");
+        await step(`LOAD '${base}'`, () => psql(`LOAD ${literal2(base)};
+`));
+      }
+    }
+    const smokeSql = path19.join(path19.dirname(c.extension.file), "test", "smoke.sql");
+    if (existsSync5(smokeSql)) {
+      const sql = await readFile3(smokeSql, "utf8");
+      await step("test/smoke.sql", () => psql(sql));
+    }
+    report.ok = true;
+  } catch (err) {
+    if (!(err instanceof SmokeFailure)) throw err;
+    report.reason = `${c.extension.metadata.name} on ${platform2}: ${err.message}`;
+    if (created) {
+      report.serverLog = (await docker2.run(["exec", name, "cat", "/tmp/postgresql.log"])).stdout;
+      report.missingLibraries = await missingLibraries(docker2, name, mounts);
+    }
+  } finally {
+    if (created && !o.keep) await docker2.run(["rm", "--force", "--volumes", name]);
+    else if (created) o.log(`${platform2}: container ${name} kept (--keep)`);
+    report.seconds = (Date.now() - started) / 1e3;
+  }
+  return report;
+}
+function lastLog(r) {
+  return r.stdout.trim().split("\n").slice(-15).join("\n");
+}
+async function missingLibraries(docker2, name, mounts) {
+  const found = await docker2.run([
+    "exec",
+    name,
+    "find",
+    ...mounts.map((m) => m.target),
+    "-name",
+    "*.so*",
+    "-type",
+    "f"
+  ]);
+  const missing = [];
+  for (const lib of found.stdout.split("\n").filter(Boolean).sort()) {
+    const r = await docker2.run(["exec", name, "ldd", lib]);
+    const text = `${r.stdout}
+${r.stderr}`;
+    for (const line of text.split("\n"))
+      if (/not found|not a dynamic executable|wrong ELF class/.test(line))
+        missing.push(`${lib}: ${line.trim()}`);
+  }
+  return missing;
+}
+
+// src/smoke/report.ts
+function reportLines(r) {
+  const lines = [];
+  for (const p of r.platforms) {
+    const passed = p.checks.filter((c) => c.ok).length;
+    lines.push(
+      p.ok ? `ok   ${r.extension} ${p.platform}: ${r.sqlName} ${p.sqlVersion ?? "(module)"}, ${passed} checks in ${p.seconds.toFixed(1)} s (${p.manifest})` : `FAIL ${p.reason ?? `${r.extension} on ${p.platform}`}`
+    );
+    if (!p.ok) {
+      for (const m of p.missingLibraries ?? []) lines.push(`     missing: ${m}`);
+      const log2 = (p.serverLog ?? "").trim();
+      if (log2)
+        lines.push(
+          "     server log (last lines):",
+          ...log2.split("\n").slice(-20).map((l) => `       ${l}`)
+        );
+    }
+  }
+  return lines;
+}
+
+// actions/e2e/smoke.ts
+async function smokeBeforeCluster(images, root, extension, credentials) {
+  const failures = [];
+  for (const image of images) {
+    await group(`Smoke ${image} in PostgreSQL 18 (before the cluster)`, async () => {
+      const report = await smoke({
+        ...credentials ? { credentials } : {},
+        image,
+        root,
+        extension,
+        builtImages: images,
+        exec: (file2, argv, o) => runCommand(file2, argv, o?.input !== void 0 ? { input: o.input } : {}),
+        log: (m) => info(m),
+        warn: (m) => warning(m)
+      });
+      for (const line of reportLines(report)) info(line);
+      failures.push(...report.platforms.filter((p) => !p.ok).map((p) => p.reason ?? p.platform));
+    });
+  }
+  if (failures.length)
+    throw new UserError(`smoke: the image failed in PostgreSQL 18, no cluster was started`, failures);
+}
+
 // src/action/inputs.ts
 var booleanInput = (fallback) => external_exports.string().transform((v, ctx) => {
   const t = v.trim();
@@ -62601,6 +63244,7 @@ var shape = {
   environment: enumInput(["testing", "production"], "production"),
   "built-images": listInput(),
   "extra-args": stringInput(),
+  smoke: booleanInput(true),
   keep: booleanInput(false),
   report: stringInput()
 };
@@ -62657,14 +63301,14 @@ runAction(async () => {
   const username = inputs["registry-username"];
   const password = inputs["registry-password"];
   const env = process.env;
-  const workDir = path17.join(
-    env["RUNNER_TEMP"] || path17.resolve(".tmp"),
+  const workDir = path20.join(
+    env["RUNNER_TEMP"] || path20.resolve(".tmp"),
     `ext-actions-e2e-${inputs.extension}`
   );
   saveState(STATE2.keep, String(inputs.keep));
   const clusters = [];
   const result = await e2e(defaultExec, log, {
-    root: path17.resolve(inputs.root),
+    root: path20.resolve(inputs.root),
     extension: inputs.extension,
     image: inputs.image,
     build: inputs.build,
@@ -62680,12 +63324,18 @@ runAction(async () => {
     credentials: username || password ? { username, password } : void 0,
     extraArgs: inputs["extra-args"],
     keep: inputs.keep,
-    report: inputs.report ? path17.resolve(inputs.report) : void 0,
+    report: inputs.report ? path20.resolve(inputs.report) : void 0,
     workDir,
     registry: inputs.registry || (env["GITHUB_REPOSITORY_OWNER"] ? `ghcr.io/${env["GITHUB_REPOSITORY_OWNER"].toLowerCase()}` : void 0),
     environment: inputs.environment,
     builtImages: inputs["built-images"],
     onTools: (tools) => saveState(STATE2.kind, tools.kind),
+    beforeCluster: inputs.smoke ? (images) => smokeBeforeCluster(
+      images,
+      path20.resolve(inputs.root),
+      inputs.extension,
+      username ? { username, password } : void 0
+    ) : void 0,
     onCreated: (what) => {
       if (what.kind === "cluster") {
         clusters.push(what.name);

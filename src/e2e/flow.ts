@@ -62,6 +62,11 @@ export interface E2eOptions {
   onCreated?: Parameters<typeof runE2e>[2]['onCreated'];
   /** Called once the tools are installed (teardown needs the kind path). */
   onTools?: ((tools: Tools) => void | Promise<void>) | undefined;
+  /**
+   * Runs on the images under test (host references) before any cluster starts: the smoke test, so a
+   * broken image fails in seconds. Throwing stops the run.
+   */
+  beforeCluster?: ((images: readonly string[]) => Promise<void>) | undefined;
 }
 
 /** Annotation reads through the project's registry client (credentials for one registry only). */
@@ -189,6 +194,7 @@ export async function e2e(
       return list;
     });
   } else cases = [{ name: options.extension, values: prepared.values! }];
+  if (options.beforeCluster) await options.beforeCluster(tested);
   const result = await runE2e(exec, log, {
     tools,
     env,

@@ -12,9 +12,10 @@ import { inputShape as bake } from '../../actions/bake/inputs.js';
 import { shape as e2e } from '../../actions/e2e/inputs.js';
 import { inputShape as promote } from '../../actions/promote/inputs.js';
 import { signInputs as sign } from '../../actions/sign/inputs.js';
+import { inputShape as smoke } from '../../actions/smoke/inputs.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const shapes: Record<string, Record<string, z.ZodType>> = { bake, e2e, promote, sign };
+const shapes: Record<string, Record<string, z.ZodType>> = { bake, e2e, promote, sign, smoke };
 
 interface ActionMeta {
   inputs: Record<string, { description?: string; default?: string; required?: boolean }>;

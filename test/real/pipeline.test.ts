@@ -73,6 +73,13 @@ function buildFlags(real: ReturnType<typeof inject<'real'>>): string[] {
   ];
 }
 
+let cliImages: BuiltImage[] | undefined;
+/** The images `ext-actions bake` built for every example (the first test). */
+function builtImages(): BuiltImage[] {
+  if (!cliImages) throw new Error('the bake of the examples did not succeed: nothing to test');
+  return cliImages;
+}
+
 describe('ext-actions bake (real buildx)', () => {
   let images: BuiltImage[];
 
@@ -97,6 +104,7 @@ describe('ext-actions bake (real buildx)', () => {
       { cwd: repo.dir },
     );
     images = JSON.parse(out) as BuiltImage[];
+    cliImages = images;
     expect(images.map((i) => i.target).sort()).toEqual(targets.map((t) => t.target).sort());
     const plan = JSON.parse(
       await must(
@@ -180,29 +188,123 @@ describe('ext-actions bake (real buildx)', () => {
   });
 });
 
-describe('the bundled bake action (real buildx)', () => {
-  /** Runs dist/bake/index.js as the runner does: INPUT_* variables, GITHUB_OUTPUT, a step summary. */
-  async function action(inputs: Record<string, string>) {
-    const outFile = path.join(repo.dir, `output-${Date.now()}`);
-    const summary = path.join(repo.dir, `summary-${Date.now()}`);
-    writeFileSync(outFile, '');
-    writeFileSync(summary, '');
-    const env = realEnv({
-      GITHUB_OUTPUT: outFile,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_WORKSPACE: repo.dir,
-      GITHUB_REPOSITORY: 'acme/extensions',
-      GITHUB_SHA: 'b'.repeat(40),
-      RUNNER_TEMP: repo.dir,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+describe('smoke: every example image in a real PostgreSQL 18 (Docker 28 image mounts)', () => {
+  it('passes every example on amd64, with the SQL version of its annotation', async () => {
+    const images = builtImages();
+    for (const image of images) {
+      const r = await run(
+        'node',
+        [
+          CLI,
+          'smoke',
+          '--image',
+          image.ref,
+          '--root',
+          repo.root,
+          '--platform',
+          'linux/amd64',
+          '--format',
+          'json',
+          // Required extensions (pgrouting needs postgis) come from this run's images, as in the workflow.
+          ...images.flatMap((i) => ['--built-image', i.ref]),
+        ],
+        { cwd: repo.dir },
+      );
+      expect(r.code, `${image.ref}\n${r.stdout}\n${r.stderr}`).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        extension: string;
+        mount: string;
+        platforms: { ok: boolean; sqlVersion?: string; checks: { name: string }[] }[];
+      };
+      expect(report.extension).toBe(image.extension);
+      expect(report.mount).toBe('image');
+      expect(r.stderr).toContain('mount: Docker 28 image mounts');
+      const p = report.platforms[0]!;
+      expect(p.ok).toBe(true);
+      if (image.extension === 'wal2json') expect(p.checks.map((c) => c.name)).toContain("LOAD 'wal2json'");
+      else expect(p.sqlVersion).toBe(repo.versions[image.extension]!.sql);
+    }
+  });
+
+  it("passes pgvector on arm64 under QEMU, mounting the arm64 manifest (not the daemon's platform)", async () => {
+    const image = builtImages().find((i) => i.extension === 'pgvector')!;
+    const r = await run(
+      'node',
+      [
+        CLI,
+        'smoke',
+        '--image',
+        image.ref,
+        '--root',
+        repo.root,
+        '--platform',
+        'linux/arm64',
+        '--format',
+        'json',
+      ],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      platforms: { platform: string; manifest: string; sqlVersion: string }[];
+    };
+    const index = JSON.parse((await rawManifest(image.ref)).toString()) as IndexManifest;
+    const arm = index.manifests.find((m) => m.platform?.architecture === 'arm64')!;
+    expect(report.platforms[0]).toMatchObject({
+      platform: 'linux/arm64',
+      manifest: `${image.repository}@${arm.digest}`,
+      sqlVersion: repo.versions['pgvector']!.sql,
     });
-    const r = await run('node', [path.join(REPO_ROOT, 'dist', 'bake', 'index.js')], { cwd: repo.dir, env });
-    const outputs: Record<string, string> = {};
-    const text = readFileSync(outFile, 'utf8');
-    for (const m of text.matchAll(/^([^\n<]+)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
-      outputs[m[1]!] = m[3]!;
-    return { ...r, outputs };
-  }
+  });
+
+  it('the extracted-layers mount (older Docker, Podman) gives the same result, and nothing is left behind', async () => {
+    const image = builtImages().find((i) => i.extension === 'postgis')!;
+    const r = await run(
+      'node',
+      [
+        CLI,
+        'smoke',
+        '--image',
+        image.ref,
+        '--root',
+        repo.root,
+        '--platform',
+        'linux/amd64',
+        '--mount',
+        'bind',
+      ],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'mount: layers extracted by our registry client into a folder, bind-mounted read-only',
+    );
+    expect(r.stdout).toMatch(/^ok {3}postgis linux\/amd64: postgis /m);
+    expect(
+      (await must('docker', ['ps', '--all', '--quiet', '--filter', 'name=ext-actions-smoke-'])).trim(),
+    ).toBe('');
+  });
+
+  it("the bundled smoke action takes bake's images output and writes a report and a summary", async () => {
+    const images = builtImages().filter((i) => i.extension === 'pgvector' || i.extension === 'wal2json');
+    const r = await runAction('smoke', {
+      images: JSON.stringify(images),
+      root: repo.root,
+      platforms: 'linux/amd64',
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const reports = JSON.parse(r.outputs['report']!) as { extension: string; ok: boolean }[];
+    expect(reports.map((x) => [x.extension, x.ok])).toEqual(images.map((i) => [i.extension, true]));
+    expect(readFileSync(r.summaryFile, 'utf8')).toContain('| ✅ | `pgvector` | linux/amd64 |');
+  });
+});
+
+describe('the bundled bake action (real buildx)', () => {
+  const action = (inputs: Record<string, string>) => runAction('bake', inputs);
 
   function inputs(over: Record<string, string>): Record<string, string> {
     const real = inject('real');
@@ -304,7 +406,7 @@ async function runAction(name: string, inputs: Record<string, string>, extra: Re
   const text = readFileSync(outFile, 'utf8');
   for (const m of text.matchAll(/^([^\n<]+)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
     outputs[m[1]!] = m[3]!;
-  return { ...r, outputs };
+  return { ...r, outputs, summaryFile: summary };
 }
 
 describe('sign, promote and values on the real images (cosign 3.1, the real registry)', () => {

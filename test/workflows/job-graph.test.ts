@@ -48,7 +48,7 @@ function order(jobs: Record<string, Job>): string[] {
 }
 
 function simulate(s: Scenario): Record<string, Result> {
-  const inputs = { e2e: true, ...s.inputs };
+  const inputs = { e2e: true, smoke: true, ...s.inputs };
   const results: Record<string, Result> = {};
   const outputs: Record<string, Record<string, string>> = {};
   for (const name of order(wf.jobs)) {
@@ -107,6 +107,7 @@ describe('extensions.yml job graph', () => {
       plan: 'success',
       build: 'success',
       merge: 'success',
+      smoke: 'success',
       sign: 'success',
       e2e: 'success',
       'e2e-local': 'skipped',
@@ -124,6 +125,26 @@ describe('extensions.yml job graph', () => {
     expect(simulate({ ...onMain, fail: ['e2e'] })).toMatchObject({ promote: 'skipped', summary: 'success' });
     expect(simulate({ ...onMain, fail: ['sign'] })).toMatchObject({ e2e: 'skipped', promote: 'skipped' });
     expect(simulate({ ...onMain, inputs: { e2e: false }, fail: ['sign'] })).toMatchObject({
+      promote: 'skipped',
+    });
+  });
+
+  it('a failed smoke test stops signing, e2e and promotion; smoke: false signs and promotes without it', () => {
+    expect(simulate({ ...onMain, fail: ['smoke'] })).toMatchObject({
+      sign: 'skipped',
+      e2e: 'skipped',
+      promote: 'skipped',
+      summary: 'success',
+    });
+    expect(simulate({ ...onMain, inputs: { smoke: false } })).toMatchObject({
+      smoke: 'skipped',
+      sign: 'success',
+      e2e: 'success',
+      promote: 'success',
+    });
+    // Cancelled after merge: smoke is skipped by the cancel, and sign must not start because of it.
+    expect(simulate({ ...onMain, cancelledAfter: ['plan', 'build', 'merge'] })).toMatchObject({
+      sign: 'skipped',
       promote: 'skipped',
     });
   });
@@ -160,6 +181,7 @@ describe('extensions.yml job graph', () => {
       plan: 'success',
       build: 'success',
       merge: 'success',
+      smoke: 'skipped',
       sign: 'skipped',
       e2e: 'skipped',
       'e2e-local': 'success',

@@ -107,6 +107,7 @@ describe('e2e-local: pull requests build and test', () => {
   it('builds in the e2e action (build: true, no image) with no credentials and read-only contents', () => {
     expect(e2e.with).toEqual({
       build: 'true',
+      smoke: '${{ inputs.smoke }}',
       extension: '${{ matrix.extension }}',
       root: '${{ inputs.root }}',
       cnpg: '${{ matrix.cnpg }}',

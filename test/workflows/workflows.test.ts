@@ -56,7 +56,7 @@ describe('extensions.yml (the reusable workflow)', () => {
   it('uses our own actions only as their action.yml files declare them', () => {
     const { findings, uses } = checkContract(text, 'extensions.yml', repo);
     expect(findings.map((f) => `${f.job ?? ''}: ${f.message}`)).toEqual([]);
-    expect(new Set(uses.map((u) => u.action))).toEqual(new Set(['bake', 'sign', 'e2e', 'promote']));
+    expect(new Set(uses.map((u) => u.action))).toEqual(new Set(['bake', 'smoke', 'sign', 'e2e', 'promote']));
   });
 
   it('runs every own action under node24 from dist/', () => {
