@@ -49933,7 +49933,7 @@ function compareKeys(a, b) {
 
 // src/matrix/metadata.ts
 var METADATA_FILE = "metadata.hcl";
-var NAME = /^[a-z0-9][a-z0-9_-]*$/;
+var NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 var PATH_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
 var REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 var DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -49984,8 +49984,8 @@ var versionEntry = external_exports.object(
 );
 var schema = external_exports.object({
   name: str("the extension folder name").regex(NAME, {
-    error: 'expected lower-case letters, digits, "-" or "_", starting with a letter or digit'
-  }),
+    error: 'expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names)'
+  }).max(59, { error: "expected at most 59 characters (CloudNativePG extension names)" }),
   sql_name: str("the name used by CREATE EXTENSION").min(1, { error: "expected a non-empty name" }).optional(),
   image_name: str("the registry repository name").optional(),
   licenses: strings("SPDX license identifiers"),
@@ -50678,7 +50678,24 @@ async function loadExtensions(root, names = []) {
       failures.map((f) => f.message)
     );
   }
-  return results.map((r) => r.value);
+  const extensions = results.map((r) => r.value);
+  checkVolumeNames(extensions);
+  return extensions;
+}
+function checkVolumeNames(extensions) {
+  const seen = /* @__PURE__ */ new Map();
+  const problems = [];
+  for (const e of extensions) {
+    const key = e.metadata.name.replaceAll("_", "-");
+    const other = seen.get(key);
+    if (other)
+      problems.push(
+        `${e.file}: metadata.name "${e.metadata.name}" collides with "${other.metadata.name}" (${other.file}) once "_" becomes "-", as CloudNativePG names extension volumes`
+      );
+    else seen.set(key, e);
+  }
+  if (problems.length === 1) throw new UserError(problems[0]);
+  if (problems.length) throw new UserError("extension names collide", problems);
 }
 
 // src/bake/definition.ts

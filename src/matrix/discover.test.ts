@@ -80,3 +80,22 @@ describe('loadExtensions', () => {
     expect(msg).toContain(`${path.join(root, 'broken', 'metadata.hcl')}: HCL syntax error`);
   });
 });
+
+describe('extension names as CloudNativePG volumes', () => {
+  it('refuses two extensions whose names collide once "_" becomes "-" (pg_ivm and pg-ivm), naming both files', async () => {
+    const dir = await tempDir('ext-collide-');
+    for (const name of ['pg_ivm', 'pg-ivm', 'other']) {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, 'metadata.hcl'), valid(name));
+    }
+    const err = await loadExtensions(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toBe(
+      `${path.join(dir, 'pg_ivm', 'metadata.hcl')}: metadata.name "pg_ivm" collides with "pg-ivm" (${path.join(dir, 'pg-ivm', 'metadata.hcl')}) once "_" becomes "-", as CloudNativePG names extension volumes`,
+    );
+    expect((await loadExtensions(dir, ['pg_ivm', 'other'])).map((e) => e.metadata.name)).toEqual([
+      'other',
+      'pg_ivm',
+    ]);
+  });
+});

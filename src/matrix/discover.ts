@@ -55,5 +55,27 @@ export async function loadExtensions(root: string, names: readonly string[] = []
       failures.map((f) => (f as Error).message),
     );
   }
-  return results.map((r) => (r as PromiseFulfilledResult<Extension>).value);
+  const extensions = results.map((r) => (r as PromiseFulfilledResult<Extension>).value);
+  checkVolumeNames(extensions);
+  return extensions;
+}
+
+/**
+ * CloudNativePG names each extension's volume `ext-<name>` with `_` turned into `-`, and refuses two
+ * extensions whose names collide that way (`pg_ivm` and `pg-ivm`): so do we, naming both files.
+ */
+export function checkVolumeNames(extensions: readonly Extension[]): void {
+  const seen = new Map<string, Extension>();
+  const problems: string[] = [];
+  for (const e of extensions) {
+    const key = e.metadata.name.replaceAll('_', '-');
+    const other = seen.get(key);
+    if (other)
+      problems.push(
+        `${e.file}: metadata.name "${e.metadata.name}" collides with "${other.metadata.name}" (${other.file}) once "_" becomes "-", as CloudNativePG names extension volumes`,
+      );
+    else seen.set(key, e);
+  }
+  if (problems.length === 1) throw new UserError(problems[0]!);
+  if (problems.length) throw new UserError('extension names collide', problems);
 }

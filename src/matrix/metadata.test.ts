@@ -251,7 +251,17 @@ describe('parseMetadata: bad input', () => {
     [
       'an upper-case name',
       minimal().replace('"demo"', '"Demo"'),
-      'metadata.name: expected lower-case letters, digits, "-" or "_", starting with a letter or digit, got "Demo"',
+      'metadata.name: expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names), got "Demo"',
+    ],
+    [
+      'a name ending in "-" (CloudNativePG refuses it)',
+      minimal().replace('"demo"', '"demo-"'),
+      'metadata.name: expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit',
+    ],
+    [
+      'a name over 59 characters',
+      minimal().replace('"demo"', `"${'d'.repeat(60)}"`),
+      'metadata.name: expected at most 59 characters (CloudNativePG extension names)',
     ],
     [
       'a bad image name',

@@ -56,7 +56,8 @@ export interface Extension {
   warnings: string[];
 }
 
-const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** CloudNativePG's ExtensionConfiguration name (api/v1 cluster_types.go): the mount path and the catalog key. */
+const NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -112,9 +113,12 @@ const versionEntry = z.object(
 );
 
 const schema = z.object({
-  name: str('the extension folder name').regex(NAME, {
-    error: 'expected lower-case letters, digits, "-" or "_", starting with a letter or digit',
-  }),
+  name: str('the extension folder name')
+    .regex(NAME, {
+      error:
+        'expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names)',
+    })
+    .max(59, { error: 'expected at most 59 characters (CloudNativePG extension names)' }),
   sql_name: str('the name used by CREATE EXTENSION')
     .min(1, { error: 'expected a non-empty name' })
     .optional(),

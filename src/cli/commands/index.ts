@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { bake } from './bake.js';
+import { catalogCommand } from './catalog.js';
 import { changed } from './changed.js';
 import { create } from './create.js';
 import { e2e } from './e2e.js';
@@ -26,4 +27,5 @@ export const commands: Command[] = [
   verifyLayoutCommand,
   smokeCommand,
   promoteCommand,
+  catalogCommand,
 ];

@@ -1,0 +1,3 @@
+export * from './generate.js';
+export * from './validate.js';
+export * from './write.js';
