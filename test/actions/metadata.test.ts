@@ -13,9 +13,10 @@ import { shape as e2e } from '../../actions/e2e/inputs.js';
 import { inputShape as promote } from '../../actions/promote/inputs.js';
 import { signInputs as sign } from '../../actions/sign/inputs.js';
 import { inputShape as smoke } from '../../actions/smoke/inputs.js';
+import { inputShape as catalog } from '../../actions/catalog/inputs.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const shapes: Record<string, Record<string, z.ZodType>> = { bake, e2e, promote, sign, smoke };
+const shapes: Record<string, Record<string, z.ZodType>> = { bake, catalog, e2e, promote, sign, smoke };
 
 interface ActionMeta {
   inputs: Record<string, { description?: string; default?: string; required?: boolean }>;

@@ -254,6 +254,43 @@ describe('ext-actions catalog (real registry)', () => {
     }
   });
 
+  it('the bundled catalog action writes the same catalogs, outputs the files for sign and a summary', async () => {
+    const out = path.join(work, 'action-out');
+    const files = { output: path.join(work, 'gh-output'), summary: path.join(work, 'gh-summary') };
+    for (const f of Object.values(files)) writeFileSync(f, '');
+    const env: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: work,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_WORKSPACE: work,
+      GITHUB_REPOSITORY_OWNER: 'Acme',
+      INPUT_ROOT: 'exts',
+      INPUT_REGISTRY: `${registry.host}/acme`,
+      'INPUT_BASE-CATALOGS': `bases\n${server.url}/bookworm.yaml`,
+      'INPUT_OUTPUT-DIR': 'action-out',
+    };
+    const bundle = path.resolve(import.meta.dirname, '../../dist/catalog/index.js');
+    const r = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, [bundle], { env, cwd: work }, (err, stdout) =>
+        resolve({ code: err ? 1 : 0, stdout }),
+      ),
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('::warning::ghost: no production image');
+    const output = readFileSync(files.output, 'utf8');
+    // In the order of the base catalogs given (the folder's trixie, then the URL's bookworm).
+    expect(output).toContain(
+      `${path.join(out, 'catalog-minimal-trixie.yaml')}\n${path.join(out, 'catalog-minimal-bookworm.yaml')}`,
+    );
+    expect(readFileSync(path.join(out, 'catalog-minimal-trixie.yaml'), 'utf8')).toBe(
+      readFileSync(path.join(work, 'out', 'catalog-minimal-trixie.yaml'), 'utf8'),
+    );
+    expect(readFileSync(files.summary, 'utf8')).toContain(
+      `| \`catalog-minimal-trixie.yaml\` | 18 | \`pgvector\` | \`${registry.host}/acme/pgvector:0.8.1-202611150930-18-trixie@${digests['new']}\` |`,
+    );
+  });
+
   it('an extension name CloudNativePG refuses is refused in a catalog too', () => {
     const doc = base('trixie', [18]) as ReturnType<typeof base> & {
       spec: { images: { extensions?: unknown[] }[] };

@@ -48,7 +48,7 @@ function order(jobs: Record<string, Job>): string[] {
 }
 
 function simulate(s: Scenario): Record<string, Result> {
-  const inputs = { e2e: true, smoke: true, ...s.inputs };
+  const inputs = { e2e: true, smoke: true, catalogs: true, ...s.inputs };
   const results: Record<string, Result> = {};
   const outputs: Record<string, Record<string, string>> = {};
   for (const name of order(wf.jobs)) {
@@ -112,6 +112,7 @@ describe('extensions.yml job graph', () => {
       e2e: 'success',
       'e2e-local': 'skipped',
       promote: 'success',
+      catalog: 'success',
       summary: 'success',
     });
   });
@@ -146,6 +147,18 @@ describe('extensions.yml job graph', () => {
     expect(simulate({ ...onMain, cancelledAfter: ['plan', 'build', 'merge'] })).toMatchObject({
       sign: 'skipped',
       promote: 'skipped',
+    });
+  });
+
+  it('writes catalogs only after a promotion, and not with catalogs: false', () => {
+    expect(simulate({ ...onMain, fail: ['e2e'] })).toMatchObject({ promote: 'skipped', catalog: 'skipped' });
+    expect(simulate({ ...onMain, inputs: { catalogs: false } })).toMatchObject({
+      promote: 'success',
+      catalog: 'skipped',
+    });
+    expect(simulate({ ...onMain, fail: ['catalog'] })).toMatchObject({
+      promote: 'success',
+      catalog: 'failure',
     });
   });
 
@@ -186,6 +199,7 @@ describe('extensions.yml job graph', () => {
       e2e: 'skipped',
       'e2e-local': 'success',
       promote: 'skipped',
+      catalog: 'skipped',
       summary: 'success',
     });
   });

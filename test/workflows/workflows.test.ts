@@ -56,7 +56,9 @@ describe('extensions.yml (the reusable workflow)', () => {
   it('uses our own actions only as their action.yml files declare them', () => {
     const { findings, uses } = checkContract(text, 'extensions.yml', repo);
     expect(findings.map((f) => `${f.job ?? ''}: ${f.message}`)).toEqual([]);
-    expect(new Set(uses.map((u) => u.action))).toEqual(new Set(['bake', 'smoke', 'sign', 'e2e', 'promote']));
+    expect(new Set(uses.map((u) => u.action))).toEqual(
+      new Set(['bake', 'smoke', 'sign', 'e2e', 'promote', 'catalog']),
+    );
   });
 
   it('runs every own action under node24 from dist/', () => {
@@ -83,7 +85,7 @@ describe('extensions.yml (the reusable workflow)', () => {
       'promote',
     ])
       expect(call.inputs).toHaveProperty(input);
-    expect(Object.keys(call.secrets)).toEqual(['registry-password']);
+    expect(Object.keys(call.secrets)).toEqual(['registry-password', 'catalog-token']);
   });
 
   it('promotes only after signing and every e2e job, and only when the plan says so', () => {
@@ -99,7 +101,7 @@ describe('extensions.yml (the reusable workflow)', () => {
       .filter(([, j]) => j.permissions?.['id-token'] === 'write')
       .map(([n]) => n)
       .sort();
-    expect(withIdToken).toEqual(['promote', 'sign']);
+    expect(withIdToken).toEqual(['catalog', 'promote', 'sign']);
   });
 });
 
