@@ -19,7 +19,9 @@ const out = {
   schemas: {},
 };
 for (const [kind, file] of Object.entries(files)) {
-  const crd = parse(execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${file}`], { encoding: 'utf8' }));
+  const crd = parse(
+    execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${file}`], { encoding: 'utf8' }),
+  );
   const version = crd.spec.versions.find((v) => v.name === 'v1');
   if (crd.spec.names.kind !== kind || !version) throw new Error(`${file}: not the v1 ${kind} CRD`);
   out.schemas[kind] = version.schema.openAPIV3Schema;
