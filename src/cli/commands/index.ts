@@ -7,6 +7,7 @@ import { e2e } from './e2e.js';
 import { init } from './init.js';
 import { inspect } from './inspect.js';
 import { list } from './list.js';
+import { osLibsCommand } from './os-libs.js';
 import { plan } from './plan.js';
 import { promoteCommand } from './promote.js';
 import { smokeCommand } from './smoke.js';
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   smokeCommand,
   promoteCommand,
   catalogCommand,
+  osLibsCommand,
 ];

@@ -1,0 +1,2 @@
+export * from './oslibs.js';
+export * from './run.js';
