@@ -38,6 +38,9 @@ runAction(async () => {
   );
   core.saveState(STATE.keep, String(inputs.keep));
   const clusters: string[] = [];
+  const registry =
+    inputs.registry ||
+    (env['GITHUB_REPOSITORY_OWNER'] ? `ghcr.io/${env['GITHUB_REPOSITORY_OWNER'].toLowerCase()}` : undefined);
   const result = await e2e(defaultExec, log, {
     root: path.resolve(inputs.root),
     extension: inputs.extension,
@@ -57,22 +60,20 @@ runAction(async () => {
     keep: inputs.keep,
     report: inputs.report ? path.resolve(inputs.report) : undefined,
     workDir,
-    registry:
-      inputs.registry ||
-      (env['GITHUB_REPOSITORY_OWNER']
-        ? `ghcr.io/${env['GITHUB_REPOSITORY_OWNER'].toLowerCase()}`
-        : undefined),
+    registry,
     environment: inputs.environment,
     builtImages: inputs['built-images'],
     onTools: (tools) => core.saveState(STATE.kind, tools.kind),
     beforeCluster: inputs.smoke
-      ? (images) =>
-          smokeBeforeCluster(
-            images,
-            path.resolve(inputs.root),
-            inputs.extension,
-            username ? { username, password } : undefined,
-          )
+      ? (images, { built }) =>
+          smokeBeforeCluster(images, {
+            root: path.resolve(inputs.root),
+            extension: inputs.extension,
+            built,
+            registry,
+            environment: inputs.environment,
+            credentials: username ? { username, password } : undefined,
+          })
       : undefined,
     onCreated: (what) => {
       if (what.kind === 'cluster') {

@@ -4,21 +4,29 @@ import { UserError } from '../../src/errors.js';
 import { runCommand } from '../../src/process/exec.js';
 import { reportLines, smoke } from '../../src/smoke/index.js';
 
-export async function smokeBeforeCluster(
-  images: readonly string[],
-  root: string,
-  extension: string,
-  credentials: { username: string; password: string } | undefined,
-): Promise<void> {
+export interface SmokeContext {
+  root: string;
+  extension: string;
+  /** Every image of the run: required extensions are mounted from these first. */
+  built: readonly string[];
+  /** Where the others come from, as the e2e values take them. */
+  registry: string | undefined;
+  environment: 'testing' | 'production';
+  credentials: { username: string; password: string } | undefined;
+}
+
+export async function smokeBeforeCluster(images: readonly string[], c: SmokeContext): Promise<void> {
   const failures: string[] = [];
   for (const image of images) {
     await core.group(`Smoke ${image} in PostgreSQL 18 (before the cluster)`, async () => {
       const report = await smoke({
-        ...(credentials ? { credentials } : {}),
+        ...(c.credentials ? { credentials: c.credentials } : {}),
         image,
-        root,
-        extension,
-        builtImages: images,
+        root: c.root,
+        extension: c.extension,
+        builtImages: [...new Set([...images, ...c.built])],
+        registry: c.registry,
+        environment: c.environment,
         exec: (file, argv, o) => runCommand(file, argv, o?.input !== undefined ? { input: o.input } : {}),
         log: (m) => core.info(m),
         warn: (m) => core.warning(m),

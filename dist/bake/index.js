@@ -51233,6 +51233,11 @@ function checkSettings(s) {
       `${labelOf(s, "extensions")}: "all" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
     );
   }
+  if (s.mode === "merge" && ((s.files ?? []).length || (s.allow ?? []).length)) {
+    throw new UserError(
+      `${labelOf(s, (s.files ?? []).length ? "files" : "allow")}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`
+    );
+  }
   if (s.mode !== "merge" && s.images.trim() !== "") {
     throw new UserError(`${labelOf(s, "images")}: only used with mode: merge`);
   }
@@ -52012,7 +52017,14 @@ function checkLayout(files, ctx) {
     }
   }
   for (const lib of meta3?.shared_preload_libraries ?? []) {
-    const { name } = libraryName(lib);
+    const { name, kind } = libraryName(lib);
+    if (kind !== "bare") {
+      add(
+        "error",
+        `shared_preload_libraries names '${lib}': preloading goes through load_file, which never strips $libdir nor searches a path with "/" in dynamic_library_path; write '${name.slice(name.lastIndexOf("/") + 1)}'`
+      );
+      continue;
+    }
     if (!hasLibrary(name))
       add(
         "error",

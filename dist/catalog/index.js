@@ -58437,16 +58437,21 @@ function catalogProblems(doc) {
 // src/catalog/generate.ts
 var TYPE_LABEL = "images.cnpg.io/type";
 var OS_LABEL = "images.cnpg.io/os";
+var LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 async function fetchText(url2) {
   const u = new URL(url2);
   if (u.protocol !== "https:" && !(u.protocol === "http:" && isInsecureHost(u.host)))
     throw new UserError(`--base-catalog ${url2}: expected an https:// URL (plain http only on the loopback)`);
   let res;
   try {
-    res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
+    res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "manual" });
   } catch (err) {
     throw new UserError(`--base-catalog ${url2}: cannot be fetched (${err.message})`);
   }
+  if (res.status >= 300 && res.status < 400)
+    throw new UserError(
+      `--base-catalog ${url2}: redirects to ${res.headers.get("location") ?? "(nowhere)"}; give that URL instead (redirects are not followed)`
+    );
   if (!res.ok) throw new UserError(`--base-catalog ${url2}: HTTP ${res.status} ${res.statusText}`);
   return res.text();
 }
@@ -58472,6 +58477,11 @@ function catalogsOf(source, text, fromFolder, warn) {
       if (typeof labels[label] !== "string" || labels[label] === "")
         throw new UserError(
           `${source}: metadata.labels["${label}"] is missing: a base catalog names its ${label === OS_LABEL ? "os (trixie, bookworm)" : "type (minimal, standard)"} with it`
+        );
+    for (const label of [TYPE_LABEL, OS_LABEL])
+      if (!LABEL_VALUE.test(labels[label]))
+        throw new UserError(
+          `${source}: metadata.labels["${label}"] = ${showValue(labels[label])} is not a Kubernetes label value (at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric); it names the output file`
         );
     const problems = catalogProblems(doc);
     if (problems.length) throw new UserError(`${source}: not a valid ${kind}`, problems);

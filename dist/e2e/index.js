@@ -4086,7 +4086,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib3 = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4786,7 +4786,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -13527,7 +13527,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib3 = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -14489,23 +14489,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib3.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib3.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib3.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib3.createBrotliDecompress({
-                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -60118,6 +60118,11 @@ function checkSettings(s) {
       `${labelOf(s, "extensions")}: "all" cannot be combined with names, got ${showValue(s.extensions.join(", "))}`
     );
   }
+  if (s.mode === "merge" && ((s.files ?? []).length || (s.allow ?? []).length)) {
+    throw new UserError(
+      `${labelOf(s, (s.files ?? []).length ? "files" : "allow")}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`
+    );
+  }
   if (s.mode !== "merge" && s.images.trim() !== "") {
     throw new UserError(`${labelOf(s, "images")}: only used with mode: merge`);
   }
@@ -61993,7 +61998,10 @@ ${renderValues(c.values)}`);
       return list;
     });
   } else cases = [{ name: options.extension, values: prepared.values }];
-  if (options.beforeCluster) await options.beforeCluster(tested);
+  if (options.beforeCluster)
+    await options.beforeCluster(tested, {
+      built: [...images?.map((i) => i.ref) ?? [], ...options.builtImages ?? []]
+    });
   const result = await runE2e(exec2, log2, {
     tools,
     env,
@@ -62379,7 +62387,14 @@ function checkLayout(files, ctx) {
     }
   }
   for (const lib of meta3?.shared_preload_libraries ?? []) {
-    const { name } = libraryName(lib);
+    const { name, kind } = libraryName(lib);
+    if (kind !== "bare") {
+      add(
+        "error",
+        `shared_preload_libraries names '${lib}': preloading goes through load_file, which never strips $libdir nor searches a path with "/" in dynamic_library_path; write '${name.slice(name.lastIndexOf("/") + 1)}'`
+      );
+      continue;
+    }
     if (!hasLibrary(name))
       add(
         "error",
@@ -62651,7 +62666,8 @@ function serverConfiguration(input2) {
   };
 }
 function confLine(name, value) {
-  return `${name} = '${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/\x08/g, "\\b").replace(/\f/g, "\\f");
+  return `${name} = '${escaped}'`;
 }
 
 // src/smoke/extract.ts
@@ -62662,7 +62678,6 @@ import { chmod as chmod3, link, lstat as lstat2, mkdir as mkdir5, readdir as rea
 import path18 from "node:path";
 import { Readable as Readable3 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
-import zlib2 from "node:zlib";
 function inside(dir, rel) {
   const target = path18.resolve(dir, rel);
   if (target !== dir && !target.startsWith(`${dir}${path18.sep}`))
@@ -62679,10 +62694,11 @@ async function noLinkedParents(dir, rel) {
       throw new Error(`layer entry ${rel} goes through the symbolic link ${path18.relative(dir, current)}`);
   }
 }
-async function applyLayer2(dir, body, compression) {
+async function extractLayer(dir, body, compression) {
   const hash2 = createHash5("sha256");
   body.on("data", (chunk) => hash2.update(chunk));
   const extract = import_tar_stream2.default.extract();
+  const created = /* @__PURE__ */ new Set();
   const done = new Promise((resolve2, reject) => {
     extract.on("entry", (header, stream2, next) => {
       const handle = async () => {
@@ -62692,14 +62708,23 @@ async function applyLayer2(dir, body, compression) {
         const parent = inside(dir, path18.posix.dirname(rel));
         await noLinkedParents(dir, rel);
         if (base === ".wh..wh..opq") {
-          for (const child2 of await readdir3(parent).catch(() => []))
-            await rm3(path18.join(parent, child2), { recursive: true, force: true });
+          const folder = path18.posix.dirname(rel);
+          for (const child2 of await readdir3(parent).catch(() => [])) {
+            const childRel = folder === "." ? child2 : `${folder}/${child2}`;
+            if (![...created].some((c) => c === childRel || c.startsWith(`${childRel}/`)))
+              await rm3(path18.join(parent, child2), { recursive: true, force: true });
+          }
           return stream2.resume();
         }
         if (base.startsWith(".wh.")) {
-          await rm3(path18.join(parent, base.slice(4)), { recursive: true, force: true });
+          const name = base.slice(4);
+          if (name === "" || name === "." || name === ".." || name.includes("/"))
+            throw new Error(`layer entry ${rel} is not a valid whiteout`);
+          const removed = path18.posix.join(path18.posix.dirname(rel), name);
+          if (!created.has(removed)) await rm3(inside(dir, removed), { recursive: true, force: true });
           return stream2.resume();
         }
+        created.add(rel);
         const target = inside(dir, rel);
         await mkdir5(path18.dirname(target), { recursive: true });
         const existing = await lstat2(target).catch(() => void 0);
@@ -62728,13 +62753,17 @@ async function applyLayer2(dir, body, compression) {
       };
       handle().then(
         () => next(),
-        (err) => reject(err)
+        (err) => {
+          extract.destroy(err);
+          body.destroy();
+          reject(err);
+        }
       );
     });
     extract.on("finish", resolve2);
     extract.on("error", reject);
   });
-  const unzip = compression === "gzip" ? zlib2.createGunzip() : compression === "zstd" ? zlib2.createZstdDecompress() : void 0;
+  const unzip = decompressor(compression);
   const streams = unzip ? [unzip] : [];
   await Promise.all([pipeline2(body, ...streams, extract), done]);
   return `sha256:${hash2.digest("hex")}`;
@@ -62749,7 +62778,7 @@ async function extractImage(client, repository, digest, dir) {
     const body = Readable3.fromWeb(
       await client.openBlob(repository, layer.digest)
     );
-    const got = await applyLayer2(dir, body, compression);
+    const got = await extractLayer(dir, body, compression);
     if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
   }
 }
@@ -62881,6 +62910,7 @@ async function smoke(o) {
   o.log(
     mode === "image" ? `mount: Docker ${major ?? "?"} image mounts (--mount type=image of each platform's manifest, read-only as CloudNativePG's ImageVolume)` : `mount: layers extracted by our registry client into a folder, bind-mounted read-only (${o.mount === "bind" ? "asked for" : `Docker ${major ?? "unknown"} has no image mounts`})`
   );
+  const pgIndex = await inspect(pgImage);
   const indexes = /* @__PURE__ */ new Map([[values.extensions[0].image.reference, image]]);
   for (const e of values.extensions.slice(1))
     indexes.set(e.image.reference, await inspect(e.image.reference));
@@ -63091,8 +63121,11 @@ async function smokePlatform(c) {
         () => psql(`CREATE EXTENSION ${ident(m.sql_name)} CASCADE;
 `)
       );
-      const found = (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal2(m.sql_name)};
-`)).trim();
+      const found = await step(
+        "read extversion",
+        async () => (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal2(m.sql_name)};
+`)).trim()
+      );
       report.sqlVersion = found;
       o.log(`${platform2}: ${m.sql_name} ${found} created`);
       await step("SQL version matches the image", async () => {
@@ -63110,9 +63143,12 @@ async function smokePlatform(c) {
       const dirs = (values.extensions[0].dynamic_library_path ?? ["lib"]).map(
         (d) => path19.posix.join(mounts[0].target, d)
       );
-      const libs = (await ok3(["find", ...dirs, "-maxdepth", "1", "-name", "*.so"])).split("\n").filter(Boolean).sort();
-      if (libs.length === 0)
-        await step("module libraries", async () => Promise.reject(new Error(`no .so in ${dirs.join(", ")}`)));
+      const libs = await step("module libraries", async () => {
+        const r = await exec2(["find", ...dirs, "-maxdepth", "1", "-name", "*.so"]);
+        const found = r.stdout.split("\n").filter(Boolean).sort();
+        if (found.length === 0) throw new Error(`no .so in ${dirs.join(", ")}`);
+        return found;
+      });
       for (const lib of libs) {
         const base = path19.posix.basename(lib, ".so");
         await step(`LOAD '${base}'`, () => psql(`LOAD ${literal2(base)};
@@ -63126,8 +63162,8 @@ async function smokePlatform(c) {
     }
     report.ok = true;
   } catch (err) {
-    if (!(err instanceof SmokeFailure)) throw err;
-    report.reason = `${c.extension.metadata.name} on ${platform2}: ${err.message}`;
+    const message = err instanceof SmokeFailure ? err.message : `${err.message}`;
+    report.reason = `${c.extension.metadata.name} on ${platform2}: ${message}`;
     if (created) {
       report.serverLog = (await docker2.run(["exec", name, "cat", "/tmp/postgresql.log"])).stdout;
       report.missingLibraries = await missingLibraries(docker2, name, mounts);
@@ -63187,16 +63223,18 @@ function reportLines(r) {
 }
 
 // actions/e2e/smoke.ts
-async function smokeBeforeCluster(images, root, extension, credentials) {
+async function smokeBeforeCluster(images, c) {
   const failures = [];
   for (const image of images) {
     await group(`Smoke ${image} in PostgreSQL 18 (before the cluster)`, async () => {
       const report = await smoke({
-        ...credentials ? { credentials } : {},
+        ...c.credentials ? { credentials: c.credentials } : {},
         image,
-        root,
-        extension,
-        builtImages: images,
+        root: c.root,
+        extension: c.extension,
+        builtImages: [.../* @__PURE__ */ new Set([...images, ...c.built])],
+        registry: c.registry,
+        environment: c.environment,
         exec: (file2, argv, o) => runCommand(file2, argv, o?.input !== void 0 ? { input: o.input } : {}),
         log: (m) => info(m),
         warn: (m) => warning(m)
@@ -63324,6 +63362,7 @@ runAction(async () => {
   );
   saveState(STATE2.keep, String(inputs.keep));
   const clusters = [];
+  const registry2 = inputs.registry || (env["GITHUB_REPOSITORY_OWNER"] ? `ghcr.io/${env["GITHUB_REPOSITORY_OWNER"].toLowerCase()}` : void 0);
   const result = await e2e(defaultExec, log, {
     root: path20.resolve(inputs.root),
     extension: inputs.extension,
@@ -63343,16 +63382,18 @@ runAction(async () => {
     keep: inputs.keep,
     report: inputs.report ? path20.resolve(inputs.report) : void 0,
     workDir,
-    registry: inputs.registry || (env["GITHUB_REPOSITORY_OWNER"] ? `ghcr.io/${env["GITHUB_REPOSITORY_OWNER"].toLowerCase()}` : void 0),
+    registry: registry2,
     environment: inputs.environment,
     builtImages: inputs["built-images"],
     onTools: (tools) => saveState(STATE2.kind, tools.kind),
-    beforeCluster: inputs.smoke ? (images) => smokeBeforeCluster(
-      images,
-      path20.resolve(inputs.root),
-      inputs.extension,
-      username ? { username, password } : void 0
-    ) : void 0,
+    beforeCluster: inputs.smoke ? (images, { built }) => smokeBeforeCluster(images, {
+      root: path20.resolve(inputs.root),
+      extension: inputs.extension,
+      built,
+      registry: registry2,
+      environment: inputs.environment,
+      credentials: username ? { username, password } : void 0
+    }) : void 0,
     onCreated: (what) => {
       if (what.kind === "cluster") {
         clusters.push(what.name);

@@ -33670,7 +33670,8 @@ function serverConfiguration(input2) {
   };
 }
 function confLine(name, value) {
-  return `${name} = '${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/\x08/g, "\\b").replace(/\f/g, "\\f");
+  return `${name} = '${escaped}'`;
 }
 
 // src/smoke/extract.ts
@@ -33681,10 +33682,10 @@ import { chmod as chmod2, link, lstat as lstat2, mkdir as mkdir2, readdir as rea
 import path5 from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import zlib from "node:zlib";
 
 // src/layout/files.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
+import zlib from "node:zlib";
 
 // src/registry/media-types.ts
 var MEDIA_TYPES = {
@@ -33727,6 +33728,15 @@ function layerCompression(mediaType) {
     return "none";
   return void 0;
 }
+function decompressor(compression) {
+  if (compression === "gzip") return zlib.createGunzip();
+  if (compression === "zstd") {
+    const create = zlib.createZstdDecompress;
+    if (!create) throw new Error("zstd-compressed layers need Node.js 22.15 or later to be read");
+    return create();
+  }
+  return void 0;
+}
 
 // src/smoke/extract.ts
 function inside(dir, rel) {
@@ -33745,10 +33755,11 @@ async function noLinkedParents(dir, rel) {
       throw new Error(`layer entry ${rel} goes through the symbolic link ${path5.relative(dir, current)}`);
   }
 }
-async function applyLayer(dir, body, compression) {
+async function extractLayer(dir, body, compression) {
   const hash2 = createHash("sha256");
   body.on("data", (chunk) => hash2.update(chunk));
   const extract = import_tar_stream2.default.extract();
+  const created = /* @__PURE__ */ new Set();
   const done = new Promise((resolve2, reject) => {
     extract.on("entry", (header, stream, next) => {
       const handle = async () => {
@@ -33758,14 +33769,23 @@ async function applyLayer(dir, body, compression) {
         const parent = inside(dir, path5.posix.dirname(rel));
         await noLinkedParents(dir, rel);
         if (base === ".wh..wh..opq") {
-          for (const child2 of await readdir2(parent).catch(() => []))
-            await rm2(path5.join(parent, child2), { recursive: true, force: true });
+          const folder = path5.posix.dirname(rel);
+          for (const child2 of await readdir2(parent).catch(() => [])) {
+            const childRel = folder === "." ? child2 : `${folder}/${child2}`;
+            if (![...created].some((c) => c === childRel || c.startsWith(`${childRel}/`)))
+              await rm2(path5.join(parent, child2), { recursive: true, force: true });
+          }
           return stream.resume();
         }
         if (base.startsWith(".wh.")) {
-          await rm2(path5.join(parent, base.slice(4)), { recursive: true, force: true });
+          const name = base.slice(4);
+          if (name === "" || name === "." || name === ".." || name.includes("/"))
+            throw new Error(`layer entry ${rel} is not a valid whiteout`);
+          const removed = path5.posix.join(path5.posix.dirname(rel), name);
+          if (!created.has(removed)) await rm2(inside(dir, removed), { recursive: true, force: true });
           return stream.resume();
         }
+        created.add(rel);
         const target = inside(dir, rel);
         await mkdir2(path5.dirname(target), { recursive: true });
         const existing = await lstat2(target).catch(() => void 0);
@@ -33794,13 +33814,17 @@ async function applyLayer(dir, body, compression) {
       };
       handle().then(
         () => next(),
-        (err) => reject(err)
+        (err) => {
+          extract.destroy(err);
+          body.destroy();
+          reject(err);
+        }
       );
     });
     extract.on("finish", resolve2);
     extract.on("error", reject);
   });
-  const unzip = compression === "gzip" ? zlib.createGunzip() : compression === "zstd" ? zlib.createZstdDecompress() : void 0;
+  const unzip = decompressor(compression);
   const streams = unzip ? [unzip] : [];
   await Promise.all([pipeline(body, ...streams, extract), done]);
   return `sha256:${hash2.digest("hex")}`;
@@ -33815,7 +33839,7 @@ async function extractImage(client, repository, digest, dir) {
     const body = Readable.fromWeb(
       await client.openBlob(repository, layer.digest)
     );
-    const got = await applyLayer(dir, body, compression);
+    const got = await extractLayer(dir, body, compression);
     if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
   }
 }
@@ -54994,6 +55018,7 @@ async function smoke(o) {
   o.log(
     mode === "image" ? `mount: Docker ${major ?? "?"} image mounts (--mount type=image of each platform's manifest, read-only as CloudNativePG's ImageVolume)` : `mount: layers extracted by our registry client into a folder, bind-mounted read-only (${o.mount === "bind" ? "asked for" : `Docker ${major ?? "unknown"} has no image mounts`})`
   );
+  const pgIndex = await inspect(pgImage);
   const indexes = /* @__PURE__ */ new Map([[values.extensions[0].image.reference, image]]);
   for (const e of values.extensions.slice(1))
     indexes.set(e.image.reference, await inspect(e.image.reference));
@@ -55204,8 +55229,11 @@ async function smokePlatform(c) {
         () => psql(`CREATE EXTENSION ${ident(m.sql_name)} CASCADE;
 `)
       );
-      const found = (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal2(m.sql_name)};
-`)).trim();
+      const found = await step(
+        "read extversion",
+        async () => (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal2(m.sql_name)};
+`)).trim()
+      );
       report.sqlVersion = found;
       o.log(`${platform2}: ${m.sql_name} ${found} created`);
       await step("SQL version matches the image", async () => {
@@ -55223,9 +55251,12 @@ async function smokePlatform(c) {
       const dirs = (values.extensions[0].dynamic_library_path ?? ["lib"]).map(
         (d) => path10.posix.join(mounts[0].target, d)
       );
-      const libs = (await ok(["find", ...dirs, "-maxdepth", "1", "-name", "*.so"])).split("\n").filter(Boolean).sort();
-      if (libs.length === 0)
-        await step("module libraries", async () => Promise.reject(new Error(`no .so in ${dirs.join(", ")}`)));
+      const libs = await step("module libraries", async () => {
+        const r = await exec2(["find", ...dirs, "-maxdepth", "1", "-name", "*.so"]);
+        const found = r.stdout.split("\n").filter(Boolean).sort();
+        if (found.length === 0) throw new Error(`no .so in ${dirs.join(", ")}`);
+        return found;
+      });
       for (const lib of libs) {
         const base = path10.posix.basename(lib, ".so");
         await step(`LOAD '${base}'`, () => psql(`LOAD ${literal2(base)};
@@ -55239,8 +55270,8 @@ async function smokePlatform(c) {
     }
     report.ok = true;
   } catch (err) {
-    if (!(err instanceof SmokeFailure)) throw err;
-    report.reason = `${c.extension.metadata.name} on ${platform2}: ${err.message}`;
+    const message = err instanceof SmokeFailure ? err.message : `${err.message}`;
+    report.reason = `${c.extension.metadata.name} on ${platform2}: ${message}`;
     if (created) {
       report.serverLog = (await docker.run(["exec", name, "cat", "/tmp/postgresql.log"])).stdout;
       report.missingLibraries = await missingLibraries(docker, name, mounts);

@@ -58,10 +58,13 @@ for p in "${BASE_PACKAGES[@]}"; do
 done
 if [ "${#want[@]}" -gt 0 ]; then
   echo "scripts/real/install.sh: installing ${want[*]}"
-  # policy-rc.d: do not let the packages start their own daemons; the suite starts them by PID.
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-  chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  # policy-rc.d: do not let the packages start their own daemons; the suite starts them by PID. One
+  # that is already there (common in container images) is left as it is.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends "${want[@]}" >/dev/null
 fi
 echo "scripts/real/install.sh: ready: $(/usr/bin/docker --version), $(/usr/bin/docker buildx version | cut -d' ' -f1-2), cosign $(cosign version 2>/dev/null | awk '/GitVersion/{print $2}')"

@@ -135,6 +135,10 @@ describe('runBake', () => {
         /^input "allow": expected a buildx entitlement .* got "network=host"/,
       ],
       [{ files: ['missing.hcl'] }, /^input "files": "missing.hcl" is not a readable file/],
+      [
+        { mode: 'merge', images: '[]', allow: ['network.host'] },
+        /^input "allow": mode: merge builds nothing/,
+      ],
       [{ files: ['exts'] }, /^input "files": "exts" is not a readable file/],
       [{ set: ['no-equals'], label: (i: string) => `--${i}` }, /^--set: expected/],
     ];

@@ -235,6 +235,11 @@ function checkSettings(s: BakeSettings): void {
       `${labelOf(s, 'extensions')}: "all" cannot be combined with names, got ${showValue(s.extensions.join(', '))}`,
     );
   }
+  if (s.mode === 'merge' && ((s.files ?? []).length || (s.allow ?? []).length)) {
+    throw new UserError(
+      `${labelOf(s, (s.files ?? []).length ? 'files' : 'allow')}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`,
+    );
+  }
   if (s.mode !== 'merge' && s.images.trim() !== '') {
     throw new UserError(`${labelOf(s, 'images')}: only used with mode: merge`);
   }

@@ -20,6 +20,8 @@ import { catalogProblems, CATALOG_KINDS } from './validate.js';
 
 export const TYPE_LABEL = 'images.cnpg.io/type';
 export const OS_LABEL = 'images.cnpg.io/os';
+/** A Kubernetes label value (the type and os labels name the output files). */
+const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export interface BaseCatalog {
   /** Where it came from (file path or URL), for messages. */
@@ -46,10 +48,15 @@ async function fetchText(url: string): Promise<string> {
     throw new UserError(`--base-catalog ${url}: expected an https:// URL (plain http only on the loopback)`);
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
+    // Redirects are not followed: one could lead from https to plain http or off the loopback.
+    res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'manual' });
   } catch (err) {
     throw new UserError(`--base-catalog ${url}: cannot be fetched (${(err as Error).message})`);
   }
+  if (res.status >= 300 && res.status < 400)
+    throw new UserError(
+      `--base-catalog ${url}: redirects to ${res.headers.get('location') ?? '(nowhere)'}; give that URL instead (redirects are not followed)`,
+    );
   if (!res.ok) throw new UserError(`--base-catalog ${url}: HTTP ${res.status} ${res.statusText}`);
   return res.text();
 }
@@ -82,6 +89,11 @@ function catalogsOf(
       if (typeof labels[label] !== 'string' || labels[label] === '')
         throw new UserError(
           `${source}: metadata.labels["${label}"] is missing: a base catalog names its ${label === OS_LABEL ? 'os (trixie, bookworm)' : 'type (minimal, standard)'} with it`,
+        );
+    for (const label of [TYPE_LABEL, OS_LABEL])
+      if (!LABEL_VALUE.test(labels[label]!))
+        throw new UserError(
+          `${source}: metadata.labels["${label}"] = ${showValue(labels[label])} is not a Kubernetes label value (at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric); it names the output file`,
         );
     const problems = catalogProblems(doc);
     if (problems.length) throw new UserError(`${source}: not a valid ${kind}`, problems);

@@ -66,7 +66,8 @@ export interface E2eOptions {
    * Runs on the images under test (host references) before any cluster starts: the smoke test, so a
    * broken image fails in seconds. Throwing stops the run.
    */
-  beforeCluster?: ((images: readonly string[]) => Promise<void>) | undefined;
+  beforeCluster?:
+    ((images: readonly string[], context: { built: readonly string[] }) => Promise<void>) | undefined;
 }
 
 /** Annotation reads through the project's registry client (credentials for one registry only). */
@@ -194,7 +195,11 @@ export async function e2e(
       return list;
     });
   } else cases = [{ name: options.extension, values: prepared.values! }];
-  if (options.beforeCluster) await options.beforeCluster(tested);
+  if (options.beforeCluster)
+    // Every image of this run (required siblings too), so the smoke test mounts them from here.
+    await options.beforeCluster(tested, {
+      built: [...(images?.map((i) => i.ref) ?? []), ...(options.builtImages ?? [])],
+    });
   const result = await runE2e(exec, log, {
     tools,
     env,

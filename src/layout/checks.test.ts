@@ -277,10 +277,13 @@ describe('calibration on PostgreSQL 18 rules (real PGDG/Debian layouts)', () => 
   it('a preloaded library missing from the image is an error', () => {
     const findings = checkLayout(postgisTree(), {
       platform: 'linux/amd64',
-      extension: meta({ shared_preload_libraries: ['postgis-3', 'pg_cron'] }),
+      extension: meta({ shared_preload_libraries: ['postgis-3', 'pg_cron', '$libdir/postgis-3'] }),
     });
     expect(findings.filter((f) => f.level === 'error').map((f) => f.reason)).toEqual([
       'shared_preload_libraries names pg_cron, but there is no pg_cron.so in lib: the server does not start',
+      expect.stringMatching(
+        /^shared_preload_libraries names '\$libdir\/postgis-3': preloading goes through load_file, which never strips \$libdir/,
+      ),
     ]);
   });
 

@@ -312,7 +312,14 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
 
   // 5b. Preloaded libraries are in the image (the server does not start otherwise).
   for (const lib of meta?.shared_preload_libraries ?? []) {
-    const { name } = libraryName(lib);
+    const { name, kind } = libraryName(lib);
+    if (kind !== 'bare') {
+      add(
+        'error',
+        `shared_preload_libraries names '${lib}': preloading goes through load_file, which never strips $libdir nor searches a path with "/" in dynamic_library_path; write '${name.slice(name.lastIndexOf('/') + 1)}'`,
+      );
+      continue;
+    }
     if (!hasLibrary(name))
       add(
         'error',

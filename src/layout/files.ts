@@ -44,7 +44,7 @@ export function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' | 
   return undefined;
 }
 
-function decompressor(compression: 'gzip' | 'zstd' | 'none'): NodeJS.ReadWriteStream | undefined {
+export function decompressor(compression: 'gzip' | 'zstd' | 'none'): NodeJS.ReadWriteStream | undefined {
   if (compression === 'gzip') return zlib.createGunzip();
   if (compression === 'zstd') {
     const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream })

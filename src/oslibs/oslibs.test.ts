@@ -38,11 +38,21 @@ describe('os-libs', () => {
       'x/Dockerfile: apt-get install uses the build argument POSTGIS_MAJOR, which the plan does not give (it has EXT_VERSION, PG_MAJOR)',
     );
     expect(() => dockerfilePackages('FROM scratch\n', {}, 'y/Dockerfile')).toThrow(UserError);
+    // Options and their values, redirections and commented-out lines are no packages.
+    const tricky = [
+      '# RUN apt-get install not-this \\',
+      'RUN apt-get -o Acquire::Retries=3 install -y -o Dpkg::Options::=--force-confold "postgresql-${PG_MAJOR}-x=${EXT_VERSION}" libfoo >/dev/null 2>&1',
+    ].join('\n');
+    expect(dockerfilePackages(tricky, { PG_MAJOR: '18', EXT_VERSION: '1' }, 'z')).toEqual([
+      'postgresql-18-x=1',
+      'libfoo',
+    ]);
   });
 
   it('names files as upstream for amd64, with the architecture for the others', () => {
     expect(osLibsFile('18', 'trixie', 'linux/amd64')).toBe('18-trixie-os-libs.txt');
     expect(osLibsFile('18', 'trixie', 'linux/arm64')).toBe('18-trixie-arm64-os-libs.txt');
+    expect(osLibsFile('18', 'trixie', 'linux/arm/v7')).toBe('18-trixie-arm-v7-os-libs.txt');
   });
 
   it('works on opted-in extensions only, and says so for a named one that is not', () => {

@@ -37,12 +37,22 @@ export function dockerfilePackages(
   args: Readonly<Record<string, string>>,
   file: string,
 ): string[] {
-  const joined = text.replace(/\\\r?\n/g, ' ');
+  // Comment lines go first (they may end in a backslash), then continuation lines are joined.
+  const joined = text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n')
+    .replace(/\\\r?\n/g, ' ');
   const packages: string[] = [];
-  for (const m of joined.matchAll(/apt-get\s+(?:-\S+\s+)*install\b([^;&|\n]*)/g)) {
-    for (const raw of m[1]!.trim().split(/\s+/)) {
-      const word = raw.replace(/^["']|["']$/g, '');
-      if (word === '' || word.startsWith('-')) continue;
+  for (const m of joined.matchAll(/apt-get\s+((?:-o\s+\S+\s+|-\S+\s+)*)install\b([^;&|<>\n]*)/g)) {
+    const words = m[2]!.trim().split(/\s+/);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!.replace(/^["']|["']$/g, '');
+      if (word === '-o' || word === '--option') {
+        i++; // its value (Dpkg::Options::=--force-confold) is no package
+        continue;
+      }
+      if (word === '' || word.startsWith('-') || /^\d*>/.test(word)) continue;
       const value = word.replace(
         /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
         (_m, a?: string, b?: string) => {
@@ -64,9 +74,9 @@ export function dockerfilePackages(
   return [...new Set(packages)];
 }
 
-/** `18-trixie-os-libs.txt` for amd64 (upstream's name), `18-trixie-arm64-os-libs.txt` otherwise. */
+/** `18-trixie-os-libs.txt` for amd64 (upstream's name), `18-trixie-arm64-os-libs.txt` (`-arm-v7-`) otherwise. */
 export function osLibsFile(pgMajor: string, distro: string, platform: string): string {
-  const arch = platform.split('/')[1] ?? platform;
+  const arch = platform.split('/').slice(1).join('-') || platform;
   return arch === 'amd64' ? `${pgMajor}-${distro}-os-libs.txt` : `${pgMajor}-${distro}-${arch}-os-libs.txt`;
 }
 

@@ -144,7 +144,18 @@ export function serverConfiguration(input: ConfigurationInput): ServerConfigurat
   };
 }
 
-/** A postgresql.conf line: `name = 'value'` with quotes doubled (the server's own quoting). */
+/**
+ * A postgresql.conf line: `name = 'value'`, escaped as CloudNativePG's `escapePostgresConfLiteral` does
+ * (backslash and control characters as backslash escapes, quotes doubled), so a value never adds a line.
+ */
 export function confLine(name: string, value: string): string {
-  return `${name} = '${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  const escaped = value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "''")
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\x08/g, '\\b')
+    .replace(/\f/g, '\\f');
+  return `${name} = '${escaped}'`;
 }

@@ -11,9 +11,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import zlib from 'node:zlib';
 import tar from 'tar-stream';
-import { layerCompression, normalizePath } from '../layout/files.js';
+import { decompressor, layerCompression, normalizePath } from '../layout/files.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { ImageManifest } from '../registry/media-types.js';
 
@@ -39,7 +38,7 @@ async function noLinkedParents(dir: string, rel: string): Promise<void> {
   }
 }
 
-async function applyLayer(
+export async function extractLayer(
   dir: string,
   body: Readable,
   compression: 'gzip' | 'zstd' | 'none',
@@ -47,6 +46,8 @@ async function applyLayer(
   const hash = createHash('sha256');
   body.on('data', (chunk: Buffer) => hash.update(chunk));
   const extract = tar.extract();
+  // Whiteouts apply to lower layers only (OCI image spec): never to what this layer itself wrote.
+  const created = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const handle = async () => {
@@ -56,14 +57,23 @@ async function applyLayer(
         const parent = inside(dir, path.posix.dirname(rel));
         await noLinkedParents(dir, rel);
         if (base === '.wh..wh..opq') {
-          for (const child of await readdir(parent).catch(() => []))
-            await rm(path.join(parent, child), { recursive: true, force: true });
+          const folder = path.posix.dirname(rel);
+          for (const child of await readdir(parent).catch(() => [])) {
+            const childRel = folder === '.' ? child : `${folder}/${child}`;
+            if (![...created].some((c) => c === childRel || c.startsWith(`${childRel}/`)))
+              await rm(path.join(parent, child), { recursive: true, force: true });
+          }
           return stream.resume();
         }
         if (base.startsWith('.wh.')) {
-          await rm(path.join(parent, base.slice(4)), { recursive: true, force: true });
+          const name = base.slice(4);
+          if (name === '' || name === '.' || name === '..' || name.includes('/'))
+            throw new Error(`layer entry ${rel} is not a valid whiteout`);
+          const removed = path.posix.join(path.posix.dirname(rel), name);
+          if (!created.has(removed)) await rm(inside(dir, removed), { recursive: true, force: true });
           return stream.resume();
         }
+        created.add(rel);
         const target = inside(dir, rel);
         await mkdir(path.dirname(target), { recursive: true });
         const existing = await lstat(target).catch(() => undefined);
@@ -92,18 +102,18 @@ async function applyLayer(
       };
       handle().then(
         () => next(),
-        (err: unknown) => reject(err as Error),
+        (err: unknown) => {
+          // Stop reading at once: the blob's connection must not stay open behind a failed layer.
+          extract.destroy(err as Error);
+          body.destroy();
+          reject(err as Error);
+        },
       );
     });
     extract.on('finish', resolve);
     extract.on('error', reject);
   });
-  const unzip =
-    compression === 'gzip'
-      ? zlib.createGunzip()
-      : compression === 'zstd'
-        ? (zlib as unknown as { createZstdDecompress: () => NodeJS.ReadWriteStream }).createZstdDecompress()
-        : undefined;
+  const unzip = decompressor(compression);
   const streams: NodeJS.ReadWriteStream[] = unzip ? [unzip] : [];
   await Promise.all([pipeline(body, ...(streams as [NodeJS.ReadWriteStream]), extract), done]);
   return `sha256:${hash.digest('hex')}`;
@@ -125,7 +135,7 @@ export async function extractImage(
     const body = Readable.fromWeb(
       (await client.openBlob(repository, layer.digest)) as NodeReadableStream<Uint8Array>,
     );
-    const got = await applyLayer(dir, body, compression);
+    const got = await extractLayer(dir, body, compression);
     if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
   }
 }

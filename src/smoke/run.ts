@@ -252,6 +252,9 @@ export async function smoke(o: SmokeOptions): Promise<SmokeReport> {
       : `mount: layers extracted by our registry client into a folder, bind-mounted read-only (${o.mount === 'bind' ? 'asked for' : `Docker ${major ?? 'unknown'} has no image mounts`})`,
   );
 
+  // The PostgreSQL image by each platform's own manifest digest (as for the extensions): a tag of a
+  // multi-platform index would be pulled for one platform and moved, and its config read for another.
+  const pgIndex = await inspect(pgImage);
   // Each mounted image's index, read once (the tested image first, then required extensions).
   const indexes = new Map<string, InspectResult>([[values.extensions[0]!.image.reference, image]]);
   for (const e of values.extensions.slice(1))
@@ -481,9 +484,9 @@ async function smokePlatform(c: PlatformContext): Promise<PlatformReport> {
       await step(`CREATE EXTENSION ${m.sql_name}`, () =>
         psql(`CREATE EXTENSION ${ident(m.sql_name)} CASCADE;\n`),
       );
-      const found = (
-        await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal(m.sql_name)};\n`)
-      ).trim();
+      const found = await step('read extversion', async () =>
+        (await psql(`SELECT extversion FROM pg_extension WHERE extname = ${literal(m.sql_name)};\n`)).trim(),
+      );
       report.sqlVersion = found;
       o.log(`${platform}: ${m.sql_name} ${found} created`);
       await step('SQL version matches the image', async () => {
@@ -500,12 +503,12 @@ async function smokePlatform(c: PlatformContext): Promise<PlatformReport> {
       const dirs = (values.extensions[0]!.dynamic_library_path ?? ['lib']).map((d) =>
         path.posix.join(mounts[0]!.target, d),
       );
-      const libs = (await ok(['find', ...dirs, '-maxdepth', '1', '-name', '*.so']))
-        .split('\n')
-        .filter(Boolean)
-        .sort();
-      if (libs.length === 0)
-        await step('module libraries', async () => Promise.reject(new Error(`no .so in ${dirs.join(', ')}`)));
+      const libs = await step('module libraries', async () => {
+        const r = await exec(['find', ...dirs, '-maxdepth', '1', '-name', '*.so']);
+        const found = r.stdout.split('\n').filter(Boolean).sort();
+        if (found.length === 0) throw new Error(`no .so in ${dirs.join(', ')}`);
+        return found;
+      });
       for (const lib of libs) {
         const base = path.posix.basename(lib, '.so');
         await step(`LOAD '${base}'`, () => psql(`LOAD ${literal(base)};\n`));
@@ -518,8 +521,10 @@ async function smokePlatform(c: PlatformContext): Promise<PlatformReport> {
     }
     report.ok = true;
   } catch (err) {
-    if (!(err instanceof SmokeFailure)) throw err;
-    report.reason = `${c.extension.metadata.name} on ${platform}: ${err.message}`;
+    // A check that failed (SmokeFailure), or anything else on the way (a registry read, an extraction,
+    // an unreadable image config): this platform failed, with the server log; the others still run.
+    const message = err instanceof SmokeFailure ? err.message : `${(err as Error).message}`;
+    report.reason = `${c.extension.metadata.name} on ${platform}: ${message}`;
     if (created) {
       report.serverLog = (await docker.run(['exec', name, 'cat', '/tmp/postgresql.log'])).stdout;
       report.missingLibraries = await missingLibraries(docker, name, mounts);

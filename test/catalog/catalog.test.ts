@@ -217,6 +217,11 @@ describe('ext-actions catalog (real registry)', () => {
         /no-os\.yaml: metadata\.labels\["images\.cnpg\.io\/os"\] is missing/,
       ],
       [
+        'bad-label.yaml',
+        stringify({ ...base('trixie', [18], { 'images.cnpg.io/os': '../../x' }) }),
+        /bad-label\.yaml: metadata\.labels\["images\.cnpg\.io\/os"\] = "\.\.\/\.\.\/x" is not a Kubernetes label value/,
+      ],
+      [
         'kustomization.yaml',
         'kind: Kustomization\nresources: []\n',
         /kustomization\.yaml: kind: expected ClusterImageCatalog or ImageCatalog, got "Kustomization"/,
