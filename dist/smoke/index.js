@@ -33670,7 +33670,7 @@ function serverConfiguration(input2) {
   };
 }
 function confLine(name, value) {
-  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/\x08/g, "\\b").replace(/\f/g, "\\f");
+  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").split("\b").join("\\b").replace(/\f/g, "\\f");
   return `${name} = '${escaped}'`;
 }
 
@@ -55033,7 +55033,7 @@ async function smoke(o) {
           docker,
           values,
           extension,
-          pgImage,
+          pgImage: platformManifest(pgIndex, platform2) ?? pgImage,
           platform: platform2,
           indexes,
           mode,

@@ -89,6 +89,12 @@ describe('CloudNativePG extension configuration', () => {
     ]);
   });
 
+  it('escapes control characters as the operator does, so a value never adds a line', () => {
+    expect(confLine('x', 'a\nshared_preload_libraries = evil\r\t\b\f\\')).toBe(
+      "x = 'a\\nshared_preload_libraries = evil\\r\\t\\b\\f\\\\'",
+    );
+  });
+
   it('quotes postgresql.conf values as the server reads them', () => {
     expect(confLine('extension_control_path', "$system:/extensions/it's")).toBe(
       "extension_control_path = '$system:/extensions/it''s'",

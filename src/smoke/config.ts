@@ -155,7 +155,8 @@ export function confLine(name: string, value: string): string {
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')
-    .replace(/\x08/g, '\\b')
+    .split('\b')
+    .join('\\b')
     .replace(/\f/g, '\\f');
   return `${name} = '${escaped}'`;
 }

@@ -271,7 +271,7 @@ export async function smoke(o: SmokeOptions): Promise<SmokeReport> {
           docker,
           values,
           extension,
-          pgImage,
+          pgImage: platformManifest(pgIndex, platform) ?? pgImage,
           platform,
           indexes,
           mode,

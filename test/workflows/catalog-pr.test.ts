@@ -3,7 +3,7 @@
  * a real git remote (a local bare repository) and a fake `gh` (test/workflows/fakes/gh).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,34 @@ describe('catalog job: the pull request in catalog-repository', () => {
       'The open pull request on ext-actions/image-catalogs now carries the new catalogs.',
     );
     expect(JSON.parse(readFileSync(env.FAKE_GH_PRS, 'utf8'))).toHaveLength(1);
+
+    // The default branch gets these catalogs (the pull request was merged elsewhere, say), and a base is
+    // dropped: the stale catalog goes, and the open pull request that would bring it back is closed.
+    const seed = path.join(dir, 'merge');
+    git(dir, 'clone', '--quiet', '--branch', 'ext-actions/image-catalogs', remote, seed);
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    const done = runStep(step.run!, work, env);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('The catalogs in acme/artifacts are up to date.');
+    expect(JSON.parse(readFileSync(env.FAKE_GH_PRS, 'utf8'))[0].closed).toMatch(
+      /^The default branch already has these catalogs/,
+    );
+    rmSync(path.join(work, 'image-catalogs', 'catalog-minimal-trixie.yaml.sigstore.json'));
+    rmSync(path.join(work, 'image-catalogs', 'catalog-minimal-trixie.yaml'));
+    writeFileSync(
+      path.join(work, 'image-catalogs', 'catalog-minimal-bookworm.yaml'),
+      'kind: ClusterImageCatalog\n',
+    );
+    writeFileSync(path.join(work, 'image-catalogs', 'catalog-minimal-bookworm.yaml.sigstore.json'), '{}\n');
+    const dropped = runStep(step.run!, work, env);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(
+      git(dir, '--git-dir', remote, 'ls-tree', '-r', '--name-only', 'ext-actions/image-catalogs').split('\n'),
+    ).toEqual([
+      'README.md',
+      'image-catalogs-extensions/catalog-minimal-bookworm.yaml',
+      'image-catalogs-extensions/catalog-minimal-bookworm.yaml.sigstore.json',
+    ]);
   });
 
   it('without the catalog-token secret, or with a path leaving the repository: one error, nothing pushed', () => {
