@@ -361,6 +361,9 @@ describe('the bundled bake action (real buildx)', () => {
         mode: 'merge',
         platforms: 'linux/amd64,linux/arm64',
         timestamp: '2026-12-01T12:00:00Z',
+        // merge builds nothing: no bake files, no entitlements (it refuses them).
+        files: '',
+        allow: '',
         images: perPlatform.map((p) => JSON.stringify([p])).join('\n'),
       }),
     );
