@@ -52518,6 +52518,22 @@ var RegistryClient = class {
     await res.arrayBuffer().catch(() => void 0);
     return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
   }
+  /**
+   * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
+   * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
+   */
+  async deleteManifest(repository, digest) {
+    const res = await this.request({
+      method: "DELETE",
+      path: `/v2/${repository}/manifests/${digest}`,
+      repository,
+      scopes: [`repository:${repository}:delete`],
+      expect: [202, 200, 404],
+      what: `delete manifest ${digest}`
+    });
+    await res.arrayBuffer().catch(() => void 0);
+    return res.status !== 404;
+  }
   async hasBlob(repository, digest) {
     const res = await this.request({
       method: "HEAD",

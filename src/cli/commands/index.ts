@@ -10,6 +10,7 @@ import { list } from './list.js';
 import { osLibsCommand } from './os-libs.js';
 import { plan } from './plan.js';
 import { promoteCommand } from './promote.js';
+import { pruneCommand } from './prune.js';
 import { smokeCommand } from './smoke.js';
 import { values } from './values.js';
 import { verifyLayoutCommand } from './verify-layout.js';
@@ -30,4 +31,5 @@ export const commands: Command[] = [
   promoteCommand,
   catalogCommand,
   osLibsCommand,
+  pruneCommand,
 ];
