@@ -34,6 +34,35 @@ export function stampDate(stamp: string): Date {
   );
 }
 
+/**
+ * Where a repository's tags and manifests are read and deleted: the registry API, or (ghcr.io) the
+ * GitHub packages API, where every manifest is a package version.
+ */
+export interface RepositoryStore {
+  /** Every tag with the digest it points at. */
+  tags(repository: string): Promise<Map<string, string>>;
+  /** The manifests an index lists (empty for an image manifest). */
+  children(repository: string, digest: string): Promise<string[]>;
+  remove(repository: string, digest: string): Promise<void>;
+}
+
+export function registryStore(client: RegistryClient): RepositoryStore {
+  return {
+    async tags(repository) {
+      const out = new Map<string, string>();
+      for (const tag of await client.listTags(repository)) {
+        const head = await client.headManifest(repository, tag);
+        if (head) out.set(tag, head.digest);
+      }
+      return out;
+    },
+    children: (repository, digest) => childrenOf(client, repository, digest),
+    async remove(repository, digest) {
+      await client.deleteManifest(repository, digest);
+    },
+  };
+}
+
 export interface PruneOptions extends ClientOptions {
   /** `ghcr.io/acme`: testing repositories are `<registry>/<image_name>-testing`. */
   registry: string;
@@ -46,6 +75,8 @@ export interface PruneOptions extends ClientOptions {
   dryRun: boolean;
   log(message: string): void;
   pool?: ClientPool;
+  /** Replaces the registry API (the GitHub packages API for ghcr.io). */
+  store?: RepositoryStore;
 }
 
 export interface Deletion {
@@ -66,44 +97,38 @@ export async function prune(o: PruneOptions): Promise<PruneResult> {
   if (!Number.isInteger(o.keep) || o.keep < 1)
     throw new UserError(`--keep: expected 1 or more, got ${o.keep}`);
   const [host, ...namespace] = o.registry.split('/');
-  const pool = o.pool ?? new ClientPool(o);
-  const client = pool.get(host!);
+  const store = o.store ?? registryStore((o.pool ?? new ClientPool(o)).get(host!));
   const cutoff = o.now.getTime() - o.olderThanMs;
   const result: PruneResult = { deleted: [], kept: [] };
   for (const ext of o.extensions) {
     const name = ext.metadata.image_name.toLowerCase();
     const testing = [...namespace, `${name}-testing`].join('/');
     const production = [...namespace, name].join('/');
-    await pruneRepository(client, testing, production, cutoff, o, result);
+    await pruneRepository(store, testing, production, cutoff, o, result);
   }
   return result;
 }
 
-async function digestsOf(client: RegistryClient, repository: string, tags: readonly string[]) {
-  const out = new Map<string, string>();
-  for (const tag of tags) {
-    const head = await client.headManifest(repository, tag);
-    if (head) out.set(tag, head.digest);
-  }
-  return out;
-}
-
-async function childrenOf(client: RegistryClient, repository: string, digest: string): Promise<string[]> {
+export async function childrenOf(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+): Promise<string[]> {
   const m = await client.getManifest(repository, digest);
   return 'manifests' in m.json ? ((m.json as ImageIndex).manifests ?? []).map((d) => d.digest) : [];
 }
 
 async function pruneRepository(
-  client: RegistryClient,
+  store: RepositoryStore,
   testing: string,
   production: string,
   cutoff: number,
   o: PruneOptions,
   result: PruneResult,
 ): Promise<void> {
-  const tags = await client.listTags(testing);
+  const digest = await store.tags(testing);
+  const tags = [...digest.keys()];
   if (tags.length === 0) return;
-  const digest = await digestsOf(client, testing, tags);
   // Candidates: stamped tags past the cut-off, except the newest `keep` of each target.
   const byTarget = new Map<string, { tag: string; stamp: string }[]>();
   for (const tag of tags) {
@@ -120,9 +145,7 @@ async function pruneRepository(
   }
   if (candidates.size === 0) return;
   // What still references a digest: production tags, catalogs, and any tag of this repository that stays.
-  const productionDigests = new Set(
-    (await digestsOf(client, production, await client.listTags(production))).values(),
-  );
+  const productionDigests = new Set((await store.tags(production)).values());
   const staying = new Set(
     tags
       .filter((t) => !candidates.has(t) && !SIGNATURE.test(t))
@@ -145,7 +168,7 @@ async function pruneRepository(
   }
   // Platform manifests go with their index unless an index that stays lists them too.
   const stayingChildren = new Set<string>();
-  for (const d of staying) for (const c of await childrenOf(client, testing, d)) stayingChildren.add(c);
+  for (const d of staying) for (const c of await store.children(testing, d)) stayingChildren.add(c);
   for (const d of productionDigests) stayingChildren.add(d);
   const deletions: Deletion[] = [];
   for (const [d, gone] of doomed) {
@@ -156,7 +179,7 @@ async function pruneRepository(
       tags: gone,
       why: `built ${stampDate(old).toISOString()}, past the cut-off and not among the newest ${o.keep}`,
     });
-    for (const c of await childrenOf(client, testing, d))
+    for (const c of await store.children(testing, d))
       if (!stayingChildren.has(c) && !doomed.has(c))
         deletions.push({ repository: testing, digest: c, tags: [], why: `platform manifest of ${d}` });
     // cosign signatures, attestations and the referrers tag fallback of the deleted image.
@@ -176,7 +199,7 @@ async function pruneRepository(
     o.log(
       `${o.dryRun ? 'would delete' : 'delete'} ${del.repository}@${del.digest}${del.tags.length ? ` (${del.tags.join(', ')})` : ''}: ${del.why}`,
     );
-    if (!o.dryRun) await client.deleteManifest(del.repository, del.digest);
+    if (!o.dryRun) await store.remove(del.repository, del.digest);
     result.deleted.push(del);
   }
   for (const k of result.kept.filter((x) => x.repository === testing))

@@ -5,6 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAge, stampDate } from '../../src/prune/index.js';
@@ -31,8 +33,9 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 const stamp = (days: number) =>
   new Date(Date.now() - days * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 12);
 
-const images: Record<string, { digest: string; children: string[] }> = {};
-async function push(repo: string, tag: string, marker: string) {
+type Images = Record<string, { digest: string; children: string[] }>;
+const images: Images = {};
+async function push(repo: string, tag: string, marker: string, into: Images = images) {
   const pushed = await pushImage(client, repo, tag, {
     platforms: [
       { platform: 'linux/amd64', layers: [extensionFiles({ arch: 'amd64', sqlBody: `-- ${marker}` })] },
@@ -40,7 +43,7 @@ async function push(repo: string, tag: string, marker: string) {
     ],
     attestations: true,
   });
-  images[marker] = { digest: pushed.digest, children: pushed.manifests.map((m) => m.digest) };
+  into[marker] = { digest: pushed.digest, children: pushed.manifests.map((m) => m.digest) };
   return pushed.digest;
 }
 const exists = async (repo: string, ref: string) => (await client.headManifest(repo, ref)) !== undefined;
@@ -166,6 +169,126 @@ describe('ext-actions prune (registry API)', () => {
       expect(r.stderr).toBe(`error: ${message}\n`);
     }
     const ghcr = await cli(['prune', '--registry', 'ghcr.io/acme', '--root', 'exts']);
-    expect(ghcr.stderr).toMatch(/^error: --registry: ghcr\.io deletes through the GitHub packages API/);
+    expect(ghcr.code).toBe(2);
+    expect(ghcr.stderr).toMatch(
+      /^error: --registry ghcr\.io\/acme: deleting through the GitHub packages API needs GITHUB_TOKEN/,
+    );
+  });
+});
+
+describe('ext-actions prune (GitHub packages API, as on ghcr.io)', () => {
+  const gh: Images = {};
+  const G = 'gh/pgvector-testing';
+  let api: Server;
+  let apiUrl = '';
+  const deleted: string[] = [];
+  const auth: string[] = [];
+  /** Package versions as the GitHub API lists them, built from what the registry holds. */
+  const versions = new Map<
+    string,
+    { id: number; name: string; metadata: { container: { tags: string[] } } }[]
+  >();
+
+  async function listing(repository: string) {
+    const byDigest = new Map<string, string[]>();
+    for (const tag of await client.listTags(repository)) {
+      const d = (await client.headManifest(repository, tag))!.digest;
+      byDigest.set(d, [...(byDigest.get(d) ?? []), tag]);
+      const m = await client.getManifest(repository, d);
+      for (const c of 'manifests' in m.json ? (m.json.manifests ?? []) : [])
+        if (!byDigest.has(c.digest)) byDigest.set(c.digest, []);
+    }
+    return [...byDigest].map(([name, tags], i) => ({
+      id: 1000 + i,
+      name,
+      metadata: { container: { tags } },
+    }));
+  }
+
+  beforeAll(async () => {
+    await push(G, `0.8.1-${stamp(30)}-18-trixie`, 'old-catalog', gh);
+    await push(G, `0.8.1-${stamp(20)}-18-trixie`, 'old-production', gh);
+    await push(G, `0.8.1-${stamp(15)}-18-trixie`, 'old', gh);
+    await push(G, `0.8.1-${stamp(1)}-18-trixie`, 'newest', gh);
+    await pushCosignSignature(client, G, gh['old']!.digest);
+    await promote(`${registry.host}/${G}@${gh['old-production']!.digest}`, `${registry.host}/gh/pgvector`, {
+      tags: ['0.8.1-18-trixie'],
+      signatures: false,
+      baseDelayMs: 10,
+    });
+    // The testing package belongs to an organisation, the production one to a user (the API's two paths).
+    versions.set('/orgs/gh/packages/container/pgvector-testing/versions', await listing(G));
+    versions.set('/users/gh/packages/container/pgvector/versions', await listing('gh/pgvector'));
+    api = createServer((req, res) => {
+      auth.push(req.headers.authorization ?? '');
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && versions.has(url.pathname)) {
+        const page = Number(url.searchParams.get('page') ?? 1);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(page === 1 ? versions.get(url.pathname) : []));
+        return;
+      }
+      const del = /^(\/orgs\/gh\/packages\/container\/pgvector-testing\/versions)\/(\d+)$/.exec(url.pathname);
+      if (req.method === 'DELETE' && del) {
+        const v = versions.get(del[1]!)!.find((x) => x.id === Number(del[2]));
+        deleted.push(v!.name);
+        res.writeHead(204).end();
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    mkdirSync(path.join(work, 'gh-exts', 'pgvector'), { recursive: true });
+    writeFileSync(
+      path.join(work, 'gh-exts', 'pgvector', 'metadata.hcl'),
+      'metadata = {\n name = "pgvector"\n versions = { trixie = { "18" = "0.8.1-1" } }\n}\n',
+    );
+    writeFileSync(path.join(work, 'gh-catalog.yaml'), `reference: x@${gh['old-catalog']!.digest}\n`);
+  });
+  afterAll(() => new Promise<void>((r) => api.close(() => r())));
+
+  const run = (extra: Record<string, string>) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          CLI,
+          'prune',
+          '--registry',
+          `${registry.host}/gh`,
+          '--root',
+          'gh-exts',
+          '--catalog',
+          'gh-catalog.yaml',
+          '--via',
+          'packages',
+        ],
+        { cwd: work, env: { ...process.env, GITHUB_API_URL: apiUrl, ...extra } },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('deletes the old package versions (image, platform manifests, signature) by id, with the token, and nothing else', async () => {
+    const r = await run({ GITHUB_TOKEN: 'gh-token' });
+    expect(r.code, r.stderr).toBe(0);
+    const sig = versions
+      .get('/orgs/gh/packages/container/pgvector-testing/versions')!
+      .find((v) => v.metadata.container.tags.includes(`sha256-${gh['old']!.digest.slice(7)}.sig`))!.name;
+    expect(deleted.sort()).toEqual([gh['old']!.digest, ...gh['old']!.children, sig].sort());
+    expect(auth.every((a) => a === 'Bearer gh-token')).toBe(true);
+    expect(r.stdout).toMatch(
+      /keep gh\/pgvector-testing:0\.8\.1-\d{12}-18-trixie: a production tag of gh\/pgvector references it/,
+    );
+    expect(r.stdout).toMatch(/keep gh\/pgvector-testing:0\.8\.1-\d{12}-18-trixie: a catalog references it/);
+  });
+
+  it('without GITHUB_TOKEN: exit 2, nothing asked', async () => {
+    const before = auth.length;
+    const r = await run({ GITHUB_TOKEN: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/deleting through the GitHub packages API needs GITHUB_TOKEN/);
+    expect(auth.length).toBe(before);
   });
 });

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { loadExtensions } from '../../matrix/index.js';
-import { catalogDigests, parseAge, prune } from '../../prune/index.js';
+import { catalogDigests, childrenOf, packagesStore, parseAge, prune } from '../../prune/index.js';
+import { ClientPool } from '../../registry/client.js';
 import { parseReference } from '../../registry/reference.js';
-import { listFlag, parseFlags, printWarnings, type Command } from '../command.js';
+import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 export const pruneCommand: Command = {
@@ -13,7 +14,7 @@ export const pruneCommand: Command = {
     'delete testing images older than a cut-off, keeping the newest per target and anything production or a catalog references',
   usage:
     'ext-actions prune --registry REG [--root DIR] [--extension NAME]... [--older-than 7d] [--keep 1] ' +
-    '[--catalog FILE]... [--dry-run] [--username USER --password-stdin]',
+    '[--catalog FILE]... [--dry-run] [--via auto|registry|packages] [--username USER --password-stdin]',
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       ...registryFlags,
@@ -24,14 +25,22 @@ export const pruneCommand: Command = {
       keep: { type: 'string', default: '1' },
       catalog: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean', default: false },
+      via: { type: 'string' },
     });
     if (!values.registry)
       throw new UserError(`--registry is required (e.g. ghcr.io/my-org)\nusage: ${this.usage}`);
     parseReference(`${values.registry}/x`, '--registry');
-    if (values.registry.split('/')[0] === 'ghcr.io')
+    const host = values.registry.split('/')[0]!;
+    // ghcr.io takes no DELETE on the registry API: its manifests are package versions of the GitHub API.
+    const via = oneOf('--via', values.via, ['auto', 'registry', 'packages'] as const, 'auto');
+    const packages = via === 'packages' || (via === 'auto' && host === 'ghcr.io');
+    const token = io.env['GITHUB_TOKEN'] ?? '';
+    if (packages && !token)
       throw new UserError(
-        '--registry: ghcr.io deletes through the GitHub packages API, which prune does not drive yet; use the registry API of another registry',
+        `--registry ${values.registry}: deleting through the GitHub packages API needs GITHUB_TOKEN (packages: write)`,
       );
+    if (packages && values.registry.split('/').length < 2)
+      throw new UserError(`--registry: expected ${host}/<owner>, the owner of the packages`);
     const keep = Number(values.keep);
     if (!/^\d+$/.test(values.keep) || keep < 1)
       throw new UserError(`--keep: expected 1 or more, got ${JSON.stringify(values.keep)}`);
@@ -45,8 +54,22 @@ export const pruneCommand: Command = {
     }
     const extensions = await loadExtensions(path.resolve(io.cwd, values.root), listFlag(values.extension));
     for (const e of extensions) printWarnings(io, e.warnings);
+    const options = await registryOptions(values, io);
+    if (packages && !options.credentials && host === 'ghcr.io')
+      options.credentials = { username: 'token', password: token };
+    const client = new ClientPool(options).get(host);
     const result = await prune({
-      ...(await registryOptions(values, io)),
+      ...options,
+      ...(packages
+        ? {
+            store: packagesStore({
+              api: io.env['GITHUB_API_URL'] || 'https://api.github.com',
+              token,
+              client,
+              childrenOf,
+            }),
+          }
+        : {}),
       registry: values.registry,
       extensions,
       olderThanMs,
