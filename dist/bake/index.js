@@ -51245,11 +51245,12 @@ function checkSettings(s) {
     throw new UserError(`${labelOf(s, "push")}: mode: merge pushes the tagged indexes; set push: true`);
   }
 }
-async function gitTop(cwd) {
+async function gitTop(s) {
+  const cwd = s.cwd;
   const top = await gitTopLevel(cwd);
   if (top === void 0) {
     throw new UserError(
-      `input "extensions": "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`
+      `${labelOf(s, "extensions")}: "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`
     );
   }
   return top;
@@ -51263,7 +51264,7 @@ async function selectExtensions(s, rootDir) {
       why: "No base commit to compare with (first push or no event): every extension is built."
     };
   }
-  const top = await gitTop(s.cwd);
+  const top = await gitTop(s);
   const paths = await gitChangedFiles(s.base, s.head, top);
   const all = await loadExtensions(rootDir);
   const result = affectedExtensions({
@@ -51287,19 +51288,22 @@ async function planGroup(s, deps, timestamp, timestampSource) {
     return made;
   });
 }
-function inputRoot(err) {
-  if (err instanceof UserError && err.message.startsWith("root folder "))
-    throw new UserError(`input "root": ${err.message}`);
-  throw err;
+function inputRoot(s) {
+  return (err) => {
+    if (err instanceof UserError && err.message.startsWith("root folder "))
+      throw new UserError(`${labelOf(s, "root")}: ${err.message}`);
+    throw err;
+  };
 }
 async function makePlan(s, timestamp, timestampSource) {
   const rootDir = path8.resolve(s.cwd, s.root);
-  const selection = await selectExtensions(s, rootDir).catch(inputRoot);
+  const onRoot = inputRoot(s);
+  const selection = await selectExtensions(s, rootDir).catch(onRoot);
   const names = selection.names;
-  const loaded = names === "all" ? await loadExtensions(rootDir).catch(inputRoot) : names.length ? await loadExtensions(rootDir, names).catch(inputRoot) : [];
+  const loaded = names === "all" ? await loadExtensions(rootDir).catch(onRoot) : names.length ? await loadExtensions(rootDir, names).catch(onRoot) : [];
   if (names === "all" && loaded.length === 0) {
     throw new UserError(
-      `input "root": no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(", ") || "them"}`
+      `${labelOf(s, "root")}: no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(", ") || "them"}`
     );
   }
   const plan = buildPlan(loaded, {
@@ -51388,7 +51392,7 @@ async function runBake(s, deps) {
   checkSettings(s);
   if (s.mode === "merge") return runMerge(s, deps);
   const files = await bakeFiles(s);
-  const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, 'input "timestamp"');
+  const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, labelOf(s, "timestamp"));
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
   if (s.mode === "digest") definition = byDigestDefinition(definition, plan);
   await mkdir2(s.workDir, { recursive: true });
@@ -51547,7 +51551,7 @@ async function runMerge(s, deps) {
     s,
     deps,
     timestamp,
-    s.timestamp ? 'input "timestamp"' : 'input "images" (created)'
+    s.timestamp ? labelOf(s, "timestamp") : `${labelOf(s, "images")} (created)`
   );
   const jobs = planMerge(plan, perPlatform);
   const definition = toBakeDefinition(plan, { ghaCache: s.cache });

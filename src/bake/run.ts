@@ -248,11 +248,12 @@ function checkSettings(s: BakeSettings): void {
   }
 }
 
-async function gitTop(cwd: string): Promise<string> {
+async function gitTop(s: BakeSettings): Promise<string> {
+  const cwd = s.cwd;
   const top = await gitTopLevel(cwd);
   if (top === undefined) {
     throw new UserError(
-      `input "extensions": "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`,
+      `${labelOf(s, 'extensions')}: "changed" needs a git checkout, but ${cwd} is not inside one (use actions/checkout with fetch-depth: 0)`,
     );
   }
   return top;
@@ -271,7 +272,7 @@ async function selectExtensions(
       why: 'No base commit to compare with (first push or no event): every extension is built.',
     };
   }
-  const top = await gitTop(s.cwd);
+  const top = await gitTop(s);
   const paths = await gitChangedFiles(s.base, s.head, top);
   const all = await loadExtensions(rootDir);
   const result = affectedExtensions({
@@ -300,27 +301,30 @@ async function planGroup(s: BakeSettings, deps: BakeDeps, timestamp: string, tim
   });
 }
 
-/** A missing or unreadable root folder, named as the action's `root` input. */
-function inputRoot(err: unknown): never {
-  if (err instanceof UserError && err.message.startsWith('root folder '))
-    throw new UserError(`input "root": ${err.message}`);
-  throw err;
+/** A missing or unreadable root folder, named as the `root` input (or the CLI's `--root`). */
+function inputRoot(s: BakeSettings): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof UserError && err.message.startsWith('root folder '))
+      throw new UserError(`${labelOf(s, 'root')}: ${err.message}`);
+    throw err;
+  };
 }
 
 async function makePlan(s: BakeSettings, timestamp: string, timestampSource: string) {
   const rootDir = path.resolve(s.cwd, s.root);
   // The discovery names the folder (`root folder X: not found`); the action names the input too.
-  const selection = await selectExtensions(s, rootDir).catch(inputRoot);
+  const onRoot = inputRoot(s);
+  const selection = await selectExtensions(s, rootDir).catch(onRoot);
   const names = selection.names;
   const loaded =
     names === 'all'
-      ? await loadExtensions(rootDir).catch(inputRoot)
+      ? await loadExtensions(rootDir).catch(onRoot)
       : names.length
-        ? await loadExtensions(rootDir, names).catch(inputRoot)
+        ? await loadExtensions(rootDir, names).catch(onRoot)
         : [];
   if (names === 'all' && loaded.length === 0) {
     throw new UserError(
-      `input "root": no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(', ') || 'them'}`,
+      `${labelOf(s, 'root')}: no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(', ') || 'them'}`,
     );
   }
   const plan = buildPlan(loaded, {
@@ -428,7 +432,7 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
 
   // 1. Validate and plan (nothing has run yet).
   const files = await bakeFiles(s);
-  const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, 'input "timestamp"');
+  const { plan, selection, extensions } = await planGroup(s, deps, s.timestamp, labelOf(s, 'timestamp'));
   let definition = toBakeDefinition(plan, { ghaCache: s.cache });
   if (s.mode === 'digest') definition = byDigestDefinition(definition, plan);
   await mkdir(s.workDir, { recursive: true });
@@ -616,7 +620,7 @@ async function runMerge(s: BakeSettings, deps: BakeDeps): Promise<BakeResult> {
     s,
     deps,
     timestamp,
-    s.timestamp ? 'input "timestamp"' : 'input "images" (created)',
+    s.timestamp ? labelOf(s, 'timestamp') : `${labelOf(s, 'images')} (created)`,
   );
   const jobs = planMerge(plan, perPlatform);
   const definition = toBakeDefinition(plan, { ghaCache: s.cache });

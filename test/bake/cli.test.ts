@@ -85,5 +85,17 @@ describe('ext-actions bake', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--setup-qemu: expected one of auto, true, false, got "maybe"');
     expect(bad.calls).toEqual([]);
+    // Messages name the CLI's flags, not the action's inputs.
+    for (const [args, message] of [
+      [['--root', 'nope'], /^error: --root: root folder \S+nope: not found/m],
+      [['--allow', 'network=host'], /^error: --allow: expected a buildx entitlement/m],
+      [['--file', 'missing.hcl'], /^error: --file: "missing.hcl" is not a readable file/m],
+      [['--timestamp', 'yesterday'], /^error: --timestamp: /m],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toContain('input "');
+    }
   });
 });
