@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import path from 'node:path';
+import { registryCredentials } from '../../src/action/inputs.js';
 import { runAction } from '../../src/action/run.js';
 import { writeJobSummary } from '../../src/action/summary.js';
 import {
@@ -15,11 +16,7 @@ import { DEFAULT_BASE_CATALOGS, getInputs } from './inputs.js';
 
 async function main(): Promise<void> {
   const inputs = getInputs();
-  if (inputs.password) core.setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)',
-    );
+  const credentials = registryCredentials(inputs);
   const owner = process.env['GITHUB_REPOSITORY_OWNER'];
   const registry = inputs.registry || (owner ? `ghcr.io/${owner.toLowerCase()}` : '');
   if (!registry)
@@ -36,7 +33,7 @@ async function main(): Promise<void> {
   const files = await core.group('Image catalogs', async () => {
     const bases = await readBaseCatalogs(sources, workspace, (m) => core.warning(m));
     return generateCatalogs({
-      ...(inputs.username ? { credentials: { username: inputs.username, password: inputs.password } } : {}),
+      ...(credentials ? { credentials } : {}),
       extensions,
       registry,
       bases,

@@ -1,7 +1,6 @@
 /** The e2e action's smoke step: each image in a real PostgreSQL 18 container before a cluster starts. */
 import * as core from '@actions/core';
 import { UserError } from '../../src/errors.js';
-import { runCommand } from '../../src/process/exec.js';
 import { reportLines, smoke } from '../../src/smoke/index.js';
 
 export interface SmokeContext {
@@ -27,7 +26,6 @@ export async function smokeBeforeCluster(images: readonly string[], c: SmokeCont
         builtImages: [...new Set([...images, ...c.built])],
         registry: c.registry,
         environment: c.environment,
-        exec: (file, argv, o) => runCommand(file, argv, o?.input !== undefined ? { input: o.input } : {}),
         log: (m) => core.info(m),
         warn: (m) => core.warning(m),
       });

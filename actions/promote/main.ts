@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
+import { registryCredentials } from '../../src/action/inputs.js';
 import { runAction } from '../../src/action/run.js';
 import { writeJobSummary } from '../../src/action/summary.js';
-import { UserError } from '../../src/errors.js';
 import {
   planPromotions,
   promotionSummary,
@@ -12,11 +12,7 @@ import { getInputs } from './inputs.js';
 
 async function main(): Promise<void> {
   const inputs = getInputs();
-  if (inputs.password) core.setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)',
-    );
+  const credentials = registryCredentials(inputs);
   const promotions = planPromotions({
     images: inputs.images || undefined,
     source: inputs.source || undefined,
@@ -29,7 +25,7 @@ async function main(): Promise<void> {
     log: (m) => core.info(m),
     onRetry: ({ method, url, attempt, reason }) => core.info(`retry ${attempt}: ${method} ${url}: ${reason}`),
   };
-  if (inputs.username) options.credentials = { username: inputs.username, password: inputs.password };
+  if (credentials) options.credentials = credentials;
   const results = await core.group(`Promote ${promotions.length} image(s)`, () =>
     runPromotions(promotions, options),
   );

@@ -1,20 +1,16 @@
 import * as core from '@actions/core';
 import path from 'node:path';
+import { registryCredentials } from '../../src/action/inputs.js';
 import { runAction } from '../../src/action/run.js';
 import { writeJobSummary } from '../../src/action/summary.js';
 import { UserError } from '../../src/errors.js';
-import { runCommand } from '../../src/process/exec.js';
 import { parseImages } from '../../src/sign/refs.js';
 import { reportLines, reportMarkdown, smoke, type SmokeReport } from '../../src/smoke/index.js';
 import { getInputs } from './inputs.js';
 
 async function main(): Promise<void> {
   const inputs = getInputs();
-  if (inputs.password) core.setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)',
-    );
+  const credentials = registryCredentials(inputs);
   if (inputs.images.trim() === '')
     throw new UserError(
       'input "images": expected the bake action\'s images output, or one <repository>@sha256:<digest> per line',
@@ -25,7 +21,7 @@ async function main(): Promise<void> {
   for (const image of images) {
     const report = await core.group(`Smoke ${image.ref}`, () =>
       smoke({
-        ...(inputs.username ? { credentials: { username: inputs.username, password: inputs.password } } : {}),
+        ...(credentials ? { credentials } : {}),
         image: image.ref,
         root: path.resolve(workspace, inputs.root),
         extension: inputs.extension || undefined,
@@ -36,7 +32,6 @@ async function main(): Promise<void> {
         registry: inputs.registry || undefined,
         environment: inputs.environment,
         builtImages: images.map((i) => i.ref),
-        exec: (file, argv, o) => runCommand(file, argv, o?.input !== undefined ? { input: o.input } : {}),
         log: (m) => core.info(m),
         warn: (m) => core.warning(m),
       }).then((r) => {

@@ -37112,123 +37112,6 @@ function group(name, fn) {
 // actions/catalog/main.ts
 import path6 from "node:path";
 
-// src/errors.ts
-var UserError = class extends Error {
-  constructor(message, details = []) {
-    super(details.length ? `${message}
-${details.map((d) => `  - ${d}`).join("\n")}` : message);
-    this.details = details;
-  }
-  details;
-  name = "UserError";
-};
-function isUserError(err) {
-  return err instanceof UserError;
-}
-function showValue(value) {
-  let text;
-  if (value === void 0) return "nothing";
-  if (typeof value === "string") text = JSON.stringify(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-// src/action/run.ts
-async function runAction(main2) {
-  try {
-    await main2();
-  } catch (err) {
-    if (isUserError(err)) setFailed(err.message);
-    else
-      setFailed(
-        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
-      );
-  }
-}
-
-// src/action/summary.ts
-async function writeJobSummary(markdown, env = process.env) {
-  if (markdown !== void 0) summary.addRaw(markdown);
-  if (env["GITHUB_STEP_SUMMARY"]) {
-    try {
-      await summary.write();
-      return;
-    } catch (err) {
-      warning(`could not write the job summary (${err.message}); it follows in the log`);
-    }
-  }
-  const text = summary.stringify();
-  summary.emptyBuffer();
-  if (text.trim() !== "") info(text);
-}
-
-// src/catalog/generate.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readdir as readdir3, readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/e2e/values.ts
-var import_yaml = __toESM(require_dist(), 1);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var RESERVED_ENV = (name) => name.startsWith("PG") || name.startsWith("CNPG_") || ["POD_NAME", "NAMESPACE", "CLUSTER_NAME", "PATH", "LD_LIBRARY_PATH"].includes(name);
-var PLACEHOLDER = /(\$*)\$\{([^}]*)\}/g;
-var CNPG_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
-function checkEnv(m, file2) {
-  const problems = [];
-  const entries = Object.keys(m.env).sort((a, b) => a < b ? -1 : a > b ? 1 : 0).map((name) => ({ name, value: m.env[name] }));
-  for (const { name, value } of entries) {
-    if (!ENV_NAME.test(name)) problems.push(`metadata.env: "${name}" is not a valid variable name`);
-    else if (RESERVED_ENV(name))
-      problems.push(
-        `metadata.env: "${name}" is reserved by CloudNativePG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME; PATH and LD_LIBRARY_PATH go in bin_path/ld_library_path)`
-      );
-    for (const match of value.matchAll(PLACEHOLDER)) {
-      const escaped = match[1].length % 2 === 1;
-      if (!escaped && match[2] !== "image_root")
-        problems.push(
-          `metadata.env.${name}: unknown placeholder \${${match[2]}} in ${showValue(value)}; CloudNativePG only expands \${image_root} (write $$\${...} in metadata.hcl for a literal)`
-        );
-    }
-  }
-  if (problems.length === 1) throw new UserError(`${file2}: ${problems[0]}`);
-  if (problems.length) throw new UserError(`${file2}: the env map is not accepted by CloudNativePG`, problems);
-  return entries;
-}
-function extensionConfiguration(extension, reference, pullPolicy) {
-  const m = extension.metadata;
-  if (!CNPG_NAME.test(m.name) || m.name.length > 59) {
-    throw new UserError(
-      `${extension.file}: metadata.name ${showValue(m.name)} cannot name a CloudNativePG extension (at most 59 characters matching ^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$)`
-    );
-  }
-  const out = {
-    name: m.name,
-    image: pullPolicy ? { reference, pullPolicy } : { reference }
-  };
-  for (const key of [
-    "extension_control_path",
-    "dynamic_library_path",
-    "ld_library_path",
-    "bin_path"
-  ]) {
-    if (m[key].length) out[key] = [...m[key]];
-  }
-  const env = checkEnv(m, extension.file);
-  if (env.length) out.env = env;
-  return out;
-}
-
-// src/matrix/metadata.ts
-var import_hcl2json = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -37338,7 +37221,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports3,
+  core: () => core_exports2,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -37493,8 +37376,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports3 = {};
-__export(core_exports3, {
+var core_exports2 = {};
+__export(core_exports2, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -56946,6 +56829,149 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/errors.ts
+var UserError = class extends Error {
+  constructor(message, details = []) {
+    super(details.length ? `${message}
+${details.map((d) => `  - ${d}`).join("\n")}` : message);
+    this.details = details;
+  }
+  details;
+  name = "UserError";
+};
+function isUserError(err) {
+  return err instanceof UserError;
+}
+function showValue(value) {
+  let text;
+  if (value === void 0) return "nothing";
+  if (typeof value === "string") text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+// src/action/inputs.ts
+var listInput = (commas = true) => external_exports.string().transform(
+  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
+);
+var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
+function readInputs(shape, getInput2 = (name) => getInput(name)) {
+  const raw = {};
+  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
+  const result = external_exports.object(shape).safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue3) => {
+    const name = String(issue3.path[0] ?? "");
+    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
+  });
+  if (problems.length === 1) throw new UserError(problems[0]);
+  throw new UserError(`${problems.length} inputs are invalid`, problems);
+}
+function registryCredentials(inputs) {
+  if (inputs.password) setSecret(inputs.password);
+  if (Boolean(inputs.username) !== Boolean(inputs.password))
+    throw new UserError(
+      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
+    );
+  return inputs.username ? { username: inputs.username, password: inputs.password } : void 0;
+}
+
+// src/action/run.ts
+async function runAction(main2) {
+  try {
+    await main2();
+  } catch (err) {
+    if (isUserError(err)) setFailed(err.message);
+    else
+      setFailed(
+        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
+      );
+  }
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
+}
+
+// src/catalog/generate.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readdir as readdir3, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/e2e/values.ts
+var import_yaml = __toESM(require_dist(), 1);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var RESERVED_ENV = (name) => name.startsWith("PG") || name.startsWith("CNPG_") || ["POD_NAME", "NAMESPACE", "CLUSTER_NAME", "PATH", "LD_LIBRARY_PATH"].includes(name);
+var PLACEHOLDER = /(\$*)\$\{([^}]*)\}/g;
+var CNPG_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+function checkEnv(m, file2) {
+  const problems = [];
+  const entries = Object.keys(m.env).sort((a, b) => a < b ? -1 : a > b ? 1 : 0).map((name) => ({ name, value: m.env[name] }));
+  for (const { name, value } of entries) {
+    if (!ENV_NAME.test(name)) problems.push(`metadata.env: "${name}" is not a valid variable name`);
+    else if (RESERVED_ENV(name))
+      problems.push(
+        `metadata.env: "${name}" is reserved by CloudNativePG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME; PATH and LD_LIBRARY_PATH go in bin_path/ld_library_path)`
+      );
+    for (const match of value.matchAll(PLACEHOLDER)) {
+      const escaped = match[1].length % 2 === 1;
+      if (!escaped && match[2] !== "image_root")
+        problems.push(
+          `metadata.env.${name}: unknown placeholder \${${match[2]}} in ${showValue(value)}; CloudNativePG only expands \${image_root} (write $$\${...} in metadata.hcl for a literal)`
+        );
+    }
+  }
+  if (problems.length === 1) throw new UserError(`${file2}: ${problems[0]}`);
+  if (problems.length) throw new UserError(`${file2}: the env map is not accepted by CloudNativePG`, problems);
+  return entries;
+}
+function extensionConfiguration(extension, reference, pullPolicy) {
+  const m = extension.metadata;
+  if (!CNPG_NAME.test(m.name) || m.name.length > 59) {
+    throw new UserError(
+      `${extension.file}: metadata.name ${showValue(m.name)} cannot name a CloudNativePG extension (at most 59 characters matching ^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$)`
+    );
+  }
+  const out = {
+    name: m.name,
+    image: pullPolicy ? { reference, pullPolicy } : { reference }
+  };
+  for (const key of [
+    "extension_control_path",
+    "dynamic_library_path",
+    "ld_library_path",
+    "bin_path"
+  ]) {
+    if (m[key].length) out[key] = [...m[key]];
+  }
+  const env = checkEnv(m, extension.file);
+  if (env.length) out.env = env;
+  return out;
+}
+
+// src/matrix/metadata.ts
+var import_hcl2json = __toESM(require_lib2(), 1);
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
 // src/matrix/version.ts
 var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
 function extensionVersion(packageVersion) {
@@ -58639,24 +58665,6 @@ function catalogMarkdown(files) {
   ].join("\n");
 }
 
-// src/action/inputs.ts
-var listInput = (commas = true) => external_exports.string().transform(
-  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
-);
-var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
-function readInputs(shape, getInput2 = (name) => getInput(name)) {
-  const raw = {};
-  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
-  const result = external_exports.object(shape).safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue3) => {
-    const name = String(issue3.path[0] ?? "");
-    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
-  });
-  if (problems.length === 1) throw new UserError(problems[0]);
-  throw new UserError(`${problems.length} inputs are invalid`, problems);
-}
-
 // actions/catalog/inputs.ts
 var DEFAULT_BASE_CATALOGS = "https://raw.githubusercontent.com/cloudnative-pg/artifacts/main/image-catalogs/catalog-minimal-trixie.yaml\nhttps://raw.githubusercontent.com/cloudnative-pg/artifacts/main/image-catalogs/catalog-minimal-bookworm.yaml";
 var inputShape = {
@@ -58675,11 +58683,7 @@ function getInputs(getInput2) {
 // actions/catalog/main.ts
 async function main() {
   const inputs = getInputs();
-  if (inputs.password) setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
-    );
+  const credentials = registryCredentials(inputs);
   const owner = process.env["GITHUB_REPOSITORY_OWNER"];
   const registry2 = inputs.registry || (owner ? `ghcr.io/${owner.toLowerCase()}` : "");
   if (!registry2)
@@ -58694,7 +58698,7 @@ async function main() {
   const files = await group("Image catalogs", async () => {
     const bases = await readBaseCatalogs(sources, workspace, (m) => warning(m));
     return generateCatalogs({
-      ...inputs.username ? { credentials: { username: inputs.username, password: inputs.password } } : {},
+      ...credentials ? { credentials } : {},
       extensions,
       registry: registry2,
       bases,

@@ -62853,7 +62853,7 @@ var Docker = class {
   o;
   file;
   run(args, input2) {
-    return this.o.exec(this.file, args, input2 !== void 0 ? { input: input2 } : void 0);
+    return this.o.exec ? this.o.exec(this.file, args, input2 !== void 0 ? { input: input2 } : void 0) : runCommand(this.file, args, input2 !== void 0 ? { input: input2 } : {});
   }
   async must(args, what, input2) {
     const r = await this.run(args, input2);
@@ -63036,10 +63036,10 @@ async function smokePlatform(c) {
         await pull(c, m2.manifest);
         mountArgs.push("--mount", `type=image,source=${m2.manifest},target=${m2.target}`);
       } else {
-        m2.folder = path19.join(c.tmpRoot, `${platform2.replaceAll("/", "-")}-${m2.name}`);
+        const folder = path19.join(c.tmpRoot, `${platform2.replaceAll("/", "-")}-${m2.name}`);
         const ref = parseReference(m2.manifest);
-        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest, m2.folder);
-        mountArgs.push("--mount", `type=bind,source=${m2.folder},target=${m2.target},readonly`);
+        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest, folder);
+        mountArgs.push("--mount", `type=bind,source=${folder},target=${m2.target},readonly`);
       }
     }
     const envArgs = Object.entries(server.env).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
@@ -63255,7 +63255,6 @@ async function smokeBeforeCluster(images, c) {
         builtImages: [.../* @__PURE__ */ new Set([...images, ...c.built])],
         registry: c.registry,
         environment: c.environment,
-        exec: (file2, argv, o) => runCommand(file2, argv, o?.input !== void 0 ? { input: o.input } : {}),
         log: (m) => info(m),
         warn: (m) => warning(m)
       });

@@ -19705,940 +19705,6 @@ function group(name, fn) {
   });
 }
 
-// src/errors.ts
-var UserError = class extends Error {
-  constructor(message, details = []) {
-    super(details.length ? `${message}
-${details.map((d) => `  - ${d}`).join("\n")}` : message);
-    this.details = details;
-  }
-  details;
-  name = "UserError";
-};
-function isUserError(err) {
-  return err instanceof UserError;
-}
-function showValue(value) {
-  let text;
-  if (value === void 0) return "nothing";
-  if (typeof value === "string") text = JSON.stringify(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-// src/action/run.ts
-async function runAction(main2) {
-  try {
-    await main2();
-  } catch (err) {
-    if (isUserError(err)) setFailed(err.message);
-    else
-      setFailed(
-        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
-      );
-  }
-}
-
-// src/action/summary.ts
-async function writeJobSummary(markdown, env = process.env) {
-  if (markdown !== void 0) summary.addRaw(markdown);
-  if (env["GITHUB_STEP_SUMMARY"]) {
-    try {
-      await summary.write();
-      return;
-    } catch (err) {
-      warning(`could not write the job summary (${err.message}); it follows in the log`);
-    }
-  }
-  const text = summary.stringify();
-  summary.emptyBuffer();
-  if (text.trim() !== "") info(text);
-}
-
-// src/registry/auth.ts
-import { readFileSync } from "node:fs";
-import os5 from "node:os";
-import path from "node:path";
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function isDigest(value) {
-  return DIGEST_PATTERN.test(value);
-}
-function splitReference(ref) {
-  let name = ref;
-  let digest;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
-  }
-  let tag;
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  if (colon > slash) {
-    tag = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const parts = { name };
-  if (tag !== void 0) parts.tag = tag;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function splitName(name) {
-  const path2 = name.split("/");
-  const first = path2[0];
-  const isHost = path2.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path2.shift() : void 0, path: path2 };
-}
-function repositoryNameProblem(name) {
-  const { host, path: path2 } = splitName(name);
-  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path2.find((part) => !COMPONENT.test(part));
-  if (bad !== void 0)
-    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
-  return void 0;
-}
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  const trimmed = ref.trim();
-  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
-  const { name, tag, digest } = splitReference(trimmed);
-  if (digest !== void 0 && !isDigest(digest))
-    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
-  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  const problem = repositoryNameProblem(name);
-  if (problem !== void 0) throw bad(problem);
-  const { host, path: path2 } = splitName(name);
-  let registry2 = host ?? DOCKER_HUB;
-  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && path2.length === 1) path2.unshift("library");
-  const result = { registry: registry2, repository: path2.join("/") };
-  if (tag !== void 0) result.tag = tag;
-  if (digest !== void 0) result.digest = digest;
-  return result;
-}
-function parseRepository(ref, what = "repository") {
-  const parsed = parseReference(ref, what);
-  if (parsed.tag !== void 0 || parsed.digest !== void 0)
-    throw new UserError(`${what}: expected a repository without tag or digest, got ${JSON.stringify(ref)}`);
-  return parsed;
-}
-function repositoryName(ref) {
-  return `${ref.registry}/${ref.repository}`;
-}
-function isInsecureHost(registry2) {
-  const host = registry2.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function registryUrl(registry2) {
-  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
-  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
-}
-function fallbackTag(digest) {
-  return digest.replace(":", "-");
-}
-
-// src/registry/auth.ts
-function parseChallenges(header) {
-  const challenges = [];
-  const token = /\s*,?\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)/y;
-  const param = /\s*,?\s*([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))/y;
-  let pos = 0;
-  while (pos < header.length) {
-    token.lastIndex = pos;
-    const t = token.exec(header);
-    if (!t) break;
-    pos = token.lastIndex;
-    const params = {};
-    for (; ; ) {
-      param.lastIndex = pos;
-      const p = param.exec(header);
-      if (!p) break;
-      params[p[1].toLowerCase()] = p[2] !== void 0 ? p[2].replace(/\\(.)/g, "$1") : p[3] ?? "";
-      pos = param.lastIndex;
-    }
-    challenges.push({ scheme: t[1].toLowerCase(), params });
-  }
-  return challenges;
-}
-function dockerConfigDir(env = process.env) {
-  return env["DOCKER_CONFIG"] || path.join(env["HOME"] || os5.homedir(), ".docker");
-}
-function authKeys(registry2) {
-  if (registry2 === DOCKER_HUB)
-    return ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
-  return [
-    registry2,
-    `https://${registry2}`,
-    `http://${registry2}`,
-    `https://${registry2}/v1/`,
-    `https://${registry2}/v2/`
-  ];
-}
-function lookupDockerConfig(registry2, env = process.env) {
-  const file2 = path.join(dockerConfigDir(env), "config.json");
-  let text;
-  try {
-    text = readFileSync(file2, "utf8");
-  } catch {
-    return { file: file2 };
-  }
-  let config2;
-  try {
-    config2 = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${file2}: not valid JSON (${err.message})`);
-  }
-  const auths = config2.auths ?? {};
-  const keys = authKeys(registry2);
-  for (const key of keys) {
-    const entry = auths[key];
-    if (!entry) continue;
-    if (entry.username && entry.password)
-      return { file: file2, credentials: { username: entry.username, password: entry.password } };
-    if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      if (colon < 0) throw new UserError(`${file2}: auths.${key}.auth: expected base64 of "user:password"`);
-      return { file: file2, credentials: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } };
-    }
-  }
-  for (const key of keys) {
-    const name = config2.credHelpers?.[key];
-    if (typeof name === "string" && name) return { file: file2, helper: { name, key: `credHelpers.${key}` } };
-  }
-  if (typeof config2.credsStore === "string" && config2.credsStore)
-    return { file: file2, helper: { name: config2.credsStore, key: "credsStore" } };
-  return { file: file2 };
-}
-function missingCredentialsHint(lookup) {
-  if (!lookup?.helper) return "no credentials found for this registry";
-  return `no credentials found for this registry: ${lookup.file} sets ${lookup.helper.key} = "${lookup.helper.name}", a credential helper (docker-credential-${lookup.helper.name}) that ext-actions does not run; give the credentials instead (--username with --password-stdin, or the action's username and password inputs), or log in with a Docker config without credential helpers so that auths holds them`;
-}
-function basicAuthorization(credentials) {
-  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
-}
-
-// src/registry/client.ts
-import { createHash } from "node:crypto";
-
-// src/registry/media-types.ts
-var MEDIA_TYPES = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  ociLayer: "application/vnd.oci.image.layer.v1.tar",
-  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
-  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-  ociEmpty: "application/vnd.oci.empty.v1+json"
-};
-var INDEX_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList];
-var MANIFEST_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
-var ALL_MANIFEST_TYPES = [...INDEX_TYPES, ...MANIFEST_TYPES];
-function isIndexType(mediaType) {
-  return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
-}
-
-// src/process/retry.ts
-var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetries(fn, o) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt >= o.attempts || o.transient && !o.transient(err)) throw err;
-      const delay = typeof o.delayMs === "number" ? o.delayMs * 2 ** (attempt - 1) : o.delayMs(attempt, err);
-      o.onRetry?.(err, attempt, delay);
-      if (delay > 0) await sleep(delay);
-    }
-  }
-}
-
-// src/registry/client.ts
-var RegistryError = class extends UserError {
-  constructor(message, registry2, repository, status, code) {
-    super(message);
-    this.registry = registry2;
-    this.repository = repository;
-    this.status = status;
-    this.code = code;
-  }
-  registry;
-  repository;
-  status;
-  code;
-};
-function sha256Digest(data) {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
-}
-function isCredentials(value) {
-  return typeof value === "object" && value !== null && typeof value.username === "string";
-}
-var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var RetryableStatus = class extends Error {
-  constructor(reason, retryAfterMs) {
-    super(reason);
-    this.retryAfterMs = retryAfterMs;
-  }
-  retryAfterMs;
-};
-function failureReason(err) {
-  const cause = err.cause;
-  return cause?.code ?? cause?.message ?? err.message;
-}
-var RegistryClient = class {
-  constructor(registry2, options = {}) {
-    this.registry = registry2;
-    this.options = options;
-    this.baseUrl = registryUrl(registry2);
-    const given = options.credentials;
-    const explicit = isCredentials(given) ? given : given?.[registry2];
-    const lookup = explicit ? void 0 : lookupDockerConfig(registry2, options.env ?? process.env);
-    this.credentials = explicit ?? lookup?.credentials;
-    this.configLookup = this.credentials ? void 0 : lookup;
-    this.retries = options.retries ?? 5;
-    this.baseDelay = options.baseDelayMs ?? 500;
-    this.maxDelay = options.maxDelayMs ?? 3e4;
-    this.timeout = options.timeoutMs ?? 12e4;
-  }
-  registry;
-  options;
-  baseUrl;
-  credentials;
-  /** The Docker config lookup, when credentials came from neither the options nor the file. */
-  configLookup;
-  tokens = /* @__PURE__ */ new Map();
-  basic = false;
-  retries;
-  baseDelay;
-  maxDelay;
-  timeout;
-  where(repository) {
-    return repository ? `registry ${this.registry}, repository ${repository}` : `registry ${this.registry}`;
-  }
-  fail(req, status, detail, code) {
-    return new RegistryError(
-      `${this.where(req.repository)}: ${req.what} failed: ${detail}`,
-      this.registry,
-      req.repository,
-      status,
-      code
-    );
-  }
-  authorization(scopes) {
-    if (this.basic && this.credentials) return basicAuthorization(this.credentials);
-    const token = this.tokens.get(scopes.join(" "));
-    return token ? `Bearer ${token}` : void 0;
-  }
-  /**
-   * Answers a 401 challenge; returns false when there is nothing more to try. A cached token that is
-   * refused (it expired: registries issue them for minutes) is replaced once; a token fetched for
-   * this very request (`fetched`) that is refused means the credentials lack access.
-   */
-  async authenticate(header, req, scopes, fetched) {
-    const challenges = parseChallenges(header ?? "");
-    const bearer = challenges.find((c) => c.scheme === "bearer");
-    if (bearer?.params["realm"]) {
-      const key = scopes.join(" ");
-      if (fetched) return false;
-      const token = await this.fetchToken(bearer, scopes, req);
-      this.tokens.set(key, token);
-      return true;
-    }
-    if (challenges.some((c) => c.scheme === "basic") && this.credentials && !this.basic) {
-      this.basic = true;
-      return true;
-    }
-    return false;
-  }
-  async fetchToken(challenge, scopes, req) {
-    const url2 = new URL(challenge.params["realm"]);
-    if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
-    const wanted = new Set(scopes);
-    if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
-    for (const scope of wanted) url2.searchParams.append("scope", scope);
-    const headers = {};
-    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
-    const res = await this.send(
-      {
-        ...req,
-        path: url2.toString(),
-        what: `${req.what} (token from ${url2.origin}${url2.pathname})`,
-        read: true
-      },
-      "GET",
-      headers,
-      void 0
-    );
-    if (res.status !== 200) {
-      const text = await res.text().catch(() => "");
-      throw this.fail(
-        { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
-        res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
-      );
-    }
-    const body = await res.json();
-    const token = body.token ?? body.access_token;
-    if (!token) throw this.fail(req, res.status, "the token response has no token");
-    return token;
-  }
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
-  async send(req, method, headers, body) {
-    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
-    const attempts = this.retries + 1;
-    try {
-      return await withRetries(
-        async (attempt) => {
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-          try {
-            const stream = source ? await body.open(source.signal) : void 0;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url2, {
-              method,
-              headers: {
-                "user-agent": this.options.userAgent ?? "ext-actions",
-                ...headers,
-                ...stream ? { "content-length": String(body.size) } : {}
-              },
-              ...stream ? { body: stream, duplex: "half" } : {},
-              // A view of the same memory (not a copy): blobs can be large.
-              ...Buffer.isBuffer(body) ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength
-                )
-              } : {},
-              redirect: "follow",
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-            });
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers
-              });
-            }
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get("retry-after"));
-            await res.arrayBuffer().catch(() => void 0);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
-          }
-        },
-        {
-          attempts,
-          delayMs: (attempt, err) => {
-            const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
-            const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
-            return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
-          },
-          onRetry: (err, attempt, delayMs) => this.options.onRetry?.({ method, url: url2, attempt, reason: failureReason(err), delayMs })
-        }
-      );
-    } catch (err) {
-      throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
-    }
-  }
-  /** A request with auth; throws a RegistryError for statuses not in `expect`. */
-  async request(req) {
-    const method = req.method ?? "GET";
-    const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
-    let fetched = false;
-    for (let round = 0; round < 3; round++) {
-      const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
-      if (auth) headers["authorization"] = auth;
-      const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
-        fetched = true;
-        await res.arrayBuffer().catch(() => void 0);
-        continue;
-      }
-      if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
-    }
-    throw this.fail(req, 401, "authentication was refused");
-  }
-  async errorFrom(req, res) {
-    let detail = `${res.status} ${res.statusText}`;
-    let code;
-    const text = req.method === "HEAD" ? "" : await res.text().catch(() => "");
-    try {
-      const body = JSON.parse(text);
-      const first = body.errors?.[0];
-      if (first) {
-        code = first.code;
-        detail += ` (${[first.code, first.message].filter(Boolean).join(": ")})`;
-      }
-    } catch {
-      if (text.trim()) detail += ` (${text.trim().slice(0, 200)})`;
-    }
-    if (res.status === 401 || res.status === 403)
-      detail += this.credentials ? "; check the credentials" : `; ${missingCredentialsHint(this.configLookup)}`;
-    return this.fail(req, res.status, detail, code);
-  }
-  /** Checks that the registry answers the v2 API (authenticating if it asks to). */
-  async ping() {
-    await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
-  }
-  async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
-    const res = await this.request({
-      path: `/v2/${repository}/manifests/${reference}`,
-      repository,
-      headers: { accept: accept.join(", ") },
-      expect: [200],
-      read: true,
-      what: `get manifest ${JSON.stringify(reference)}`
-    });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith("sha256:") && digest !== reference)
-      throw new RegistryError(
-        `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
-        this.registry,
-        repository,
-        200
-      );
-    let json2;
-    try {
-      json2 = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      throw new RegistryError(
-        `${this.where(repository)}: manifest ${reference} is not JSON`,
-        this.registry,
-        repository,
-        200
-      );
-    }
-    const mediaType = json2.mediaType ?? res.headers.get("content-type")?.split(";")[0] ?? "";
-    return { digest, mediaType, bytes, json: json2 };
-  }
-  /** The digest, media type and size of a manifest, or undefined when it does not exist. */
-  async headManifest(repository, reference) {
-    const res = await this.request({
-      method: "HEAD",
-      path: `/v2/${repository}/manifests/${reference}`,
-      repository,
-      headers: { accept: ALL_MANIFEST_TYPES.join(", ") },
-      expect: [200, 404],
-      what: `check manifest ${JSON.stringify(reference)}`
-    });
-    if (res.status === 404) return void 0;
-    const digest = res.headers.get("docker-content-digest");
-    if (!digest) {
-      const m = await this.getManifest(repository, reference);
-      return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
-    }
-    return {
-      digest,
-      mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
-      size: Number(res.headers.get("content-length") ?? 0)
-    };
-  }
-  /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
-  async putManifest(repository, reference, bytes, mediaType) {
-    const res = await this.request({
-      method: "PUT",
-      path: `/v2/${repository}/manifests/${reference}`,
-      repository,
-      scopes: [`repository:${repository}:pull,push`],
-      headers: { "content-type": mediaType },
-      body: bytes,
-      expect: [201, 200],
-      what: `put manifest ${JSON.stringify(reference)}`
-    });
-    await res.arrayBuffer().catch(() => void 0);
-    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
-  }
-  /**
-   * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
-   * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
-   */
-  async deleteManifest(repository, digest) {
-    const res = await this.request({
-      method: "DELETE",
-      path: `/v2/${repository}/manifests/${digest}`,
-      repository,
-      scopes: [`repository:${repository}:delete`],
-      expect: [202, 200, 404],
-      what: `delete manifest ${digest}`
-    });
-    await res.arrayBuffer().catch(() => void 0);
-    return res.status !== 404;
-  }
-  async hasBlob(repository, digest) {
-    const res = await this.request({
-      method: "HEAD",
-      path: `/v2/${repository}/blobs/${digest}`,
-      repository,
-      expect: [200, 404],
-      what: `check blob ${digest}`
-    });
-    return res.status === 200;
-  }
-  /** Downloads a blob and checks its digest. */
-  async getBlob(repository, digest) {
-    const res = await this.request({
-      path: `/v2/${repository}/blobs/${digest}`,
-      repository,
-      expect: [200],
-      read: true,
-      what: `get blob ${digest}`
-    });
-    const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
-    if (actual !== digest)
-      throw new RegistryError(
-        `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
-        this.registry,
-        repository,
-        200
-      );
-    return data;
-  }
-  /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
-  async openBlob(repository, digest, signal) {
-    const req = {
-      path: `/v2/${repository}/blobs/${digest}`,
-      repository,
-      expect: [200],
-      what: `get blob ${digest}`,
-      ...signal ? { signal } : {}
-    };
-    const res = await this.request(req);
-    if (!res.body) throw this.fail(req, 200, "the response has no body");
-    return res.body;
-  }
-  /**
-   * Asks the registry to mount a blob from another repository of the same registry. Returns true when
-   * mounted; false when the registry declined (the caller then uploads the blob).
-   */
-  async mountBlob(repository, digest, from) {
-    const req = {
-      method: "POST",
-      path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-      repository,
-      scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
-      expect: [201, 202],
-      what: `mount blob ${digest} from ${from}`
-    };
-    const res = await this.request(req);
-    await res.arrayBuffer().catch(() => void 0);
-    if (res.status === 201) return true;
-    const location = res.headers.get("location");
-    if (location) {
-      await this.request({
-        ...req,
-        method: "DELETE",
-        path: this.resolve(location),
-        expect: [204, 404, 202, 200]
-      }).catch(() => void 0);
-    }
-    return false;
-  }
-  resolve(location) {
-    return new URL(location, this.baseUrl).toString();
-  }
-  /**
-   * Uploads a blob (monolithic POST + PUT) unless the registry already has it. A BlobSource is
-   * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
-   */
-  async pushBlob(repository, digest, data) {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
-      throw new Error(`pushBlob: data does not match ${digest}`);
-    const scopes = [`repository:${repository}:pull,push`];
-    for (let attempt = 0; ; attempt++) {
-      if (await this.hasBlob(repository, digest)) return;
-      const start = await this.request({
-        method: "POST",
-        path: `/v2/${repository}/blobs/uploads/`,
-        repository,
-        scopes,
-        expect: [202],
-        what: `start upload of blob ${digest}`
-      });
-      await start.arrayBuffer().catch(() => void 0);
-      const location = start.headers.get("location");
-      if (!location)
-        throw this.fail(
-          { repository, path: "", expect: [], what: "start upload" },
-          202,
-          "no Location header"
-        );
-      const url2 = new URL(this.resolve(location));
-      url2.searchParams.set("digest", digest);
-      try {
-        const res = await this.request({
-          method: "PUT",
-          path: url2.toString(),
-          repository,
-          scopes,
-          headers: { "content-type": "application/octet-stream" },
-          body: data,
-          expect: [201, 204],
-          what: `upload blob ${digest}`
-        });
-        await res.arrayBuffer().catch(() => void 0);
-        return;
-      } catch (err) {
-        if (err instanceof RegistryError && err.status === 404 && attempt < this.retries) continue;
-        throw err;
-      }
-    }
-  }
-  /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
-  async listTags(repository) {
-    const tags = [];
-    let path2 = `/v2/${repository}/tags/list?n=1000`;
-    while (path2) {
-      const res = await this.request({ path: path2, repository, expect: [200, 404], what: "list tags", read: true });
-      if (res.status === 404) {
-        await res.arrayBuffer().catch(() => void 0);
-        return [];
-      }
-      const body = await res.json();
-      tags.push(...body.tags ?? []);
-      const link = res.headers.get("link");
-      const next = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
-      path2 = next ? next[1] : void 0;
-    }
-    return tags;
-  }
-  /**
-   * Referrers of a manifest through the referrers API; undefined when the registry has no such API
-   * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
-   */
-  async referrersApi(repository, digest) {
-    const res = await this.request({
-      path: `/v2/${repository}/referrers/${digest}`,
-      repository,
-      headers: { accept: "application/vnd.oci.image.index.v1+json" },
-      expect: [200, 404, 400, 405],
-      what: `list referrers of ${digest}`,
-      read: true
-    });
-    if (res.status !== 200 || !res.headers.get("content-type")?.includes("application/vnd.oci.image.index.v1+json")) {
-      await res.arrayBuffer().catch(() => void 0);
-      return void 0;
-    }
-    return await res.json();
-  }
-};
-var ClientPool = class {
-  constructor(options = {}) {
-    this.options = options;
-  }
-  options;
-  clients = /* @__PURE__ */ new Map();
-  get(registry2) {
-    let client = this.clients.get(registry2);
-    if (!client) {
-      client = new RegistryClient(registry2, this.options);
-      this.clients.set(registry2, client);
-    }
-    return client;
-  }
-};
-
-// src/registry/promote.ts
-var TAG2 = /^[\w][\w.-]{0,127}$/;
-var ARTIFACT_SUFFIXES = ["", ".sig", ".att", ".sbom"];
-var SourceGraph = class {
-  constructor(client, repository) {
-    this.client = client;
-    this.repository = repository;
-  }
-  client;
-  repository;
-  manifests = [];
-  blobs = /* @__PURE__ */ new Map();
-  seen = /* @__PURE__ */ new Set();
-  /** Adds a manifest and everything it references, children first. Returns the image digests inside. */
-  async add(node2) {
-    if (this.seen.has(node2.digest)) return [];
-    this.seen.add(node2.digest);
-    const json2 = JSON.parse(node2.bytes.toString("utf8"));
-    const images = [];
-    if (isIndexType(node2.mediaType) || Array.isArray(json2.manifests)) {
-      for (const child of json2.manifests ?? []) {
-        const m = await this.client.getManifest(this.repository, child.digest);
-        images.push(
-          ...await this.add({
-            digest: m.digest,
-            mediaType: m.mediaType || child.mediaType,
-            bytes: m.bytes
-          })
-        );
-      }
-    } else {
-      if (json2.config) this.blobs.set(json2.config.digest, json2.config.size);
-      for (const layer of json2.layers ?? []) this.blobs.set(layer.digest, layer.size);
-    }
-    images.push(node2.digest);
-    this.manifests.push(node2);
-    return images;
-  }
-};
-function validateTags(tags) {
-  const bad = tags.filter((t) => !TAG2.test(t));
-  if (bad.length)
-    throw new UserError(
-      `tag: ${bad.map((t) => JSON.stringify(t)).join(", ")} ${bad.length > 1 ? "are" : "is"} not a valid tag (letters, digits, _ . -, up to 128, not starting with . or -)`
-    );
-}
-function createdOf(json2) {
-  const value = json2.annotations?.["org.opencontainers.image.created"];
-  const ms = value ? Date.parse(value) : NaN;
-  return Number.isNaN(ms) ? void 0 : ms;
-}
-async function promote(source, destination, options = {}) {
-  const src = typeof source === "string" ? parseReference(source, "source") : source;
-  const dest = typeof destination === "string" ? parseRepository(destination, "destination") : destination;
-  if (!src.digest && !src.tag)
-    throw new UserError(`source: expected a reference with a digest (\u2026@sha256:\u2026) or a tag`);
-  const tags = [...new Set(options.tags ?? (src.tag ? [src.tag] : []))];
-  validateTags(tags);
-  const log = options.log ?? (() => void 0);
-  const pool = options.pool ?? new ClientPool(options);
-  const from = pool.get(src.registry);
-  const to = pool.get(dest.registry);
-  const sameRegistry = src.registry === dest.registry;
-  if (sameRegistry && src.repository === dest.repository)
-    throw new UserError(
-      `destination: ${repositoryName(dest)} is the source repository; promote copies to another one`
-    );
-  const top = await from.getManifest(src.repository, src.digest ?? src.tag);
-  const graph = new SourceGraph(from, src.repository);
-  const images = await graph.add({ digest: top.digest, mediaType: top.mediaType, bytes: top.bytes });
-  const artifactTags = /* @__PURE__ */ new Map();
-  if (options.signatures ?? true) {
-    const sourceTags = new Set(await from.listTags(src.repository));
-    const subjects = [...images];
-    for (let i = 0; i < subjects.length; i++) {
-      const subject = subjects[i];
-      for (const suffix of ARTIFACT_SUFFIXES) {
-        const tag = `${fallbackTag(subject)}${suffix}`;
-        if (!sourceTags.has(tag) || artifactTags.has(tag)) continue;
-        const m = await from.getManifest(src.repository, tag);
-        const node2 = { digest: m.digest, mediaType: m.mediaType, bytes: m.bytes };
-        artifactTags.set(tag, node2);
-        subjects.push(...(await graph.add(node2)).filter((d) => !subjects.includes(d)));
-      }
-      const referrers = await from.referrersApi(src.repository, subject);
-      for (const r of referrers?.manifests ?? []) {
-        const m = await from.getManifest(src.repository, r.digest);
-        subjects.push(
-          ...(await graph.add({ digest: m.digest, mediaType: m.mediaType, bytes: m.bytes })).filter(
-            (d) => !subjects.includes(d)
-          )
-        );
-      }
-    }
-  }
-  const where = repositoryName(dest);
-  log(
-    `${repositoryName(src)}@${top.digest}: ${graph.manifests.length} manifests, ${graph.blobs.size} blobs, ${artifactTags.size} signature/referrer tags`
-  );
-  const copied = { blobs: 0, mounted: 0, manifests: 0, tags: 0 };
-  for (const [digest, size] of graph.blobs) {
-    if (await to.hasBlob(dest.repository, digest)) continue;
-    if (sameRegistry && await to.mountBlob(dest.repository, digest, src.repository)) {
-      copied.mounted++;
-      continue;
-    }
-    await to.pushBlob(dest.repository, digest, {
-      size,
-      open: (signal) => from.openBlob(src.repository, digest, signal)
-    });
-    copied.blobs++;
-  }
-  for (const node2 of graph.manifests) {
-    const have = await to.headManifest(dest.repository, node2.digest);
-    if (have) continue;
-    await to.putManifest(dest.repository, node2.digest, node2.bytes, node2.mediaType);
-    copied.manifests++;
-  }
-  const check2 = await to.headManifest(dest.repository, top.digest);
-  if (check2?.digest !== top.digest)
-    throw new UserError(
-      `${where}: after the copy, ${top.digest} is not there (got ${check2?.digest ?? "nothing"}); no tag was moved`
-    );
-  for (const [tag, node2] of artifactTags) {
-    let bytes = node2.bytes;
-    let mediaType = node2.mediaType;
-    const existing = await to.headManifest(dest.repository, tag);
-    if (existing?.digest === node2.digest) continue;
-    if (existing && !tag.includes(".") && isIndexType(existing.mediaType)) {
-      const current = (await to.getManifest(dest.repository, tag)).json;
-      const ours = JSON.parse(node2.bytes.toString("utf8"));
-      const merged = [
-        ...current.manifests,
-        ...ours.manifests.filter((m) => !current.manifests.some((c) => c.digest === m.digest))
-      ];
-      if (merged.length === current.manifests.length) continue;
-      bytes = Buffer.from(JSON.stringify({ ...current, manifests: merged }));
-      mediaType = MEDIA_TYPES.ociIndex;
-    }
-    await to.putManifest(dest.repository, tag, bytes, mediaType);
-    copied.tags++;
-  }
-  const kept = [];
-  const created = createdOf(top.json);
-  for (const tag of tags) {
-    const existing = await to.headManifest(dest.repository, tag);
-    if (existing?.digest === top.digest) continue;
-    if (existing && (options.keepNewer ?? true) && created !== void 0) {
-      const current = createdOf((await to.getManifest(dest.repository, existing.digest)).json);
-      if (current !== void 0 && current > created) {
-        log(
-          `${where}:${tag} stays on ${existing.digest}: it was built later (${new Date(current).toISOString()})`
-        );
-        kept.push(`${where}:${tag}`);
-        continue;
-      }
-    }
-    await to.putManifest(dest.repository, tag, top.bytes, top.mediaType);
-    log(`${where}:${tag} -> ${top.digest}${existing ? ` (was ${existing.digest})` : ""}`);
-    copied.tags++;
-  }
-  return {
-    source: `${repositoryName(src)}@${top.digest}`,
-    repository: where,
-    digest: top.digest,
-    ref: `${where}@${top.digest}`,
-    tags: tags.map((t) => `${where}:${t}`).filter((t) => !kept.includes(t)),
-    kept,
-    artifactTags: [...artifactTags.keys()],
-    copied,
-    changed: copied.blobs + copied.mounted + copied.manifests + copied.tags > 0
-  };
-}
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -20748,7 +19814,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports3,
+  core: () => core_exports2,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -20903,8 +19969,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports3 = {};
-__export(core_exports3, {
+var core_exports2 = {};
+__export(core_exports2, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -40356,6 +39422,974 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/errors.ts
+var UserError = class extends Error {
+  constructor(message, details = []) {
+    super(details.length ? `${message}
+${details.map((d) => `  - ${d}`).join("\n")}` : message);
+    this.details = details;
+  }
+  details;
+  name = "UserError";
+};
+function isUserError(err) {
+  return err instanceof UserError;
+}
+function showValue(value) {
+  let text;
+  if (value === void 0) return "nothing";
+  if (typeof value === "string") text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+// src/action/inputs.ts
+var booleanInput = (fallback) => external_exports.string().transform((v, ctx) => {
+  const t = v.trim();
+  if (t === "") return fallback;
+  if (["true", "True", "TRUE"].includes(t)) return true;
+  if (["false", "False", "FALSE"].includes(t)) return false;
+  ctx.addIssue({ code: "custom", message: "expected true or false" });
+  return external_exports.NEVER;
+});
+var listInput = (commas = true) => external_exports.string().transform(
+  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
+);
+var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
+function readInputs(shape, getInput2 = (name) => getInput(name)) {
+  const raw = {};
+  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
+  const result = external_exports.object(shape).safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue3) => {
+    const name = String(issue3.path[0] ?? "");
+    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
+  });
+  if (problems.length === 1) throw new UserError(problems[0]);
+  throw new UserError(`${problems.length} inputs are invalid`, problems);
+}
+function registryCredentials(inputs) {
+  if (inputs.password) setSecret(inputs.password);
+  if (Boolean(inputs.username) !== Boolean(inputs.password))
+    throw new UserError(
+      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
+    );
+  return inputs.username ? { username: inputs.username, password: inputs.password } : void 0;
+}
+
+// src/action/run.ts
+async function runAction(main2) {
+  try {
+    await main2();
+  } catch (err) {
+    if (isUserError(err)) setFailed(err.message);
+    else
+      setFailed(
+        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
+      );
+  }
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
+}
+
+// src/registry/auth.ts
+import { readFileSync } from "node:fs";
+import os5 from "node:os";
+import path from "node:path";
+
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path2 = name.split("/");
+  const first = path2[0];
+  const isHost = path2.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path2.shift() : void 0, path: path2 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path2 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path2.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path2 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
+  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
+  if (registry2 === DOCKER_HUB && path2.length === 1) path2.unshift("library");
+  const result = { registry: registry2, repository: path2.join("/") };
+  if (tag !== void 0) result.tag = tag;
+  if (digest !== void 0) result.digest = digest;
+  return result;
+}
+function parseRepository(ref, what = "repository") {
+  const parsed = parseReference(ref, what);
+  if (parsed.tag !== void 0 || parsed.digest !== void 0)
+    throw new UserError(`${what}: expected a repository without tag or digest, got ${JSON.stringify(ref)}`);
+  return parsed;
+}
+function repositoryName(ref) {
+  return `${ref.registry}/${ref.repository}`;
+}
+function isInsecureHost(registry2) {
+  const host = registry2.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function registryUrl(registry2) {
+  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
+  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
+}
+function fallbackTag(digest) {
+  return digest.replace(":", "-");
+}
+
+// src/registry/auth.ts
+function parseChallenges(header) {
+  const challenges = [];
+  const token = /\s*,?\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)/y;
+  const param = /\s*,?\s*([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))/y;
+  let pos = 0;
+  while (pos < header.length) {
+    token.lastIndex = pos;
+    const t = token.exec(header);
+    if (!t) break;
+    pos = token.lastIndex;
+    const params = {};
+    for (; ; ) {
+      param.lastIndex = pos;
+      const p = param.exec(header);
+      if (!p) break;
+      params[p[1].toLowerCase()] = p[2] !== void 0 ? p[2].replace(/\\(.)/g, "$1") : p[3] ?? "";
+      pos = param.lastIndex;
+    }
+    challenges.push({ scheme: t[1].toLowerCase(), params });
+  }
+  return challenges;
+}
+function dockerConfigDir(env = process.env) {
+  return env["DOCKER_CONFIG"] || path.join(env["HOME"] || os5.homedir(), ".docker");
+}
+function authKeys(registry2) {
+  if (registry2 === DOCKER_HUB)
+    return ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
+  return [
+    registry2,
+    `https://${registry2}`,
+    `http://${registry2}`,
+    `https://${registry2}/v1/`,
+    `https://${registry2}/v2/`
+  ];
+}
+function lookupDockerConfig(registry2, env = process.env) {
+  const file2 = path.join(dockerConfigDir(env), "config.json");
+  let text;
+  try {
+    text = readFileSync(file2, "utf8");
+  } catch {
+    return { file: file2 };
+  }
+  let config2;
+  try {
+    config2 = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file2}: not valid JSON (${err.message})`);
+  }
+  const auths = config2.auths ?? {};
+  const keys = authKeys(registry2);
+  for (const key of keys) {
+    const entry = auths[key];
+    if (!entry) continue;
+    if (entry.username && entry.password)
+      return { file: file2, credentials: { username: entry.username, password: entry.password } };
+    if (entry.auth) {
+      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon < 0) throw new UserError(`${file2}: auths.${key}.auth: expected base64 of "user:password"`);
+      return { file: file2, credentials: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } };
+    }
+  }
+  for (const key of keys) {
+    const name = config2.credHelpers?.[key];
+    if (typeof name === "string" && name) return { file: file2, helper: { name, key: `credHelpers.${key}` } };
+  }
+  if (typeof config2.credsStore === "string" && config2.credsStore)
+    return { file: file2, helper: { name: config2.credsStore, key: "credsStore" } };
+  return { file: file2 };
+}
+function missingCredentialsHint(lookup) {
+  if (!lookup?.helper) return "no credentials found for this registry";
+  return `no credentials found for this registry: ${lookup.file} sets ${lookup.helper.key} = "${lookup.helper.name}", a credential helper (docker-credential-${lookup.helper.name}) that ext-actions does not run; give the credentials instead (--username with --password-stdin, or the action's username and password inputs), or log in with a Docker config without credential helpers so that auths holds them`;
+}
+function basicAuthorization(credentials) {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+// src/registry/client.ts
+import { createHash } from "node:crypto";
+
+// src/registry/media-types.ts
+var MEDIA_TYPES = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar",
+  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  ociEmpty: "application/vnd.oci.empty.v1+json"
+};
+var INDEX_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList];
+var MANIFEST_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
+var ALL_MANIFEST_TYPES = [...INDEX_TYPES, ...MANIFEST_TYPES];
+function isIndexType(mediaType) {
+  return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
+}
+
+// src/process/retry.ts
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function withRetries(fn, o) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= o.attempts || o.transient && !o.transient(err)) throw err;
+      const delay = typeof o.delayMs === "number" ? o.delayMs * 2 ** (attempt - 1) : o.delayMs(attempt, err);
+      o.onRetry?.(err, attempt, delay);
+      if (delay > 0) await sleep(delay);
+    }
+  }
+}
+
+// src/registry/client.ts
+var RegistryError = class extends UserError {
+  constructor(message, registry2, repository, status, code) {
+    super(message);
+    this.registry = registry2;
+    this.repository = repository;
+    this.status = status;
+    this.code = code;
+  }
+  registry;
+  repository;
+  status;
+  code;
+};
+function sha256Digest(data) {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+function isCredentials(value) {
+  return typeof value === "object" && value !== null && typeof value.username === "string";
+}
+var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var RetryableStatus = class extends Error {
+  constructor(reason, retryAfterMs) {
+    super(reason);
+    this.retryAfterMs = retryAfterMs;
+  }
+  retryAfterMs;
+};
+function failureReason(err) {
+  const cause = err.cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+var RegistryClient = class {
+  constructor(registry2, options = {}) {
+    this.registry = registry2;
+    this.options = options;
+    this.baseUrl = registryUrl(registry2);
+    const given = options.credentials;
+    const explicit = isCredentials(given) ? given : given?.[registry2];
+    const lookup = explicit ? void 0 : lookupDockerConfig(registry2, options.env ?? process.env);
+    this.credentials = explicit ?? lookup?.credentials;
+    this.configLookup = this.credentials ? void 0 : lookup;
+    this.retries = options.retries ?? 5;
+    this.baseDelay = options.baseDelayMs ?? 500;
+    this.maxDelay = options.maxDelayMs ?? 3e4;
+    this.timeout = options.timeoutMs ?? 12e4;
+  }
+  registry;
+  options;
+  baseUrl;
+  credentials;
+  /** The Docker config lookup, when credentials came from neither the options nor the file. */
+  configLookup;
+  tokens = /* @__PURE__ */ new Map();
+  basic = false;
+  retries;
+  baseDelay;
+  maxDelay;
+  timeout;
+  where(repository) {
+    return repository ? `registry ${this.registry}, repository ${repository}` : `registry ${this.registry}`;
+  }
+  fail(req, status, detail, code) {
+    return new RegistryError(
+      `${this.where(req.repository)}: ${req.what} failed: ${detail}`,
+      this.registry,
+      req.repository,
+      status,
+      code
+    );
+  }
+  authorization(scopes) {
+    if (this.basic && this.credentials) return basicAuthorization(this.credentials);
+    const token = this.tokens.get(scopes.join(" "));
+    return token ? `Bearer ${token}` : void 0;
+  }
+  /**
+   * Answers a 401 challenge; returns false when there is nothing more to try. A cached token that is
+   * refused (it expired: registries issue them for minutes) is replaced once; a token fetched for
+   * this very request (`fetched`) that is refused means the credentials lack access.
+   */
+  async authenticate(header, req, scopes, fetched) {
+    const challenges = parseChallenges(header ?? "");
+    const bearer = challenges.find((c) => c.scheme === "bearer");
+    if (bearer?.params["realm"]) {
+      const key = scopes.join(" ");
+      if (fetched) return false;
+      const token = await this.fetchToken(bearer, scopes, req);
+      this.tokens.set(key, token);
+      return true;
+    }
+    if (challenges.some((c) => c.scheme === "basic") && this.credentials && !this.basic) {
+      this.basic = true;
+      return true;
+    }
+    return false;
+  }
+  async fetchToken(challenge, scopes, req) {
+    const url2 = new URL(challenge.params["realm"]);
+    if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
+    const wanted = new Set(scopes);
+    if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
+    for (const scope of wanted) url2.searchParams.append("scope", scope);
+    const headers = {};
+    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
+    const res = await this.send(
+      {
+        ...req,
+        path: url2.toString(),
+        what: `${req.what} (token from ${url2.origin}${url2.pathname})`,
+        read: true
+      },
+      "GET",
+      headers,
+      void 0
+    );
+    if (res.status !== 200) {
+      const text = await res.text().catch(() => "");
+      throw this.fail(
+        { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
+        res.status,
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
+      );
+    }
+    const body = await res.json();
+    const token = body.token ?? body.access_token;
+    if (!token) throw this.fail(req, res.status, "the token response has no token");
+    return token;
+  }
+  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  async send(req, method, headers, body) {
+    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const attempts = this.retries + 1;
+    try {
+      return await withRetries(
+        async (attempt) => {
+          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
+          try {
+            const stream = source ? await body.open(source.signal) : void 0;
+            const timeout = AbortSignal.timeout(this.timeout);
+            const res = await fetch(url2, {
+              method,
+              headers: {
+                "user-agent": this.options.userAgent ?? "ext-actions",
+                ...headers,
+                ...stream ? { "content-length": String(body.size) } : {}
+              },
+              ...stream ? { body: stream, duplex: "half" } : {},
+              // A view of the same memory (not a copy): blobs can be large.
+              ...Buffer.isBuffer(body) ? {
+                body: new Uint8Array(
+                  body.buffer,
+                  body.byteOffset,
+                  body.byteLength
+                )
+              } : {},
+              redirect: "follow",
+              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
+            });
+            source?.abort();
+            if (req.read && res.status === 200) {
+              const bytes = await res.arrayBuffer();
+              return new Response(bytes, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers
+              });
+            }
+            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+            const after = Number(res.headers.get("retry-after"));
+            await res.arrayBuffer().catch(() => void 0);
+            throw new RetryableStatus(
+              `${res.status} ${res.statusText}`,
+              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+            );
+          } catch (err) {
+            source?.abort();
+            throw err;
+          }
+        },
+        {
+          attempts,
+          delayMs: (attempt, err) => {
+            const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
+            const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
+            return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
+          },
+          onRetry: (err, attempt, delayMs) => this.options.onRetry?.({ method, url: url2, attempt, reason: failureReason(err), delayMs })
+        }
+      );
+    } catch (err) {
+      throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
+    }
+  }
+  /** A request with auth; throws a RegistryError for statuses not in `expect`. */
+  async request(req) {
+    const method = req.method ?? "GET";
+    const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    let fetched = false;
+    for (let round = 0; round < 3; round++) {
+      const headers = { ...req.headers };
+      const auth = this.authorization(scopes);
+      if (auth) headers["authorization"] = auth;
+      const res = await this.send(req, method, headers, req.body);
+      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+        fetched = true;
+        await res.arrayBuffer().catch(() => void 0);
+        continue;
+      }
+      if (req.expect.includes(res.status)) return res;
+      throw await this.errorFrom(req, res);
+    }
+    throw this.fail(req, 401, "authentication was refused");
+  }
+  async errorFrom(req, res) {
+    let detail = `${res.status} ${res.statusText}`;
+    let code;
+    const text = req.method === "HEAD" ? "" : await res.text().catch(() => "");
+    try {
+      const body = JSON.parse(text);
+      const first = body.errors?.[0];
+      if (first) {
+        code = first.code;
+        detail += ` (${[first.code, first.message].filter(Boolean).join(": ")})`;
+      }
+    } catch {
+      if (text.trim()) detail += ` (${text.trim().slice(0, 200)})`;
+    }
+    if (res.status === 401 || res.status === 403)
+      detail += this.credentials ? "; check the credentials" : `; ${missingCredentialsHint(this.configLookup)}`;
+    return this.fail(req, res.status, detail, code);
+  }
+  /** Checks that the registry answers the v2 API (authenticating if it asks to). */
+  async ping() {
+    await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
+  }
+  async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
+    const res = await this.request({
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      headers: { accept: accept.join(", ") },
+      expect: [200],
+      read: true,
+      what: `get manifest ${JSON.stringify(reference)}`
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (reference.startsWith("sha256:") && digest !== reference)
+      throw new RegistryError(
+        `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
+        this.registry,
+        repository,
+        200
+      );
+    let json2;
+    try {
+      json2 = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      throw new RegistryError(
+        `${this.where(repository)}: manifest ${reference} is not JSON`,
+        this.registry,
+        repository,
+        200
+      );
+    }
+    const mediaType = json2.mediaType ?? res.headers.get("content-type")?.split(";")[0] ?? "";
+    return { digest, mediaType, bytes, json: json2 };
+  }
+  /** The digest, media type and size of a manifest, or undefined when it does not exist. */
+  async headManifest(repository, reference) {
+    const res = await this.request({
+      method: "HEAD",
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      headers: { accept: ALL_MANIFEST_TYPES.join(", ") },
+      expect: [200, 404],
+      what: `check manifest ${JSON.stringify(reference)}`
+    });
+    if (res.status === 404) return void 0;
+    const digest = res.headers.get("docker-content-digest");
+    if (!digest) {
+      const m = await this.getManifest(repository, reference);
+      return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+    }
+    return {
+      digest,
+      mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
+      size: Number(res.headers.get("content-length") ?? 0)
+    };
+  }
+  /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
+  async putManifest(repository, reference, bytes, mediaType) {
+    const res = await this.request({
+      method: "PUT",
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      scopes: [`repository:${repository}:pull,push`],
+      headers: { "content-type": mediaType },
+      body: bytes,
+      expect: [201, 200],
+      what: `put manifest ${JSON.stringify(reference)}`
+    });
+    await res.arrayBuffer().catch(() => void 0);
+    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
+  }
+  /**
+   * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
+   * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
+   */
+  async deleteManifest(repository, digest) {
+    const res = await this.request({
+      method: "DELETE",
+      path: `/v2/${repository}/manifests/${digest}`,
+      repository,
+      scopes: [`repository:${repository}:delete`],
+      expect: [202, 200, 404],
+      what: `delete manifest ${digest}`
+    });
+    await res.arrayBuffer().catch(() => void 0);
+    return res.status !== 404;
+  }
+  async hasBlob(repository, digest) {
+    const res = await this.request({
+      method: "HEAD",
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200, 404],
+      what: `check blob ${digest}`
+    });
+    return res.status === 200;
+  }
+  /** Downloads a blob and checks its digest. */
+  async getBlob(repository, digest) {
+    const res = await this.request({
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      read: true,
+      what: `get blob ${digest}`
+    });
+    const data = Buffer.from(await res.arrayBuffer());
+    const actual = sha256Digest(data);
+    if (actual !== digest)
+      throw new RegistryError(
+        `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
+        this.registry,
+        repository,
+        200
+      );
+    return data;
+  }
+  /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
+  async openBlob(repository, digest, signal) {
+    const req = {
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      expect: [200],
+      what: `get blob ${digest}`,
+      ...signal ? { signal } : {}
+    };
+    const res = await this.request(req);
+    if (!res.body) throw this.fail(req, 200, "the response has no body");
+    return res.body;
+  }
+  /**
+   * Asks the registry to mount a blob from another repository of the same registry. Returns true when
+   * mounted; false when the registry declined (the caller then uploads the blob).
+   */
+  async mountBlob(repository, digest, from) {
+    const req = {
+      method: "POST",
+      path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      repository,
+      scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
+      expect: [201, 202],
+      what: `mount blob ${digest} from ${from}`
+    };
+    const res = await this.request(req);
+    await res.arrayBuffer().catch(() => void 0);
+    if (res.status === 201) return true;
+    const location = res.headers.get("location");
+    if (location) {
+      await this.request({
+        ...req,
+        method: "DELETE",
+        path: this.resolve(location),
+        expect: [204, 404, 202, 200]
+      }).catch(() => void 0);
+    }
+    return false;
+  }
+  resolve(location) {
+    return new URL(location, this.baseUrl).toString();
+  }
+  /**
+   * Uploads a blob (monolithic POST + PUT) unless the registry already has it. A BlobSource is
+   * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
+   */
+  async pushBlob(repository, digest, data) {
+    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+      throw new Error(`pushBlob: data does not match ${digest}`);
+    const scopes = [`repository:${repository}:pull,push`];
+    for (let attempt = 0; ; attempt++) {
+      if (await this.hasBlob(repository, digest)) return;
+      const start = await this.request({
+        method: "POST",
+        path: `/v2/${repository}/blobs/uploads/`,
+        repository,
+        scopes,
+        expect: [202],
+        what: `start upload of blob ${digest}`
+      });
+      await start.arrayBuffer().catch(() => void 0);
+      const location = start.headers.get("location");
+      if (!location)
+        throw this.fail(
+          { repository, path: "", expect: [], what: "start upload" },
+          202,
+          "no Location header"
+        );
+      const url2 = new URL(this.resolve(location));
+      url2.searchParams.set("digest", digest);
+      try {
+        const res = await this.request({
+          method: "PUT",
+          path: url2.toString(),
+          repository,
+          scopes,
+          headers: { "content-type": "application/octet-stream" },
+          body: data,
+          expect: [201, 204],
+          what: `upload blob ${digest}`
+        });
+        await res.arrayBuffer().catch(() => void 0);
+        return;
+      } catch (err) {
+        if (err instanceof RegistryError && err.status === 404 && attempt < this.retries) continue;
+        throw err;
+      }
+    }
+  }
+  /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
+  async listTags(repository) {
+    const tags = [];
+    let path2 = `/v2/${repository}/tags/list?n=1000`;
+    while (path2) {
+      const res = await this.request({ path: path2, repository, expect: [200, 404], what: "list tags", read: true });
+      if (res.status === 404) {
+        await res.arrayBuffer().catch(() => void 0);
+        return [];
+      }
+      const body = await res.json();
+      tags.push(...body.tags ?? []);
+      const link = res.headers.get("link");
+      const next = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+      path2 = next ? next[1] : void 0;
+    }
+    return tags;
+  }
+  /**
+   * Referrers of a manifest through the referrers API; undefined when the registry has no such API
+   * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
+   */
+  async referrersApi(repository, digest) {
+    const res = await this.request({
+      path: `/v2/${repository}/referrers/${digest}`,
+      repository,
+      headers: { accept: "application/vnd.oci.image.index.v1+json" },
+      expect: [200, 404, 400, 405],
+      what: `list referrers of ${digest}`,
+      read: true
+    });
+    if (res.status !== 200 || !res.headers.get("content-type")?.includes("application/vnd.oci.image.index.v1+json")) {
+      await res.arrayBuffer().catch(() => void 0);
+      return void 0;
+    }
+    return await res.json();
+  }
+};
+var ClientPool = class {
+  constructor(options = {}) {
+    this.options = options;
+  }
+  options;
+  clients = /* @__PURE__ */ new Map();
+  get(registry2) {
+    let client = this.clients.get(registry2);
+    if (!client) {
+      client = new RegistryClient(registry2, this.options);
+      this.clients.set(registry2, client);
+    }
+    return client;
+  }
+};
+
+// src/registry/promote.ts
+var TAG2 = /^[\w][\w.-]{0,127}$/;
+var ARTIFACT_SUFFIXES = ["", ".sig", ".att", ".sbom"];
+var SourceGraph = class {
+  constructor(client, repository) {
+    this.client = client;
+    this.repository = repository;
+  }
+  client;
+  repository;
+  manifests = [];
+  blobs = /* @__PURE__ */ new Map();
+  seen = /* @__PURE__ */ new Set();
+  /** Adds a manifest and everything it references, children first. Returns the image digests inside. */
+  async add(node2) {
+    if (this.seen.has(node2.digest)) return [];
+    this.seen.add(node2.digest);
+    const json2 = JSON.parse(node2.bytes.toString("utf8"));
+    const images = [];
+    if (isIndexType(node2.mediaType) || Array.isArray(json2.manifests)) {
+      for (const child of json2.manifests ?? []) {
+        const m = await this.client.getManifest(this.repository, child.digest);
+        images.push(
+          ...await this.add({
+            digest: m.digest,
+            mediaType: m.mediaType || child.mediaType,
+            bytes: m.bytes
+          })
+        );
+      }
+    } else {
+      if (json2.config) this.blobs.set(json2.config.digest, json2.config.size);
+      for (const layer of json2.layers ?? []) this.blobs.set(layer.digest, layer.size);
+    }
+    images.push(node2.digest);
+    this.manifests.push(node2);
+    return images;
+  }
+};
+function validateTags(tags) {
+  const bad = tags.filter((t) => !TAG2.test(t));
+  if (bad.length)
+    throw new UserError(
+      `tag: ${bad.map((t) => JSON.stringify(t)).join(", ")} ${bad.length > 1 ? "are" : "is"} not a valid tag (letters, digits, _ . -, up to 128, not starting with . or -)`
+    );
+}
+function createdOf(json2) {
+  const value = json2.annotations?.["org.opencontainers.image.created"];
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? void 0 : ms;
+}
+async function promote(source, destination, options = {}) {
+  const src = typeof source === "string" ? parseReference(source, "source") : source;
+  const dest = typeof destination === "string" ? parseRepository(destination, "destination") : destination;
+  if (!src.digest && !src.tag)
+    throw new UserError(`source: expected a reference with a digest (\u2026@sha256:\u2026) or a tag`);
+  const tags = [...new Set(options.tags ?? (src.tag ? [src.tag] : []))];
+  validateTags(tags);
+  const log = options.log ?? (() => void 0);
+  const pool = options.pool ?? new ClientPool(options);
+  const from = pool.get(src.registry);
+  const to = pool.get(dest.registry);
+  const sameRegistry = src.registry === dest.registry;
+  if (sameRegistry && src.repository === dest.repository)
+    throw new UserError(
+      `destination: ${repositoryName(dest)} is the source repository; promote copies to another one`
+    );
+  const top = await from.getManifest(src.repository, src.digest ?? src.tag);
+  const graph = new SourceGraph(from, src.repository);
+  const images = await graph.add({ digest: top.digest, mediaType: top.mediaType, bytes: top.bytes });
+  const artifactTags = /* @__PURE__ */ new Map();
+  if (options.signatures ?? true) {
+    const sourceTags = new Set(await from.listTags(src.repository));
+    const subjects = [...images];
+    for (let i = 0; i < subjects.length; i++) {
+      const subject = subjects[i];
+      for (const suffix of ARTIFACT_SUFFIXES) {
+        const tag = `${fallbackTag(subject)}${suffix}`;
+        if (!sourceTags.has(tag) || artifactTags.has(tag)) continue;
+        const m = await from.getManifest(src.repository, tag);
+        const node2 = { digest: m.digest, mediaType: m.mediaType, bytes: m.bytes };
+        artifactTags.set(tag, node2);
+        subjects.push(...(await graph.add(node2)).filter((d) => !subjects.includes(d)));
+      }
+      const referrers = await from.referrersApi(src.repository, subject);
+      for (const r of referrers?.manifests ?? []) {
+        const m = await from.getManifest(src.repository, r.digest);
+        subjects.push(
+          ...(await graph.add({ digest: m.digest, mediaType: m.mediaType, bytes: m.bytes })).filter(
+            (d) => !subjects.includes(d)
+          )
+        );
+      }
+    }
+  }
+  const where = repositoryName(dest);
+  log(
+    `${repositoryName(src)}@${top.digest}: ${graph.manifests.length} manifests, ${graph.blobs.size} blobs, ${artifactTags.size} signature/referrer tags`
+  );
+  const copied = { blobs: 0, mounted: 0, manifests: 0, tags: 0 };
+  for (const [digest, size] of graph.blobs) {
+    if (await to.hasBlob(dest.repository, digest)) continue;
+    if (sameRegistry && await to.mountBlob(dest.repository, digest, src.repository)) {
+      copied.mounted++;
+      continue;
+    }
+    await to.pushBlob(dest.repository, digest, {
+      size,
+      open: (signal) => from.openBlob(src.repository, digest, signal)
+    });
+    copied.blobs++;
+  }
+  for (const node2 of graph.manifests) {
+    const have = await to.headManifest(dest.repository, node2.digest);
+    if (have) continue;
+    await to.putManifest(dest.repository, node2.digest, node2.bytes, node2.mediaType);
+    copied.manifests++;
+  }
+  const check2 = await to.headManifest(dest.repository, top.digest);
+  if (check2?.digest !== top.digest)
+    throw new UserError(
+      `${where}: after the copy, ${top.digest} is not there (got ${check2?.digest ?? "nothing"}); no tag was moved`
+    );
+  for (const [tag, node2] of artifactTags) {
+    let bytes = node2.bytes;
+    let mediaType = node2.mediaType;
+    const existing = await to.headManifest(dest.repository, tag);
+    if (existing?.digest === node2.digest) continue;
+    if (existing && !tag.includes(".") && isIndexType(existing.mediaType)) {
+      const current = (await to.getManifest(dest.repository, tag)).json;
+      const ours = JSON.parse(node2.bytes.toString("utf8"));
+      const merged = [
+        ...current.manifests,
+        ...ours.manifests.filter((m) => !current.manifests.some((c) => c.digest === m.digest))
+      ];
+      if (merged.length === current.manifests.length) continue;
+      bytes = Buffer.from(JSON.stringify({ ...current, manifests: merged }));
+      mediaType = MEDIA_TYPES.ociIndex;
+    }
+    await to.putManifest(dest.repository, tag, bytes, mediaType);
+    copied.tags++;
+  }
+  const kept = [];
+  const created = createdOf(top.json);
+  for (const tag of tags) {
+    const existing = await to.headManifest(dest.repository, tag);
+    if (existing?.digest === top.digest) continue;
+    if (existing && (options.keepNewer ?? true) && created !== void 0) {
+      const current = createdOf((await to.getManifest(dest.repository, existing.digest)).json);
+      if (current !== void 0 && current > created) {
+        log(
+          `${where}:${tag} stays on ${existing.digest}: it was built later (${new Date(current).toISOString()})`
+        );
+        kept.push(`${where}:${tag}`);
+        continue;
+      }
+    }
+    await to.putManifest(dest.repository, tag, top.bytes, top.mediaType);
+    log(`${where}:${tag} -> ${top.digest}${existing ? ` (was ${existing.digest})` : ""}`);
+    copied.tags++;
+  }
+  return {
+    source: `${repositoryName(src)}@${top.digest}`,
+    repository: where,
+    digest: top.digest,
+    ref: `${where}@${top.digest}`,
+    tags: tags.map((t) => `${where}:${t}`).filter((t) => !kept.includes(t)),
+    kept,
+    artifactTags: [...artifactTags.keys()],
+    copied,
+    changed: copied.blobs + copied.mounted + copied.manifests + copied.tags > 0
+  };
+}
+
 // src/registry/promotions.ts
 var imagesSchema = external_exports.array(
   external_exports.object({ repository: external_exports.string(), digest: external_exports.string(), tags: external_exports.array(external_exports.string()).default([]) }).loose()
@@ -40456,32 +40490,6 @@ function promotionSummary(results) {
   ].join("\n");
 }
 
-// src/action/inputs.ts
-var booleanInput = (fallback) => external_exports.string().transform((v, ctx) => {
-  const t = v.trim();
-  if (t === "") return fallback;
-  if (["true", "True", "TRUE"].includes(t)) return true;
-  if (["false", "False", "FALSE"].includes(t)) return false;
-  ctx.addIssue({ code: "custom", message: "expected true or false" });
-  return external_exports.NEVER;
-});
-var listInput = (commas = true) => external_exports.string().transform(
-  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
-);
-var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
-function readInputs(shape, getInput2 = (name) => getInput(name)) {
-  const raw = {};
-  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
-  const result = external_exports.object(shape).safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue3) => {
-    const name = String(issue3.path[0] ?? "");
-    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
-  });
-  if (problems.length === 1) throw new UserError(problems[0]);
-  throw new UserError(`${problems.length} inputs are invalid`, problems);
-}
-
 // actions/promote/inputs.ts
 var inputShape = {
   images: stringInput(),
@@ -40500,11 +40508,7 @@ function getInputs(getInput2) {
 // actions/promote/main.ts
 async function main() {
   const inputs = getInputs();
-  if (inputs.password) setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
-    );
+  const credentials = registryCredentials(inputs);
   const promotions = planPromotions({
     images: inputs.images || void 0,
     source: inputs.source || void 0,
@@ -40517,7 +40521,7 @@ async function main() {
     log: (m) => info(m),
     onRetry: ({ method, url: url2, attempt, reason }) => info(`retry ${attempt}: ${method} ${url2}: ${reason}`)
   };
-  if (inputs.username) options.credentials = { username: inputs.username, password: inputs.password };
+  if (credentials) options.credentials = credentials;
   const results = await group(
     `Promote ${promotions.length} image(s)`,
     () => runPromotions(promotions, options)

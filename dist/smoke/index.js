@@ -33374,504 +33374,6 @@ function group(name, fn) {
 // actions/smoke/main.ts
 import path11 from "node:path";
 
-// src/errors.ts
-var UserError = class extends Error {
-  constructor(message, details = []) {
-    super(details.length ? `${message}
-${details.map((d) => `  - ${d}`).join("\n")}` : message);
-    this.details = details;
-  }
-  details;
-  name = "UserError";
-};
-function isUserError(err) {
-  return err instanceof UserError;
-}
-function showValue(value) {
-  let text;
-  if (value === void 0) return "nothing";
-  if (typeof value === "string") text = JSON.stringify(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-// src/action/run.ts
-async function runAction(main2) {
-  try {
-    await main2();
-  } catch (err) {
-    if (isUserError(err)) setFailed(err.message);
-    else
-      setFailed(
-        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
-      );
-  }
-}
-
-// src/action/summary.ts
-async function writeJobSummary(markdown, env = process.env) {
-  if (markdown !== void 0) summary.addRaw(markdown);
-  if (env["GITHUB_STEP_SUMMARY"]) {
-    try {
-      await summary.write();
-      return;
-    } catch (err) {
-      warning(`could not write the job summary (${err.message}); it follows in the log`);
-    }
-  }
-  const text = summary.stringify();
-  summary.emptyBuffer();
-  if (text.trim() !== "") info(text);
-}
-
-// src/process/exec.ts
-async function runCommand(file2, args, o = {}) {
-  const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
-    ignoreReturnCode: true,
-    silent: !o.echo,
-    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
-    ...o.env !== void 0 ? { env: o.env } : {},
-    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {},
-    ...o.echo && o.echoTo ? { outStream: o.echoTo, errStream: o.echoTo } : {}
-  });
-  return { exitCode, stdout, stderr };
-}
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function isDigest(value) {
-  return DIGEST_PATTERN.test(value);
-}
-function splitReference(ref) {
-  let name = ref;
-  let digest;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
-  }
-  let tag;
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  if (colon > slash) {
-    tag = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const parts = { name };
-  if (tag !== void 0) parts.tag = tag;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function splitName(name) {
-  const path12 = name.split("/");
-  const first = path12[0];
-  const isHost = path12.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path12.shift() : void 0, path: path12 };
-}
-function repositoryNameProblem(name) {
-  const { host, path: path12 } = splitName(name);
-  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path12.find((part) => !COMPONENT.test(part));
-  if (bad !== void 0)
-    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
-  return void 0;
-}
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  const trimmed = ref.trim();
-  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
-  const { name, tag, digest } = splitReference(trimmed);
-  if (digest !== void 0 && !isDigest(digest))
-    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
-  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  const problem = repositoryNameProblem(name);
-  if (problem !== void 0) throw bad(problem);
-  const { host, path: path12 } = splitName(name);
-  let registry2 = host ?? DOCKER_HUB;
-  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && path12.length === 1) path12.unshift("library");
-  const result = { registry: registry2, repository: path12.join("/") };
-  if (tag !== void 0) result.tag = tag;
-  if (digest !== void 0) result.digest = digest;
-  return result;
-}
-function repositoryName(ref) {
-  return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
-}
-function isInsecureHost(registry2) {
-  const host = registry2.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function registryUrl(registry2) {
-  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
-  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
-}
-
-// src/sign/refs.ts
-function parseImageRef(text) {
-  const { name: repository, digest } = splitReference(text);
-  if (digest === void 0)
-    return `${showValue(text)} has no digest: expected <repository>@sha256:<64 hex digits>, not a tag`;
-  if (!isDigest(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
-  if (repositoryNameProblem(repository) !== void 0)
-    return `${showValue(text)}: ${showValue(repository)} is not a valid repository name`;
-  return { ref: `${repository}@${digest}`, repository, digest };
-}
-function fromJson(text, input2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`input "${input2}": looks like JSON but does not parse: ${err.message}`);
-  }
-  if (!Array.isArray(data)) {
-    throw new UserError(
-      `input "${input2}": expected a JSON list (the bake action's "images" output), got ${showValue(data)}`
-    );
-  }
-  const out = { items: [], notPushed: [] };
-  data.forEach((item, i) => {
-    if (typeof item === "string") {
-      out.items.push(item);
-      return;
-    }
-    const obj = item;
-    if (obj && typeof obj === "object" && typeof obj.ref === "string") {
-      (obj.pushed === false ? out.notPushed : out.items).push(obj.ref);
-      return;
-    }
-    throw new UserError(
-      `input "${input2}": item ${i} must be a "<repository>@<digest>" string or an object with a "ref" field, got ${showValue(item)}`
-    );
-  });
-  return out;
-}
-function parseImageList(text, input2 = "images") {
-  const trimmed = text.trim();
-  if (trimmed === "") return { refs: [], notPushed: [] };
-  const { items, notPushed } = trimmed.startsWith("[") ? fromJson(trimmed, input2) : {
-    items: trimmed.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
-    notPushed: []
-  };
-  const refs = [];
-  const problems = [];
-  for (const item of items) {
-    const parsed = parseImageRef(item.trim());
-    if (typeof parsed === "string") problems.push(parsed);
-    else if (!refs.some((r) => r.ref === parsed.ref)) refs.push(parsed);
-  }
-  if (problems.length === 1) throw new UserError(`input "${input2}": ${problems[0]}; nothing was signed`);
-  if (problems.length)
-    throw new UserError(
-      `input "${input2}": ${problems.length} refs are invalid; nothing was signed`,
-      problems
-    );
-  return { refs, notPushed };
-}
-function parseImages(text, input2 = "images") {
-  return parseImageList(text, input2).refs;
-}
-
-// src/smoke/config.ts
-import path4 from "node:path";
-var EXTENSIONS_BASE_DIRECTORY = "/extensions";
-function isLocalPath(p) {
-  const joined = path4.posix.join(".", p);
-  return joined !== ".." && !joined.startsWith("../") && !path4.posix.isAbsolute(joined) && joined !== "";
-}
-function absolutize(mount, paths) {
-  return paths.filter(isLocalPath).map((p) => path4.posix.join(mount, p));
-}
-function expandEnvPlaceholders(value, extension, baseDir = EXTENSIONS_BASE_DIRECTORY) {
-  return value.replace(/(\$+)\{([^}]+)\}/g, (match, dollars, name) => {
-    const prefix = "$".repeat(Math.floor(dollars.length / 2));
-    if (dollars.length % 2 === 0) return prefix + match.slice(dollars.length);
-    if (name === "image_root") return prefix + path4.posix.join(baseDir, extension);
-    return match;
-  });
-}
-function isReservedEnv(name) {
-  const n = name.toUpperCase();
-  return n.startsWith("CNPG_") || n.startsWith("PG") || ["POD_NAME", "NAMESPACE", "CLUSTER_NAME"].includes(n) || name === "PATH" || name === "LD_LIBRARY_PATH";
-}
-function appendPaths(existing, extra) {
-  if (extra.length === 0) return existing;
-  return existing === "" ? extra.join(":") : `${existing}:${extra.join(":")}`;
-}
-function serverConfiguration(input2) {
-  const baseDir = input2.baseDir ?? EXTENSIONS_BASE_DIRECTORY;
-  const warnings = [];
-  const mountOf = (name) => path4.posix.join(baseDir, name);
-  for (const e of input2.extensions) {
-    for (const [field, list] of [
-      ["extension_control_path", e.extension_control_path],
-      ["dynamic_library_path", e.dynamic_library_path],
-      ["ld_library_path", e.ld_library_path],
-      ["bin_path", e.bin_path]
-    ])
-      for (const p of list ?? [])
-        if (!isLocalPath(p))
-          warnings.push(`${e.name}: ${field} entry ${p} escapes the extension folder (skipped)`);
-  }
-  const controlPath = ["$system"];
-  const libraryPath = ["$libdir"];
-  for (const e of input2.extensions) {
-    const mount = mountOf(e.name);
-    controlPath.push(
-      ...absolutize(mount, e.extension_control_path?.length ? e.extension_control_path : ["share"])
-    );
-    libraryPath.push(...absolutize(mount, e.dynamic_library_path?.length ? e.dynamic_library_path : ["lib"]));
-  }
-  const user = input2.parameters;
-  controlPath.push(...(user["extension_control_path"] ?? "").split(":"));
-  libraryPath.push(...(user["dynamic_library_path"] ?? "").split(":"));
-  const parameters = [];
-  for (const [k, v] of Object.entries(user).sort(([a], [b]) => a < b ? -1 : 1))
-    if (k !== "extension_control_path" && k !== "dynamic_library_path" && k !== "shared_preload_libraries")
-      parameters.push([k, v]);
-  const preload = [...(user["shared_preload_libraries"] ?? "").split(","), ...input2.sharedPreloadLibraries].map((s) => s.trim()).filter(Boolean);
-  if (preload.length) parameters.push(["shared_preload_libraries", [...new Set(preload)].join(",")]);
-  parameters.push(["extension_control_path", controlPath.filter(Boolean).join(":")]);
-  parameters.push(["dynamic_library_path", libraryPath.filter(Boolean).join(":")]);
-  const env = {};
-  const ld = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.ld_library_path ?? []));
-  const bin = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.bin_path ?? []));
-  const ldValue = appendPaths(input2.imageLdLibraryPath ?? "", ld);
-  if (ldValue !== "") env["LD_LIBRARY_PATH"] = ldValue;
-  env["PATH"] = appendPaths(input2.imagePath, bin);
-  for (const e of input2.extensions) {
-    for (const v of e.env ?? []) {
-      if (isReservedEnv(v.name)) {
-        warnings.push(`${e.name}: environment variable ${v.name} is reserved (skipped)`);
-        continue;
-      }
-      env[v.name] = expandEnvPlaceholders(v.value, e.name, baseDir);
-    }
-  }
-  return {
-    parameters,
-    env,
-    mounts: input2.extensions.map((e) => ({ name: e.name, target: mountOf(e.name) })),
-    warnings
-  };
-}
-function confLine(name, value) {
-  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").split("\b").join("\\b").replace(/\f/g, "\\f");
-  return `${name} = '${escaped}'`;
-}
-
-// src/smoke/extract.ts
-var import_tar_stream2 = __toESM(require_tar_stream(), 1);
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { chmod as chmod2, link, lstat as lstat2, mkdir as mkdir2, readdir as readdir2, rm as rm2, symlink as symlink2 } from "node:fs/promises";
-import path5 from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-
-// src/layout/files.ts
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-import zlib from "node:zlib";
-
-// src/registry/media-types.ts
-var MEDIA_TYPES = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  ociLayer: "application/vnd.oci.image.layer.v1.tar",
-  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
-  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-  ociEmpty: "application/vnd.oci.empty.v1+json"
-};
-var INDEX_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList];
-var MANIFEST_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
-var ALL_MANIFEST_TYPES = [...INDEX_TYPES, ...MANIFEST_TYPES];
-function isIndexType(mediaType) {
-  return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
-}
-function platformName(p) {
-  if (!p) return "unknown/unknown";
-  return [p.os || "unknown", p.architecture || "unknown", p.variant].filter(Boolean).join("/");
-}
-var ATTESTATION_TYPE_ANNOTATION = "vnd.docker.reference.type";
-function isAttestation(d) {
-  return d.annotations?.[ATTESTATION_TYPE_ANNOTATION] === "attestation-manifest" || d.platform?.os === "unknown" && d.platform?.architecture === "unknown";
-}
-
-// src/layout/files.ts
-var TEXT_LIMIT = 32 * 1024 * 1024;
-function normalizePath(name) {
-  return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
-}
-function layerCompression(mediaType) {
-  if (mediaType === MEDIA_TYPES.ociLayerGzip || mediaType === MEDIA_TYPES.dockerLayerGzip) return "gzip";
-  if (mediaType === MEDIA_TYPES.ociLayerZstd) return "zstd";
-  if (mediaType === MEDIA_TYPES.ociLayer || mediaType === "application/vnd.docker.image.rootfs.diff.tar")
-    return "none";
-  return void 0;
-}
-function decompressor(compression) {
-  if (compression === "gzip") return zlib.createGunzip();
-  if (compression === "zstd") {
-    const create = zlib.createZstdDecompress;
-    if (!create) throw new Error("zstd-compressed layers need Node.js 22.15 or later to be read");
-    return create();
-  }
-  return void 0;
-}
-
-// src/smoke/extract.ts
-function inside(dir, rel) {
-  const target = path5.resolve(dir, rel);
-  if (target !== dir && !target.startsWith(`${dir}${path5.sep}`))
-    throw new Error(`layer entry ${rel} points outside the image`);
-  return target;
-}
-async function noLinkedParents(dir, rel) {
-  let current = dir;
-  for (const part of path5.posix.dirname(rel).split("/").filter((p) => p !== "." && p !== "")) {
-    current = path5.join(current, part);
-    const st = await lstat2(current).catch(() => void 0);
-    if (!st) return;
-    if (st.isSymbolicLink())
-      throw new Error(`layer entry ${rel} goes through the symbolic link ${path5.relative(dir, current)}`);
-  }
-}
-async function extractLayer(dir, body, compression) {
-  const hash2 = createHash("sha256");
-  body.on("data", (chunk) => hash2.update(chunk));
-  const extract = import_tar_stream2.default.extract();
-  const created = /* @__PURE__ */ new Set();
-  const done = new Promise((resolve2, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const handle = async () => {
-        const rel = normalizePath(header.name);
-        if (rel === "") return stream.resume();
-        const base = path5.posix.basename(rel);
-        const parent = inside(dir, path5.posix.dirname(rel));
-        await noLinkedParents(dir, rel);
-        if (base === ".wh..wh..opq") {
-          const folder = path5.posix.dirname(rel);
-          for (const child2 of await readdir2(parent).catch(() => [])) {
-            const childRel = folder === "." ? child2 : `${folder}/${child2}`;
-            if (![...created].some((c) => c === childRel || c.startsWith(`${childRel}/`)))
-              await rm2(path5.join(parent, child2), { recursive: true, force: true });
-          }
-          return stream.resume();
-        }
-        if (base.startsWith(".wh.")) {
-          const name = base.slice(4);
-          if (name === "" || name === "." || name === ".." || name.includes("/"))
-            throw new Error(`layer entry ${rel} is not a valid whiteout`);
-          const removed = path5.posix.join(path5.posix.dirname(rel), name);
-          if (!created.has(removed)) await rm2(inside(dir, removed), { recursive: true, force: true });
-          return stream.resume();
-        }
-        created.add(rel);
-        const target = inside(dir, rel);
-        await mkdir2(path5.dirname(target), { recursive: true });
-        const existing = await lstat2(target).catch(() => void 0);
-        if (existing && !(existing.isDirectory() && header.type === "directory"))
-          await rm2(target, { recursive: true, force: true });
-        if (header.type === "directory") {
-          await mkdir2(target, { recursive: true });
-          await chmod2(target, (header.mode ?? 493) & 4095);
-          return stream.resume();
-        }
-        if (header.type === "symlink") {
-          await symlink2(header.linkname ?? "", target);
-          return stream.resume();
-        }
-        if (header.type === "link") {
-          const from = normalizePath(header.linkname ?? "");
-          await noLinkedParents(dir, from);
-          await link(inside(dir, from), target);
-          return stream.resume();
-        }
-        if (header.type === "file" || header.type === "contiguous-file") {
-          await pipeline(stream, createWriteStream(target, { mode: (header.mode ?? 420) & 4095 }));
-          return;
-        }
-        stream.resume();
-      };
-      handle().then(
-        () => next(),
-        (err) => {
-          extract.destroy(err);
-          body.destroy();
-          reject(err);
-        }
-      );
-    });
-    extract.on("finish", resolve2);
-    extract.on("error", reject);
-  });
-  const unzip = decompressor(compression);
-  const streams = unzip ? [unzip] : [];
-  await Promise.all([pipeline(body, ...streams, extract), done]);
-  return `sha256:${hash2.digest("hex")}`;
-}
-async function extractImage(client, repository, digest, dir) {
-  await mkdir2(dir, { recursive: true });
-  const manifest = (await client.getManifest(repository, digest)).json;
-  for (const layer of manifest.layers) {
-    const compression = layerCompression(layer.mediaType);
-    if (!compression)
-      throw new Error(`layer ${layer.digest} has media type ${layer.mediaType}, not an image layer`);
-    const body = Readable.fromWeb(
-      await client.openBlob(repository, layer.digest)
-    );
-    const got = await extractLayer(dir, body, compression);
-    if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
-  }
-}
-
-// src/smoke/run.ts
-import { randomBytes } from "node:crypto";
-import { existsSync as existsSync2 } from "node:fs";
-import { mkdtemp, readFile as readFile2, rm as rm3 } from "node:fs/promises";
-import os7 from "node:os";
-import path10 from "node:path";
-
-// src/bake/qemu.ts
-var NATIVE = {
-  x64: ["amd64", "386"],
-  arm64: ["arm64"],
-  arm: ["arm"],
-  ppc64: ["ppc64le"],
-  s390x: ["s390x"],
-  riscv64: ["riscv64"]
-};
-function nativeArchitectures(hostArch) {
-  return NATIVE[hostArch] ?? [hostArch];
-}
-
-// src/e2e/resolve.ts
-import path8 from "node:path";
-
-// src/matrix/metadata.ts
-var import_hcl2json = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
-import path6 from "node:path";
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -33981,7 +33483,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports3,
+  core: () => core_exports2,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -34136,8 +33638,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports3 = {};
-__export(core_exports3, {
+var core_exports2 = {};
+__export(core_exports2, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -53589,6 +53091,545 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/errors.ts
+var UserError = class extends Error {
+  constructor(message, details = []) {
+    super(details.length ? `${message}
+${details.map((d) => `  - ${d}`).join("\n")}` : message);
+    this.details = details;
+  }
+  details;
+  name = "UserError";
+};
+function isUserError(err) {
+  return err instanceof UserError;
+}
+function showValue(value) {
+  let text;
+  if (value === void 0) return "nothing";
+  if (typeof value === "string") text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+// src/action/inputs.ts
+var booleanInput = (fallback) => external_exports.string().transform((v, ctx) => {
+  const t = v.trim();
+  if (t === "") return fallback;
+  if (["true", "True", "TRUE"].includes(t)) return true;
+  if (["false", "False", "FALSE"].includes(t)) return false;
+  ctx.addIssue({ code: "custom", message: "expected true or false" });
+  return external_exports.NEVER;
+});
+var listInput = (commas = true) => external_exports.string().transform(
+  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
+);
+var enumInput = (values, fallback) => external_exports.string().transform((v, ctx) => {
+  const t = v.trim();
+  if (t === "") return fallback;
+  if (values.includes(t)) return t;
+  ctx.addIssue({ code: "custom", message: `expected one of ${values.join(", ")}` });
+  return external_exports.NEVER;
+});
+var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
+function readInputs(shape, getInput2 = (name) => getInput(name)) {
+  const raw = {};
+  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
+  const result = external_exports.object(shape).safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue3) => {
+    const name = String(issue3.path[0] ?? "");
+    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
+  });
+  if (problems.length === 1) throw new UserError(problems[0]);
+  throw new UserError(`${problems.length} inputs are invalid`, problems);
+}
+function registryCredentials(inputs) {
+  if (inputs.password) setSecret(inputs.password);
+  if (Boolean(inputs.username) !== Boolean(inputs.password))
+    throw new UserError(
+      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
+    );
+  return inputs.username ? { username: inputs.username, password: inputs.password } : void 0;
+}
+
+// src/action/run.ts
+async function runAction(main2) {
+  try {
+    await main2();
+  } catch (err) {
+    if (isUserError(err)) setFailed(err.message);
+    else
+      setFailed(
+        `internal error (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`
+      );
+  }
+}
+
+// src/action/summary.ts
+async function writeJobSummary(markdown, env = process.env) {
+  if (markdown !== void 0) summary.addRaw(markdown);
+  if (env["GITHUB_STEP_SUMMARY"]) {
+    try {
+      await summary.write();
+      return;
+    } catch (err) {
+      warning(`could not write the job summary (${err.message}); it follows in the log`);
+    }
+  }
+  const text = summary.stringify();
+  summary.emptyBuffer();
+  if (text.trim() !== "") info(text);
+}
+
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path12 = name.split("/");
+  const first = path12[0];
+  const isHost = path12.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path12.shift() : void 0, path: path12 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path12 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path12.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path12 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
+  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
+  if (registry2 === DOCKER_HUB && path12.length === 1) path12.unshift("library");
+  const result = { registry: registry2, repository: path12.join("/") };
+  if (tag !== void 0) result.tag = tag;
+  if (digest !== void 0) result.digest = digest;
+  return result;
+}
+function repositoryName(ref) {
+  return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+function isInsecureHost(registry2) {
+  const host = registry2.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function registryUrl(registry2) {
+  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
+  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
+}
+
+// src/sign/refs.ts
+function parseImageRef(text) {
+  const { name: repository, digest } = splitReference(text);
+  if (digest === void 0)
+    return `${showValue(text)} has no digest: expected <repository>@sha256:<64 hex digits>, not a tag`;
+  if (!isDigest(digest)) return `${showValue(text)}: the digest must be sha256:<64 lower-case hex digits>`;
+  if (repositoryNameProblem(repository) !== void 0)
+    return `${showValue(text)}: ${showValue(repository)} is not a valid repository name`;
+  return { ref: `${repository}@${digest}`, repository, digest };
+}
+function fromJson(text, input2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`input "${input2}": looks like JSON but does not parse: ${err.message}`);
+  }
+  if (!Array.isArray(data)) {
+    throw new UserError(
+      `input "${input2}": expected a JSON list (the bake action's "images" output), got ${showValue(data)}`
+    );
+  }
+  const out = { items: [], notPushed: [] };
+  data.forEach((item, i) => {
+    if (typeof item === "string") {
+      out.items.push(item);
+      return;
+    }
+    const obj = item;
+    if (obj && typeof obj === "object" && typeof obj.ref === "string") {
+      (obj.pushed === false ? out.notPushed : out.items).push(obj.ref);
+      return;
+    }
+    throw new UserError(
+      `input "${input2}": item ${i} must be a "<repository>@<digest>" string or an object with a "ref" field, got ${showValue(item)}`
+    );
+  });
+  return out;
+}
+function parseImageList(text, input2 = "images") {
+  const trimmed = text.trim();
+  if (trimmed === "") return { refs: [], notPushed: [] };
+  const { items, notPushed } = trimmed.startsWith("[") ? fromJson(trimmed, input2) : {
+    items: trimmed.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
+    notPushed: []
+  };
+  const refs = [];
+  const problems = [];
+  for (const item of items) {
+    const parsed = parseImageRef(item.trim());
+    if (typeof parsed === "string") problems.push(parsed);
+    else if (!refs.some((r) => r.ref === parsed.ref)) refs.push(parsed);
+  }
+  if (problems.length === 1) throw new UserError(`input "${input2}": ${problems[0]}; nothing was signed`);
+  if (problems.length)
+    throw new UserError(
+      `input "${input2}": ${problems.length} refs are invalid; nothing was signed`,
+      problems
+    );
+  return { refs, notPushed };
+}
+function parseImages(text, input2 = "images") {
+  return parseImageList(text, input2).refs;
+}
+
+// src/smoke/config.ts
+import path4 from "node:path";
+var EXTENSIONS_BASE_DIRECTORY = "/extensions";
+function isLocalPath(p) {
+  const joined = path4.posix.join(".", p);
+  return joined !== ".." && !joined.startsWith("../") && !path4.posix.isAbsolute(joined) && joined !== "";
+}
+function absolutize(mount, paths) {
+  return paths.filter(isLocalPath).map((p) => path4.posix.join(mount, p));
+}
+function expandEnvPlaceholders(value, extension, baseDir = EXTENSIONS_BASE_DIRECTORY) {
+  return value.replace(/(\$+)\{([^}]+)\}/g, (match, dollars, name) => {
+    const prefix = "$".repeat(Math.floor(dollars.length / 2));
+    if (dollars.length % 2 === 0) return prefix + match.slice(dollars.length);
+    if (name === "image_root") return prefix + path4.posix.join(baseDir, extension);
+    return match;
+  });
+}
+function isReservedEnv(name) {
+  const n = name.toUpperCase();
+  return n.startsWith("CNPG_") || n.startsWith("PG") || ["POD_NAME", "NAMESPACE", "CLUSTER_NAME"].includes(n) || name === "PATH" || name === "LD_LIBRARY_PATH";
+}
+function appendPaths(existing, extra) {
+  if (extra.length === 0) return existing;
+  return existing === "" ? extra.join(":") : `${existing}:${extra.join(":")}`;
+}
+function serverConfiguration(input2) {
+  const baseDir = input2.baseDir ?? EXTENSIONS_BASE_DIRECTORY;
+  const warnings = [];
+  const mountOf = (name) => path4.posix.join(baseDir, name);
+  for (const e of input2.extensions) {
+    for (const [field, list] of [
+      ["extension_control_path", e.extension_control_path],
+      ["dynamic_library_path", e.dynamic_library_path],
+      ["ld_library_path", e.ld_library_path],
+      ["bin_path", e.bin_path]
+    ])
+      for (const p of list ?? [])
+        if (!isLocalPath(p))
+          warnings.push(`${e.name}: ${field} entry ${p} escapes the extension folder (skipped)`);
+  }
+  const controlPath = ["$system"];
+  const libraryPath = ["$libdir"];
+  for (const e of input2.extensions) {
+    const mount = mountOf(e.name);
+    controlPath.push(
+      ...absolutize(mount, e.extension_control_path?.length ? e.extension_control_path : ["share"])
+    );
+    libraryPath.push(...absolutize(mount, e.dynamic_library_path?.length ? e.dynamic_library_path : ["lib"]));
+  }
+  const user = input2.parameters;
+  controlPath.push(...(user["extension_control_path"] ?? "").split(":"));
+  libraryPath.push(...(user["dynamic_library_path"] ?? "").split(":"));
+  const parameters = [];
+  for (const [k, v] of Object.entries(user).sort(([a], [b]) => a < b ? -1 : 1))
+    if (k !== "extension_control_path" && k !== "dynamic_library_path" && k !== "shared_preload_libraries")
+      parameters.push([k, v]);
+  const preload = [...(user["shared_preload_libraries"] ?? "").split(","), ...input2.sharedPreloadLibraries].map((s) => s.trim()).filter(Boolean);
+  if (preload.length) parameters.push(["shared_preload_libraries", [...new Set(preload)].join(",")]);
+  parameters.push(["extension_control_path", controlPath.filter(Boolean).join(":")]);
+  parameters.push(["dynamic_library_path", libraryPath.filter(Boolean).join(":")]);
+  const env = {};
+  const ld = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.ld_library_path ?? []));
+  const bin = input2.extensions.flatMap((e) => absolutize(mountOf(e.name), e.bin_path ?? []));
+  const ldValue = appendPaths(input2.imageLdLibraryPath ?? "", ld);
+  if (ldValue !== "") env["LD_LIBRARY_PATH"] = ldValue;
+  env["PATH"] = appendPaths(input2.imagePath, bin);
+  for (const e of input2.extensions) {
+    for (const v of e.env ?? []) {
+      if (isReservedEnv(v.name)) {
+        warnings.push(`${e.name}: environment variable ${v.name} is reserved (skipped)`);
+        continue;
+      }
+      env[v.name] = expandEnvPlaceholders(v.value, e.name, baseDir);
+    }
+  }
+  return {
+    parameters,
+    env,
+    mounts: input2.extensions.map((e) => ({ name: e.name, target: mountOf(e.name) })),
+    warnings
+  };
+}
+function confLine(name, value) {
+  const escaped = value.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").split("\b").join("\\b").replace(/\f/g, "\\f");
+  return `${name} = '${escaped}'`;
+}
+
+// src/smoke/extract.ts
+var import_tar_stream2 = __toESM(require_tar_stream(), 1);
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { chmod as chmod2, link, lstat as lstat2, mkdir as mkdir2, readdir as readdir2, rm as rm2, symlink as symlink2 } from "node:fs/promises";
+import path5 from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+// src/layout/files.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import zlib from "node:zlib";
+
+// src/registry/media-types.ts
+var MEDIA_TYPES = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar",
+  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  ociEmpty: "application/vnd.oci.empty.v1+json"
+};
+var INDEX_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList];
+var MANIFEST_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
+var ALL_MANIFEST_TYPES = [...INDEX_TYPES, ...MANIFEST_TYPES];
+function isIndexType(mediaType) {
+  return mediaType !== void 0 && INDEX_TYPES.includes(mediaType);
+}
+function platformName(p) {
+  if (!p) return "unknown/unknown";
+  return [p.os || "unknown", p.architecture || "unknown", p.variant].filter(Boolean).join("/");
+}
+var ATTESTATION_TYPE_ANNOTATION = "vnd.docker.reference.type";
+function isAttestation(d) {
+  return d.annotations?.[ATTESTATION_TYPE_ANNOTATION] === "attestation-manifest" || d.platform?.os === "unknown" && d.platform?.architecture === "unknown";
+}
+
+// src/layout/files.ts
+var TEXT_LIMIT = 32 * 1024 * 1024;
+function normalizePath(name) {
+  return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
+}
+function layerCompression(mediaType) {
+  if (mediaType === MEDIA_TYPES.ociLayerGzip || mediaType === MEDIA_TYPES.dockerLayerGzip) return "gzip";
+  if (mediaType === MEDIA_TYPES.ociLayerZstd) return "zstd";
+  if (mediaType === MEDIA_TYPES.ociLayer || mediaType === "application/vnd.docker.image.rootfs.diff.tar")
+    return "none";
+  return void 0;
+}
+function decompressor(compression) {
+  if (compression === "gzip") return zlib.createGunzip();
+  if (compression === "zstd") {
+    const create = zlib.createZstdDecompress;
+    if (!create) throw new Error("zstd-compressed layers need Node.js 22.15 or later to be read");
+    return create();
+  }
+  return void 0;
+}
+
+// src/smoke/extract.ts
+function inside(dir, rel) {
+  const target = path5.resolve(dir, rel);
+  if (target !== dir && !target.startsWith(`${dir}${path5.sep}`))
+    throw new Error(`layer entry ${rel} points outside the image`);
+  return target;
+}
+async function noLinkedParents(dir, rel) {
+  let current = dir;
+  for (const part of path5.posix.dirname(rel).split("/").filter((p) => p !== "." && p !== "")) {
+    current = path5.join(current, part);
+    const st = await lstat2(current).catch(() => void 0);
+    if (!st) return;
+    if (st.isSymbolicLink())
+      throw new Error(`layer entry ${rel} goes through the symbolic link ${path5.relative(dir, current)}`);
+  }
+}
+async function extractLayer(dir, body, compression) {
+  const hash2 = createHash("sha256");
+  body.on("data", (chunk) => hash2.update(chunk));
+  const extract = import_tar_stream2.default.extract();
+  const created = /* @__PURE__ */ new Set();
+  const done = new Promise((resolve2, reject) => {
+    extract.on("entry", (header, stream, next) => {
+      const handle = async () => {
+        const rel = normalizePath(header.name);
+        if (rel === "") return stream.resume();
+        const base = path5.posix.basename(rel);
+        const parent = inside(dir, path5.posix.dirname(rel));
+        await noLinkedParents(dir, rel);
+        if (base === ".wh..wh..opq") {
+          const folder = path5.posix.dirname(rel);
+          for (const child2 of await readdir2(parent).catch(() => [])) {
+            const childRel = folder === "." ? child2 : `${folder}/${child2}`;
+            if (![...created].some((c) => c === childRel || c.startsWith(`${childRel}/`)))
+              await rm2(path5.join(parent, child2), { recursive: true, force: true });
+          }
+          return stream.resume();
+        }
+        if (base.startsWith(".wh.")) {
+          const name = base.slice(4);
+          if (name === "" || name === "." || name === ".." || name.includes("/"))
+            throw new Error(`layer entry ${rel} is not a valid whiteout`);
+          const removed = path5.posix.join(path5.posix.dirname(rel), name);
+          if (!created.has(removed)) await rm2(inside(dir, removed), { recursive: true, force: true });
+          return stream.resume();
+        }
+        created.add(rel);
+        const target = inside(dir, rel);
+        await mkdir2(path5.dirname(target), { recursive: true });
+        const existing = await lstat2(target).catch(() => void 0);
+        if (existing && !(existing.isDirectory() && header.type === "directory"))
+          await rm2(target, { recursive: true, force: true });
+        if (header.type === "directory") {
+          await mkdir2(target, { recursive: true });
+          await chmod2(target, (header.mode ?? 493) & 4095);
+          return stream.resume();
+        }
+        if (header.type === "symlink") {
+          await symlink2(header.linkname ?? "", target);
+          return stream.resume();
+        }
+        if (header.type === "link") {
+          const from = normalizePath(header.linkname ?? "");
+          await noLinkedParents(dir, from);
+          await link(inside(dir, from), target);
+          return stream.resume();
+        }
+        if (header.type === "file" || header.type === "contiguous-file") {
+          await pipeline(stream, createWriteStream(target, { mode: (header.mode ?? 420) & 4095 }));
+          return;
+        }
+        stream.resume();
+      };
+      handle().then(
+        () => next(),
+        (err) => {
+          extract.destroy(err);
+          body.destroy();
+          reject(err);
+        }
+      );
+    });
+    extract.on("finish", resolve2);
+    extract.on("error", reject);
+  });
+  const unzip = decompressor(compression);
+  const streams = unzip ? [unzip] : [];
+  await Promise.all([pipeline(body, ...streams, extract), done]);
+  return `sha256:${hash2.digest("hex")}`;
+}
+async function extractImage(client, repository, digest, dir) {
+  await mkdir2(dir, { recursive: true });
+  const manifest = (await client.getManifest(repository, digest)).json;
+  for (const layer of manifest.layers) {
+    const compression = layerCompression(layer.mediaType);
+    if (!compression)
+      throw new Error(`layer ${layer.digest} has media type ${layer.mediaType}, not an image layer`);
+    const body = Readable.fromWeb(
+      await client.openBlob(repository, layer.digest)
+    );
+    const got = await extractLayer(dir, body, compression);
+    if (got !== layer.digest) throw new Error(`layer ${layer.digest} arrived with content digest ${got}`);
+  }
+}
+
+// src/smoke/run.ts
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync2 } from "node:fs";
+import { mkdtemp, readFile as readFile2, rm as rm3 } from "node:fs/promises";
+import os7 from "node:os";
+import path10 from "node:path";
+
+// src/bake/qemu.ts
+var NATIVE = {
+  x64: ["amd64", "386"],
+  arm64: ["arm64"],
+  arm: ["arm"],
+  ppc64: ["ppc64le"],
+  s390x: ["s390x"],
+  riscv64: ["riscv64"]
+};
+function nativeArchitectures(hostArch) {
+  return NATIVE[hostArch] ?? [hostArch];
+}
+
+// src/process/exec.ts
+async function runCommand(file2, args, o = {}) {
+  const { exitCode, stdout, stderr } = await getExecOutput(file2, [...args], {
+    ignoreReturnCode: true,
+    silent: !o.echo,
+    ...o.cwd !== void 0 ? { cwd: o.cwd } : {},
+    ...o.env !== void 0 ? { env: o.env } : {},
+    ...o.input !== void 0 ? { input: Buffer.from(o.input) } : {},
+    ...o.echo && o.echoTo ? { outStream: o.echoTo, errStream: o.echoTo } : {}
+  });
+  return { exitCode, stdout, stderr };
+}
+
+// src/e2e/resolve.ts
+import path8 from "node:path";
+
+// src/matrix/metadata.ts
+var import_hcl2json = __toESM(require_lib2(), 1);
+import { readFile } from "node:fs/promises";
+import path6 from "node:path";
+
 // src/matrix/version.ts
 var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
 function extensionVersion(packageVersion) {
@@ -54957,7 +54998,7 @@ var Docker = class {
   o;
   file;
   run(args, input2) {
-    return this.o.exec(this.file, args, input2 !== void 0 ? { input: input2 } : void 0);
+    return this.o.exec ? this.o.exec(this.file, args, input2 !== void 0 ? { input: input2 } : void 0) : runCommand(this.file, args, input2 !== void 0 ? { input: input2 } : {});
   }
   async must(args, what, input2) {
     const r = await this.run(args, input2);
@@ -55140,10 +55181,10 @@ async function smokePlatform(c) {
         await pull(c, m2.manifest);
         mountArgs.push("--mount", `type=image,source=${m2.manifest},target=${m2.target}`);
       } else {
-        m2.folder = path10.join(c.tmpRoot, `${platform2.replaceAll("/", "-")}-${m2.name}`);
+        const folder = path10.join(c.tmpRoot, `${platform2.replaceAll("/", "-")}-${m2.name}`);
         const ref = parseReference(m2.manifest);
-        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest, m2.folder);
-        mountArgs.push("--mount", `type=bind,source=${m2.folder},target=${m2.target},readonly`);
+        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest, folder);
+        mountArgs.push("--mount", `type=bind,source=${folder},target=${m2.target},readonly`);
       }
     }
     const envArgs = Object.entries(server.env).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
@@ -55362,39 +55403,6 @@ function reportMarkdown(reports) {
   ].join("\n");
 }
 
-// src/action/inputs.ts
-var booleanInput = (fallback) => external_exports.string().transform((v, ctx) => {
-  const t = v.trim();
-  if (t === "") return fallback;
-  if (["true", "True", "TRUE"].includes(t)) return true;
-  if (["false", "False", "FALSE"].includes(t)) return false;
-  ctx.addIssue({ code: "custom", message: "expected true or false" });
-  return external_exports.NEVER;
-});
-var listInput = (commas = true) => external_exports.string().transform(
-  (v) => v.split(commas ? /[\n,]/ : /\n/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"))
-);
-var enumInput = (values, fallback) => external_exports.string().transform((v, ctx) => {
-  const t = v.trim();
-  if (t === "") return fallback;
-  if (values.includes(t)) return t;
-  ctx.addIssue({ code: "custom", message: `expected one of ${values.join(", ")}` });
-  return external_exports.NEVER;
-});
-var stringInput = (fallback = "") => external_exports.string().transform((v) => v.trim() === "" ? fallback : v.trim());
-function readInputs(shape, getInput2 = (name) => getInput(name)) {
-  const raw = {};
-  for (const name of Object.keys(shape)) raw[name] = getInput2(name);
-  const result = external_exports.object(shape).safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue3) => {
-    const name = String(issue3.path[0] ?? "");
-    return `input "${name}": ${issue3.message}, got ${showValue(raw[name])}`;
-  });
-  if (problems.length === 1) throw new UserError(problems[0]);
-  throw new UserError(`${problems.length} inputs are invalid`, problems);
-}
-
 // actions/smoke/inputs.ts
 var inputShape = {
   images: stringInput(),
@@ -55416,11 +55424,7 @@ function getInputs(getInput2) {
 // actions/smoke/main.ts
 async function main() {
   const inputs = getInputs();
-  if (inputs.password) setSecret(inputs.password);
-  if (Boolean(inputs.username) !== Boolean(inputs.password))
-    throw new UserError(
-      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)'
-    );
+  const credentials = registryCredentials(inputs);
   if (inputs.images.trim() === "")
     throw new UserError(
       `input "images": expected the bake action's images output, or one <repository>@sha256:<digest> per line`
@@ -55432,7 +55436,7 @@ async function main() {
     const report = await group(
       `Smoke ${image.ref}`,
       () => smoke({
-        ...inputs.username ? { credentials: { username: inputs.username, password: inputs.password } } : {},
+        ...credentials ? { credentials } : {},
         image: image.ref,
         root: path11.resolve(workspace, inputs.root),
         extension: inputs.extension || void 0,
@@ -55443,7 +55447,6 @@ async function main() {
         registry: inputs.registry || void 0,
         environment: inputs.environment,
         builtImages: images.map((i) => i.ref),
-        exec: (file2, argv, o) => runCommand(file2, argv, o?.input !== void 0 ? { input: o.input } : {}),
         log: (m) => info(m),
         warn: (m) => warning(m)
       }).then((r) => {

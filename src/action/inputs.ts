@@ -55,3 +55,19 @@ export function readInputs<S extends z.ZodRawShape>(
   if (problems.length === 1) throw new UserError(problems[0]!);
   throw new UserError(`${problems.length} inputs are invalid`, problems);
 }
+
+/**
+ * The `username`/`password` inputs of an action reading a registry: both or neither (without them the
+ * Docker config's `auths` are used). The password is masked first; returns the credentials, if given.
+ */
+export function registryCredentials(inputs: {
+  username: string;
+  password: string;
+}): { username: string; password: string } | undefined {
+  if (inputs.password) core.setSecret(inputs.password);
+  if (Boolean(inputs.username) !== Boolean(inputs.password))
+    throw new UserError(
+      'inputs "username" and "password": give both or neither (without them, ~/.docker/config.json is used)',
+    );
+  return inputs.username ? { username: inputs.username, password: inputs.password } : undefined;
+}

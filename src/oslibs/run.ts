@@ -2,12 +2,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import type { RunResult } from '../process/exec.js';
 import { osLibLines, printUrisCommand, type OsLibsJob } from './oslibs.js';
 
-export type Exec = (
-  file: string,
-  args: readonly string[],
-) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+export type Exec = (file: string, args: readonly string[]) => Promise<RunResult>;
 
 export interface OsLibsResult {
   job: OsLibsJob;

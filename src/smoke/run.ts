@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { nativeArchitectures } from '../bake/qemu.js';
+import { runCommand, type RunResult } from '../process/exec.js';
 import { resolveValues } from '../e2e/resolve.js';
 import type { TestingValues } from '../e2e/values.js';
 import { UserError, showValue } from '../errors.js';
@@ -23,16 +24,12 @@ import { parseReference, repositoryName } from '../registry/reference.js';
 import { confLine, serverConfiguration, type ServerConfiguration } from './config.js';
 import { extractImage } from './extract.js';
 
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+/** Runs one command (argv, no shell); default: runCommand with this process's environment. */
 export type Exec = (
   file: string,
   args: readonly string[],
   options?: { input?: string },
-) => Promise<ExecResult>;
+) => Promise<RunResult>;
 
 export type MountMode = 'auto' | 'image' | 'bind';
 
@@ -52,7 +49,7 @@ export interface SmokeOptions extends ClientOptions {
   builtImages?: readonly string[] | undefined;
   /** The container engine CLI (`docker`). */
   docker?: string | undefined;
-  exec: Exec;
+  exec?: Exec | undefined;
   log(message: string): void;
   warn(message: string): void;
   /** `process.arch` of this machine. */
@@ -151,8 +148,6 @@ interface Mounted {
   /** `<repository>@<digest>` of this platform. */
   manifest: string;
   target: string;
-  /** For bind mounts: the extracted folder. */
-  folder?: string;
 }
 
 class Docker {
@@ -160,8 +155,10 @@ class Docker {
     private readonly o: SmokeOptions,
     private readonly file: string,
   ) {}
-  run(args: readonly string[], input?: string) {
-    return this.o.exec(this.file, args, input !== undefined ? { input } : undefined);
+  run(args: readonly string[], input?: string): Promise<RunResult> {
+    return this.o.exec
+      ? this.o.exec(this.file, args, input !== undefined ? { input } : undefined)
+      : runCommand(this.file, args, input !== undefined ? { input } : {});
   }
   async must(args: readonly string[], what: string, input?: string): Promise<string> {
     const r = await this.run(args, input);
@@ -379,10 +376,10 @@ async function smokePlatform(c: PlatformContext): Promise<PlatformReport> {
         await pull(c, m.manifest);
         mountArgs.push('--mount', `type=image,source=${m.manifest},target=${m.target}`);
       } else {
-        m.folder = path.join(c.tmpRoot, `${platform.replaceAll('/', '-')}-${m.name}`);
+        const folder = path.join(c.tmpRoot, `${platform.replaceAll('/', '-')}-${m.name}`);
         const ref = parseReference(m.manifest);
-        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest!, m.folder);
-        mountArgs.push('--mount', `type=bind,source=${m.folder},target=${m.target},readonly`);
+        await extractImage(c.pool.get(ref.registry), ref.repository, ref.digest!, folder);
+        mountArgs.push('--mount', `type=bind,source=${folder},target=${m.target},readonly`);
       }
     }
     const envArgs = Object.entries(server.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
@@ -537,7 +534,7 @@ async function smokePlatform(c: PlatformContext): Promise<PlatformReport> {
   return report;
 }
 
-function lastLog(r: ExecResult): string {
+function lastLog(r: RunResult): string {
   return r.stdout.trim().split('\n').slice(-15).join('\n');
 }
 

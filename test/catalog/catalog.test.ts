@@ -32,6 +32,22 @@ function cli(args: string[], cwd = work): Promise<{ code: number; stdout: string
   );
 }
 
+/** `ext-actions catalog` of the acme extensions from the bases folder and `second`, into `out`. */
+const catalogAcme = (second: string, out: string) =>
+  cli([
+    'catalog',
+    '--root',
+    'exts',
+    '--registry',
+    `${registry.host}/acme`,
+    '--base-catalog',
+    'bases',
+    '--base-catalog',
+    second,
+    '--output-dir',
+    out,
+  ]);
+
 const metadata = (name: string, o: { image?: string; extra?: string; versions: string }) => `metadata = {
   name = "${name}"
   image_name = "${o.image ?? name}"
@@ -135,19 +151,7 @@ afterAll(async () => {
 describe('ext-actions catalog (real registry)', () => {
   it('writes one catalog per base: the base unchanged plus the newest production image of each extension, by digest', async () => {
     const out = path.join(work, 'out');
-    const r = await cli([
-      'catalog',
-      '--root',
-      'exts',
-      '--registry',
-      `${registry.host}/acme`,
-      '--base-catalog',
-      'bases',
-      '--base-catalog',
-      `${server.url}/bookworm.yaml`,
-      '--output-dir',
-      out,
-    ]);
+    const r = await catalogAcme(`${server.url}/bookworm.yaml`, out);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['catalog-minimal-bookworm.yaml', 'catalog-minimal-trixie.yaml']);
     // Never published: left out, with a warning naming it. The kustomization in the folder is skipped.
@@ -240,19 +244,7 @@ describe('ext-actions catalog (real registry)', () => {
     for (const [file, text, message] of cases) {
       writeFileSync(path.join(work, file), text);
       const out = path.join(work, `out-${file}`);
-      const r = await cli([
-        'catalog',
-        '--root',
-        'exts',
-        '--registry',
-        `${registry.host}/acme`,
-        '--base-catalog',
-        'bases',
-        '--base-catalog',
-        file,
-        '--output-dir',
-        out,
-      ]);
+      const r = await catalogAcme(file, out);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(existsSync(out)).toBe(false);

@@ -457,6 +457,7 @@ describe('build mode (build into the local registry, test the built digests)', (
 
   it('builds pgrouting and postgis with a network=host builder, pushes to localhost:5000, tests pgrouting by digest', async () => {
     const verified: string[] = [];
+    const smoked: { tested: readonly string[]; built: readonly string[]; kindCallsBefore: number }[] = [];
     const result = await e2e(
       defaultExec,
       log,
@@ -464,6 +465,9 @@ describe('build mode (build into the local registry, test the built digests)', (
         verify: async (ref) => {
           verified.push(ref);
           return { ok: true, findings: [] };
+        },
+        beforeCluster: async (tested, { built }) => {
+          smoked.push({ tested, built, kindCallsBefore: calls().filter((x) => x.tool === 'kind').length });
         },
       }),
       pushed,
@@ -540,6 +544,13 @@ describe('build mode (build into the local registry, test the built digests)', (
     ]);
     // no credentials anywhere in build mode
     expect(c.some((x) => x.argv.includes('/var/lib/kubelet/config.json'))).toBe(false);
+    // The smoke hook ran once, before any kind call, on the tested images, with every image of the run
+    // (postgis too: pgrouting's smoke test mounts it).
+    expect(smoked).toHaveLength(1);
+    expect(smoked[0]!.kindCallsBefore).toBe(0);
+    expect(smoked[0]!.tested).toEqual(result.tested);
+    expect([...smoked[0]!.built].sort()).toEqual(result.images!.map((i) => i.ref).sort());
+    expect(smoked[0]!.built.some((r) => r.includes('/postgis-extension-testing@'))).toBe(true);
   });
 
   it('a target that fails to build: one error naming it, no cluster; the builder is reported for teardown', async () => {

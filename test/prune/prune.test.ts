@@ -46,6 +46,18 @@ async function push(repo: string, tag: string, marker: string, into: Images = im
   into[marker] = { digest: pushed.digest, children: pushed.manifests.map((m) => m.digest) };
   return pushed.digest;
 }
+/** `ext-actions prune` of the acme namespace, with the catalog that protects one old image. */
+const pruneAcme = (...extra: string[]) =>
+  cli([
+    'prune',
+    '--registry',
+    `${registry.host}/acme`,
+    '--root',
+    'exts',
+    '--catalog',
+    'catalog.yaml',
+    ...extra,
+  ]);
 const exists = async (repo: string, ref: string) => (await client.headManifest(repo, ref)) !== undefined;
 const T = 'acme/pgvector-testing';
 
@@ -96,16 +108,7 @@ describe('ext-actions prune (registry API)', () => {
   });
 
   it('dry run: says what would go and why, deletes nothing', async () => {
-    const r = await cli([
-      'prune',
-      '--registry',
-      `${registry.host}/acme`,
-      '--root',
-      'exts',
-      '--catalog',
-      'catalog.yaml',
-      '--dry-run',
-    ]);
+    const r = await pruneAcme('--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`would delete ${T}@${images['old']!.digest} (0.8.1-`);
     expect(r.stdout).toMatch(
@@ -117,19 +120,7 @@ describe('ext-actions prune (registry API)', () => {
   });
 
   it('deletes old testing images with their platform manifests and signatures; keeps what production or a catalog references', async () => {
-    const r = await cli([
-      'prune',
-      '--registry',
-      `${registry.host}/acme`,
-      '--root',
-      'exts',
-      '--catalog',
-      'catalog.yaml',
-      '--older-than',
-      '7d',
-      '--keep',
-      '1',
-    ]);
+    const r = await pruneAcme('--older-than', '7d', '--keep', '1');
     expect(r.code, r.stderr).toBe(0);
     for (const gone of ['old', 'old-version']) {
       expect(await exists(T, images[gone]!.digest), gone).toBe(false);
@@ -146,15 +137,7 @@ describe('ext-actions prune (registry API)', () => {
     expect(await exists('acme/pgvector', '0.8.1-18-trixie')).toBe(true);
     expect(r.stdout).toMatch(/^deleted \d+ manifest\(s\); kept 2 old tag\(s\)$/m);
     // A second run finds nothing more to delete.
-    const again = await cli([
-      'prune',
-      '--registry',
-      `${registry.host}/acme`,
-      '--root',
-      'exts',
-      '--catalog',
-      'catalog.yaml',
-    ]);
+    const again = await pruneAcme();
     expect(again.stdout).toMatch(/^deleted 0 manifest\(s\)/m);
   });
 

@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { exampleRepo, hostNetworkFile, CLI, REPO_ROOT, type ExampleRepo } from './support/repo.js';
+import {
+  exampleRepo,
+  hostNetworkFile,
+  realBakeFlags,
+  CLI,
+  REPO_ROOT,
+  type ExampleRepo,
+} from './support/repo.js';
 import { must, rawManifest, realEnv, run } from './support/run.js';
 
 const EXAMPLES = ['pgvector', 'pgaudit', 'wal2json', 'pgrouting', 'postgis'];
@@ -50,29 +57,6 @@ beforeAll(async () => {
 });
 afterAll(() => repo?.cleanup());
 
-/** The common flags of a real build here: the local base image, the default (docker) builder, host network. */
-function buildFlags(real: ReturnType<typeof inject<'real'>>): string[] {
-  return [
-    '--root',
-    repo.root,
-    '--registry',
-    real.registry,
-    '--base-image',
-    real.baseImageTemplate,
-    '--builder',
-    'default',
-    '--setup-qemu',
-    'false',
-    '--file',
-    netFile,
-    '--allow',
-    'network.host',
-    // SBOM scanning pulls docker/buildkit-syft-scanner from Docker Hub, which is out of reach here.
-    '--set',
-    '*.attest=type=sbom,disabled=true',
-  ];
-}
-
 let cliImages: BuiltImage[] | undefined;
 /** The images `ext-actions bake` built for every example (the first test). */
 function builtImages(): BuiltImage[] {
@@ -90,7 +74,7 @@ describe('ext-actions bake (real buildx)', () => {
       [
         CLI,
         'bake',
-        ...buildFlags(real),
+        ...realBakeFlags(real, repo.root, netFile),
         '--platforms',
         'linux/amd64,linux/arm64',
         '--timestamp',
@@ -188,27 +172,23 @@ describe('ext-actions bake (real buildx)', () => {
   });
 });
 
+/** `ext-actions smoke --image REF --root <root> --platform P [extra...]` in the example repository. */
+const smokeCli = (ref: string, platform: string, ...extra: string[]) =>
+  run('node', [CLI, 'smoke', '--image', ref, '--root', repo.root, '--platform', platform, ...extra], {
+    cwd: repo.dir,
+  });
+
 describe('smoke: every example image in a real PostgreSQL 18 (Docker 28 image mounts)', () => {
   it('passes every example on amd64, with the SQL version of its annotation', async () => {
     const images = builtImages();
     for (const image of images) {
-      const r = await run(
-        'node',
-        [
-          CLI,
-          'smoke',
-          '--image',
-          image.ref,
-          '--root',
-          repo.root,
-          '--platform',
-          'linux/amd64',
-          '--format',
-          'json',
-          // Required extensions (pgrouting needs postgis) come from this run's images, as in the workflow.
-          ...images.flatMap((i) => ['--built-image', i.ref]),
-        ],
-        { cwd: repo.dir },
+      // Required extensions (pgrouting needs postgis) come from this run's images, as in the workflow.
+      const r = await smokeCli(
+        image.ref,
+        'linux/amd64',
+        '--format',
+        'json',
+        ...images.flatMap((i) => ['--built-image', i.ref]),
       );
       expect(r.code, `${image.ref}\n${r.stdout}\n${r.stderr}`).toBe(0);
       const report = JSON.parse(r.stdout) as {
@@ -228,24 +208,7 @@ describe('smoke: every example image in a real PostgreSQL 18 (Docker 28 image mo
 
   it("passes pgvector on arm64 under QEMU, mounting the arm64 manifest (not the daemon's platform)", async () => {
     const image = builtImages().find((i) => i.extension === 'pgvector')!;
-    const r = await run(
-      'node',
-      [
-        CLI,
-        'smoke',
-        '--image',
-        image.ref,
-        '--root',
-        repo.root,
-        '--platform',
-        'linux/arm64',
-        '--format',
-        'json',
-      ],
-      {
-        cwd: repo.dir,
-      },
-    );
+    const r = await smokeCli(image.ref, 'linux/arm64', '--format', 'json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as {
       platforms: { platform: string; manifest: string; sqlVersion: string }[];
@@ -261,24 +224,7 @@ describe('smoke: every example image in a real PostgreSQL 18 (Docker 28 image mo
 
   it('the extracted-layers mount (older Docker, Podman) gives the same result, and nothing is left behind', async () => {
     const image = builtImages().find((i) => i.extension === 'postgis')!;
-    const r = await run(
-      'node',
-      [
-        CLI,
-        'smoke',
-        '--image',
-        image.ref,
-        '--root',
-        repo.root,
-        '--platform',
-        'linux/amd64',
-        '--mount',
-        'bind',
-      ],
-      {
-        cwd: repo.dir,
-      },
-    );
+    const r = await smokeCli(image.ref, 'linux/amd64', '--mount', 'bind');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toContain(
       'mount: layers extracted by our registry client into a folder, bind-mounted read-only',

@@ -42,8 +42,7 @@ export const smokeCommand: Command = {
       registry: values.registry,
       environment: oneOf('--environment', values.environment, ['testing', 'production'] as const, 'testing'),
       builtImages: values['built-image'] ?? [],
-      exec: (file, argv, o) =>
-        runCommand(file, argv, { env: io.env, ...(o?.input !== undefined ? { input: o.input } : {}) }),
+      exec: (file, argv, o) => runCommand(file, argv, { env: io.env, ...o }),
       log: (m) => io.stderr(`${m}\n`),
       warn: (m) => printWarnings(io, [m]),
     });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DISTRO, PG_MAJOR } from './environment.js';
+import { DISTRO, PG_MAJOR, type RealEnvironment } from './environment.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'index.js');
@@ -90,4 +90,30 @@ export function hostNetworkFile(dir: string, targets: readonly string[]): string
     `${JSON.stringify({ target: Object.fromEntries(targets.map((t) => [t, { network: 'host' }])) }, null, 2)}\n`,
   );
   return file;
+}
+
+/**
+ * The flags of a real `ext-actions bake` here: the local base image, the default (docker) builder, QEMU
+ * already set up, host networking through a bake file, and no SBOM (its scanner image comes from Docker
+ * Hub, which is out of reach).
+ */
+export function realBakeFlags(real: RealEnvironment, root: string, hostNetwork: string): string[] {
+  return [
+    '--root',
+    root,
+    '--registry',
+    real.registry,
+    '--base-image',
+    real.baseImageTemplate,
+    '--builder',
+    'default',
+    '--setup-qemu',
+    'false',
+    '--file',
+    hostNetwork,
+    '--allow',
+    'network.host',
+    '--set',
+    '*.attest=type=sbom,disabled=true',
+  ];
 }
