@@ -2,7 +2,7 @@
  * Runs a `run:` script of a workflow step as the runner does (`bash --noprofile --norc -eo pipefail`,
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) and reads its outputs the way the runner reads them.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,36 @@ export function runStep(script: string, cwd: string, env: Record<string, string 
     code: r.status,
     stdout: r.stdout,
     stderr: r.stderr,
+    output,
+    outputs: parseOutputs(output),
+    summary: readFileSync(summary, 'utf8'),
+  };
+}
+
+/** runStep without blocking the event loop (for steps that talk to a server in this process). */
+export async function runStepAsync(
+  script: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<StepResult> {
+  const out = path.join(cwd, 'output');
+  const summary = path.join(cwd, 'summary');
+  writeFileSync(out, '');
+  writeFileSync(summary, '');
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const output = readFileSync(out, 'utf8');
+  return {
+    code,
+    stdout,
+    stderr,
     output,
     outputs: parseOutputs(output),
     summary: readFileSync(summary, 'utf8'),

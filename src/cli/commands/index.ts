@@ -11,6 +11,7 @@ import { osLibsCommand } from './os-libs.js';
 import { plan } from './plan.js';
 import { promoteCommand } from './promote.js';
 import { pruneCommand } from './prune.js';
+import { selfRef } from './self-ref.js';
 import { smokeCommand } from './smoke.js';
 import { values } from './values.js';
 import { verifyLayoutCommand } from './verify-layout.js';
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   catalogCommand,
   osLibsCommand,
   pruneCommand,
+  selfRef,
 ];
