@@ -57353,8 +57353,21 @@ function signerFlags(o) {
   return [...noTlog, ...o.key ? ["--key", o.key] : []];
 }
 function verifierFlags(o) {
-  const who = o.publicKey ? ["--key", o.publicKey] : ["--certificate-identity-regexp", o.identityRegexp, "--certificate-oidc-issuer", o.issuer];
+  const who = o.publicKey ? ["--key", o.publicKey] : [
+    "--certificate-identity-regexp",
+    o.identityRegexp,
+    "--certificate-oidc-issuer",
+    o.issuer,
+    ...githubFlags(o.github)
+  ];
   return [...who, ...o.tlog ? [] : ["--insecure-ignore-tlog=true"]];
+}
+function githubFlags(g) {
+  const flags = [];
+  if (g?.repository) flags.push("--certificate-github-workflow-repository", g.repository);
+  if (g?.ref) flags.push("--certificate-github-workflow-ref", g.ref);
+  if (g?.trigger) flags.push("--certificate-github-workflow-trigger", g.trigger);
+  return flags;
 }
 function signArgs(ref, annotations, o) {
   return ["sign", "--yes", ...signerFlags(o), ...annotations.flatMap((a) => ["-a", a]), ref];
@@ -58272,6 +58285,30 @@ function signerWorkflowRef(token, env) {
   if (fromEnv) return { ref: fromEnv, source: "GITHUB_WORKFLOW_REF" };
   return void 0;
 }
+var REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+var GIT_REF = /^refs\/[A-Za-z0-9_./+-]+$/;
+var TRIGGER = /^[a-z_]+$/;
+function signerClaims(token, env) {
+  const claims = token ? jwtClaims(token) : void 0;
+  const pick2 = (claim2, variable, pattern) => {
+    const fromToken = claims?.[claim2];
+    const value = typeof fromToken === "string" && fromToken ? fromToken : env[variable];
+    return value && pattern.test(value) ? value : void 0;
+  };
+  return {
+    repository: pick2("repository", "GITHUB_REPOSITORY", REPOSITORY),
+    ref: pick2("ref", "GITHUB_REF", GIT_REF),
+    trigger: pick2("event_name", "GITHUB_EVENT_NAME", TRIGGER)
+  };
+}
+function checkGithubPin(input2, kind, value) {
+  const pattern = kind === "repository" ? REPOSITORY : kind === "ref" ? GIT_REF : TRIGGER;
+  const expected = kind === "repository" ? "owner/name" : kind === "ref" ? "a full git ref such as refs/heads/main or refs/tags/v1.0.0" : "an event name such as push";
+  if (!pattern.test(value))
+    throw new UserError(
+      `input "${input2}": expected ${expected}, got ${showValue(value)}; nothing was signed`
+    );
+}
 
 // src/registry/reference.ts
 var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
@@ -58489,6 +58526,10 @@ async function plan(req, env) {
       );
     }
   }
+  if (req.githubRepository)
+    checkGithubPin("certificate-github-workflow-repository", "repository", req.githubRepository);
+  if (req.githubRef) checkGithubPin("certificate-github-workflow-ref", "ref", req.githubRef);
+  if (req.githubTrigger) checkGithubPin("certificate-github-workflow-trigger", "trigger", req.githubTrigger);
   return { images, files, annotations, key, tlog: await resolveTlog(req.tlog, env), version: version2 };
 }
 function retryDelayMs(env) {
@@ -58555,16 +58596,29 @@ async function sign(req, env = process.env) {
       );
     }
     identity = await group("Signer identity", async () => {
-      if (req.identityRegexp)
-        return { regexp: req.identityRegexp, issuer, source: "input certificate-identity-regexp" };
       let token;
       try {
         token = await getIDToken("sigstore");
       } catch (err) {
         warning(
-          `could not read the OIDC token to find the signing workflow (${err.message}); using GITHUB_WORKFLOW_REF`
+          `could not read the OIDC token to find the signing workflow (${err.message}); using GITHUB_WORKFLOW_REF, GITHUB_REPOSITORY and GITHUB_REF`
         );
       }
+      let github;
+      if (issuer === GITHUB_OIDC_ISSUER) {
+        const claims = signerClaims(token, env);
+        github = {
+          repository: req.githubRepository || claims.repository,
+          ref: req.githubRef || claims.ref,
+          trigger: req.githubTrigger || void 0
+        };
+        if (!github.repository)
+          throw new UserError(
+            'cannot tell which repository signs (no repository claim, no GITHUB_REPOSITORY): set "certificate-github-workflow-repository"; nothing was signed'
+          );
+      }
+      if (req.identityRegexp)
+        return { regexp: req.identityRegexp, issuer, source: "input certificate-identity-regexp", github };
       const who = signerWorkflowRef(token, env);
       const regexp = who ? identityRegexp(who.ref, env["GITHUB_SERVER_URL"] || void 0) : void 0;
       if (!who || !regexp) {
@@ -58573,9 +58627,9 @@ async function sign(req, env = process.env) {
         );
       }
       info(
-        `signing workflow ${who.ref} (from ${who.source}); verification identity ${regexp}, issuer ${issuer}`
+        `signing workflow ${who.ref} (from ${who.source}); verification identity ${regexp}, issuer ${issuer}` + (github ? `, repository ${github.repository}${github.ref ? `, ref ${github.ref}` : ""}${github.trigger ? `, trigger ${github.trigger}` : ""}` : "")
       );
-      return { regexp, issuer, source: who.source };
+      return { regexp, issuer, source: who.source, github };
     });
   }
   const password = env["COSIGN_PASSWORD"];
@@ -58637,7 +58691,8 @@ async function sign(req, env = process.env) {
       tlog: p.tlog,
       identityRegexp: identity?.regexp ?? "",
       issuer,
-      publicKey: p.key ? "cosign.pub" : void 0
+      publicKey: p.key ? "cosign.pub" : void 0,
+      github: identity?.github
     };
     const verifyCommands = [
       ...p.images.map((i) => commandLine("cosign", verifyArgs(i.ref, verifier))),
@@ -58703,7 +58758,7 @@ function signSummary(r) {
     lines.push(`:warning: Nothing was signed: ${r.reason}.`, "");
     return lines.join("\n");
   }
-  const how = r.mode === "key" ? "with a key" : `keyless (identity ${code(r.identity?.regexp ?? "")}, issuer ${code(r.identity?.issuer ?? "")})`;
+  const how = r.mode === "key" ? "with a key" : `keyless (identity ${code(r.identity?.regexp ?? "")}, issuer ${code(r.identity?.issuer ?? "")}${r.identity?.github?.repository ? `, repository ${code(r.identity.github.repository)}` : ""}${r.identity?.github?.ref ? `, ref ${code(r.identity.github.ref)}` : ""}${r.identity?.github?.trigger ? `, trigger ${code(r.identity.github.trigger)}` : ""})`;
   lines.push(
     `Signed ${how} with cosign ${r.cosign?.version ?? ""}; transparency log ${r.tlog ? "on" : "off"}; ${r.verified ? "every signature verified" : "verification skipped (verify: false)"}.`,
     ""
@@ -78484,6 +78539,9 @@ var signInputs = {
   verify: booleanInput(true),
   "certificate-identity-regexp": stringInput(""),
   "certificate-oidc-issuer": stringInput(""),
+  "certificate-github-workflow-repository": stringInput(""),
+  "certificate-github-workflow-ref": stringInput(""),
+  "certificate-github-workflow-trigger": stringInput(""),
   tlog: enumInput(["auto", "true", "false"], "auto"),
   key: external_exports.string().transform((v) => v.trim()),
   "on-missing-oidc": enumInput(["fail", "skip"], "fail")
@@ -78503,6 +78561,9 @@ await runAction(async () => {
     verify: inputs.verify,
     identityRegexp: inputs["certificate-identity-regexp"],
     issuer: inputs["certificate-oidc-issuer"],
+    githubRepository: inputs["certificate-github-workflow-repository"],
+    githubRef: inputs["certificate-github-workflow-ref"],
+    githubTrigger: inputs["certificate-github-workflow-trigger"],
     tlog: inputs.tlog,
     key: inputs.key,
     onMissingOidc: inputs["on-missing-oidc"]

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   NO_TLOG_SIGNING_CONFIG,
@@ -125,5 +126,41 @@ describe('retries', () => {
         'Error: failed to verify certificate identity: no matching CertificateIdentity found, last error: expected SAN value to match regex "^x", got "y"',
       ),
     ).toBe(false);
+  });
+});
+
+describe('keyless verification on GitHub pins who signed', () => {
+  it('adds the certificate GitHub extension flags (repository, ref, trigger) after the identity', () => {
+    const keyless = {
+      tlog: true,
+      identityRegexp: '^x',
+      issuer: 'https://i',
+      github: { repository: 'acme/exts', ref: 'refs/heads/main', trigger: 'push' },
+    };
+    expect(verifyArgs('r', keyless).slice(5)).toEqual([
+      '--certificate-github-workflow-repository',
+      'acme/exts',
+      '--certificate-github-workflow-ref',
+      'refs/heads/main',
+      '--certificate-github-workflow-trigger',
+      'push',
+      'r',
+    ]);
+    expect(verifyBlobArgs('f', 'b', { ...keyless, github: { repository: 'acme/exts' } })).toContain(
+      '--certificate-github-workflow-repository',
+    );
+    // A key verifies by key: the extensions belong to keyless certificates.
+    expect(verifyArgs('r', { ...keyless, publicKey: 'p.pub' })).toEqual(['verify', '--key', 'p.pub', 'r']);
+  });
+
+  it('uses flags the installed cosign accepts (cosign verify --help)', () => {
+    const help = spawnSync('cosign', ['verify', '--help'], { encoding: 'utf8' });
+    if (help.error) return; // no cosign on this machine: the fake checks the same names
+    for (const flag of [
+      '--certificate-github-workflow-repository',
+      '--certificate-github-workflow-ref',
+      '--certificate-github-workflow-trigger',
+    ])
+      expect(help.stdout).toContain(`${flag}=`);
   });
 });

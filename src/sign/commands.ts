@@ -29,6 +29,18 @@ export interface VerifierOptions {
   issuer: string;
   /** Key-based: the public key (file or KMS URI) to verify with instead of an identity. */
   publicKey?: string | undefined;
+  /**
+   * Keyless on GitHub: what the certificate's GitHub extensions must say. Inside a reusable workflow the
+   * identity names the reusable workflow, which any repository can call; `repository` (the caller, the
+   * token's `repository` claim) pins who signed, `ref` and `trigger` where it ran.
+   */
+  github?: GithubClaims | undefined;
+}
+
+export interface GithubClaims {
+  repository?: string | undefined;
+  ref?: string | undefined;
+  trigger?: string | undefined;
 }
 
 // cosign v3 signs through a TUF-provided signing config that always includes Rekor; turning the log
@@ -43,8 +55,22 @@ function signerFlags(o: SignerOptions): string[] {
 function verifierFlags(o: VerifierOptions): string[] {
   const who = o.publicKey
     ? ['--key', o.publicKey]
-    : ['--certificate-identity-regexp', o.identityRegexp, '--certificate-oidc-issuer', o.issuer];
+    : [
+        '--certificate-identity-regexp',
+        o.identityRegexp,
+        '--certificate-oidc-issuer',
+        o.issuer,
+        ...githubFlags(o.github),
+      ];
   return [...who, ...(o.tlog ? [] : ['--insecure-ignore-tlog=true'])];
+}
+
+function githubFlags(g: GithubClaims | undefined): string[] {
+  const flags: string[] = [];
+  if (g?.repository) flags.push('--certificate-github-workflow-repository', g.repository);
+  if (g?.ref) flags.push('--certificate-github-workflow-ref', g.ref);
+  if (g?.trigger) flags.push('--certificate-github-workflow-trigger', g.trigger);
+  return flags;
 }
 
 export function signArgs(ref: string, annotations: readonly string[], o: SignerOptions): string[] {

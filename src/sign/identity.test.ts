@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityRegexp, jwtClaims, signerWorkflowRef } from './identity.js';
+import { identityRegexp, jwtClaims, signerClaims, signerWorkflowRef } from './identity.js';
 
 const token = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
@@ -37,5 +37,31 @@ describe('signer identity', () => {
       '^https://ghe\\.example\\.com/o/r/\\.github/workflows/a\\.yml@',
     );
     expect(identityRegexp('nonsense')).toBeUndefined();
+  });
+});
+
+describe('signerClaims (what the certificate says about the run)', () => {
+  it("reads the caller's repository, ref and event from the token, else from the environment", () => {
+    const env = {
+      GITHUB_REPOSITORY: 'env/repo',
+      GITHUB_REF: 'refs/heads/env',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+    };
+    expect(
+      signerClaims(token({ repository: 'acme/exts', ref: 'refs/tags/v1', event_name: 'push' }), env),
+    ).toEqual({ repository: 'acme/exts', ref: 'refs/tags/v1', trigger: 'push' });
+    expect(signerClaims(undefined, env)).toEqual({
+      repository: 'env/repo',
+      ref: 'refs/heads/env',
+      trigger: 'workflow_dispatch',
+    });
+  });
+
+  it('drops values that are not a repository, a git ref or an event name', () => {
+    expect(signerClaims(token({ repository: 'a/b\nc', ref: 'main', event_name: 'Push!' }), {})).toEqual({
+      repository: undefined,
+      ref: undefined,
+      trigger: undefined,
+    });
   });
 });

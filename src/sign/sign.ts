@@ -16,6 +16,7 @@ import {
   signBlobArgs,
   verifyArgs,
   verifyBlobArgs,
+  type GithubClaims,
   type SignerOptions,
   type VerifierOptions,
 } from './commands.js';
@@ -26,7 +27,13 @@ import {
   resolveCosign,
   type Cosign,
 } from './cosign.js';
-import { GITHUB_OIDC_ISSUER, identityRegexp, signerWorkflowRef } from './identity.js';
+import {
+  GITHUB_OIDC_ISSUER,
+  checkGithubPin,
+  identityRegexp,
+  signerClaims,
+  signerWorkflowRef,
+} from './identity.js';
 import { parseImageList, type ImageRef } from './refs.js';
 import { runCommand } from '../process/exec.js';
 import { withRetries } from '../process/retry.js';
@@ -42,6 +49,10 @@ export interface SignRequest {
   verify: boolean;
   identityRegexp: string;
   issuer: string;
+  /** Pins of the certificate's GitHub extensions; empty: the run's own repository and ref, any trigger. */
+  githubRepository?: string;
+  githubRef?: string;
+  githubTrigger?: string;
   tlog: 'auto' | 'true' | 'false';
   key: string;
   onMissingOidc: 'fail' | 'skip';
@@ -63,7 +74,7 @@ export interface SignReport {
   tlog: boolean;
   mode: 'keyless' | 'key';
   cosign?: Cosign;
-  identity?: { regexp: string; issuer: string; source: string };
+  identity?: { regexp: string; issuer: string; source: string; github?: GithubClaims };
 }
 
 interface Plan {
@@ -194,6 +205,10 @@ async function plan(req: SignRequest, env: NodeJS.ProcessEnv): Promise<Plan> {
       );
     }
   }
+  if (req.githubRepository)
+    checkGithubPin('certificate-github-workflow-repository', 'repository', req.githubRepository);
+  if (req.githubRef) checkGithubPin('certificate-github-workflow-ref', 'ref', req.githubRef);
+  if (req.githubTrigger) checkGithubPin('certificate-github-workflow-trigger', 'trigger', req.githubTrigger);
   return { images, files, annotations, key, tlog: await resolveTlog(req.tlog, env), version };
 }
 
@@ -273,16 +288,31 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
       );
     }
     identity = await core.group('Signer identity', async () => {
-      if (req.identityRegexp)
-        return { regexp: req.identityRegexp, issuer, source: 'input certificate-identity-regexp' };
       let token: string | undefined;
       try {
         token = await core.getIDToken('sigstore');
       } catch (err) {
         core.warning(
-          `could not read the OIDC token to find the signing workflow (${(err as Error).message}); using GITHUB_WORKFLOW_REF`,
+          `could not read the OIDC token to find the signing workflow (${(err as Error).message}); using GITHUB_WORKFLOW_REF, GITHUB_REPOSITORY and GITHUB_REF`,
         );
       }
+      // The GitHub extensions only GitHub's issuer writes: who ran the workflow (the caller's repository),
+      // on which ref. Without them any repository calling a reusable workflow would pass.
+      let github: GithubClaims | undefined;
+      if (issuer === GITHUB_OIDC_ISSUER) {
+        const claims = signerClaims(token, env);
+        github = {
+          repository: req.githubRepository || claims.repository,
+          ref: req.githubRef || claims.ref,
+          trigger: req.githubTrigger || undefined,
+        };
+        if (!github.repository)
+          throw new UserError(
+            'cannot tell which repository signs (no repository claim, no GITHUB_REPOSITORY): set "certificate-github-workflow-repository"; nothing was signed',
+          );
+      }
+      if (req.identityRegexp)
+        return { regexp: req.identityRegexp, issuer, source: 'input certificate-identity-regexp', github };
       const who = signerWorkflowRef(token, env);
       const regexp = who ? identityRegexp(who.ref, env['GITHUB_SERVER_URL'] || undefined) : undefined;
       if (!who || !regexp) {
@@ -291,9 +321,12 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
         );
       }
       core.info(
-        `signing workflow ${who.ref} (from ${who.source}); verification identity ${regexp}, issuer ${issuer}`,
+        `signing workflow ${who.ref} (from ${who.source}); verification identity ${regexp}, issuer ${issuer}` +
+          (github
+            ? `, repository ${github.repository}${github.ref ? `, ref ${github.ref}` : ''}${github.trigger ? `, trigger ${github.trigger}` : ''}`
+            : ''),
       );
-      return { regexp, issuer, source: who.source };
+      return { regexp, issuer, source: who.source, github };
     });
   }
 
@@ -361,6 +394,7 @@ export async function sign(req: SignRequest, env: NodeJS.ProcessEnv = process.en
       identityRegexp: identity?.regexp ?? '',
       issuer,
       publicKey: p.key ? 'cosign.pub' : undefined,
+      github: identity?.github,
     };
     const verifyCommands = [
       ...p.images.map((i) => commandLine('cosign', verifyArgs(i.ref, verifier))),

@@ -13,7 +13,11 @@ export function signSummary(r: SignReport): string {
   const how =
     r.mode === 'key'
       ? 'with a key'
-      : `keyless (identity ${code(r.identity?.regexp ?? '')}, issuer ${code(r.identity?.issuer ?? '')})`;
+      : `keyless (identity ${code(r.identity?.regexp ?? '')}, issuer ${code(r.identity?.issuer ?? '')}${
+          r.identity?.github?.repository ? `, repository ${code(r.identity.github.repository)}` : ''
+        }${r.identity?.github?.ref ? `, ref ${code(r.identity.github.ref)}` : ''}${
+          r.identity?.github?.trigger ? `, trigger ${code(r.identity.github.trigger)}` : ''
+        })`;
   lines.push(
     `Signed ${how} with cosign ${r.cosign?.version ?? ''}; transparency log ${r.tlog ? 'on' : 'off'}; ${r.verified ? 'every signature verified' : 'verification skipped (verify: false)'}.`,
     '',

@@ -35,7 +35,14 @@ beforeEach(() => {
   server.routes.clear();
   server.requests.length = 0;
   server.routes.set('/token', {
-    body: JSON.stringify({ value: jwt({ job_workflow_ref: REUSABLE, repository: 'acme/exts' }) }),
+    body: JSON.stringify({
+      value: jwt({
+        job_workflow_ref: REUSABLE,
+        repository: 'acme/exts',
+        ref: 'refs/heads/main',
+        event_name: 'push',
+      }),
+    }),
   });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -140,11 +147,17 @@ describe('sign action (bundled)', () => {
       ['sign', '--yes', ...annotations, `ghcr.io/acme/postgis@${D2}`],
     ]);
     const identity = '^https://github\\.com/cnpg/ext-actions/\\.github/workflows/build\\.yml@';
+    // The reusable workflow's identity alone would accept any repository calling it: the caller's
+    // repository (the token's repository claim) and the run's ref are pinned too.
     const verifyFlags = [
       '--certificate-identity-regexp',
       identity,
       '--certificate-oidc-issuer',
       'https://token.actions.githubusercontent.com',
+      '--certificate-github-workflow-repository',
+      'acme/exts',
+      '--certificate-github-workflow-ref',
+      'refs/heads/main',
     ];
     expect(cmds(r, 'verify')).toEqual([
       ['verify', ...verifyFlags, `ghcr.io/acme/pgvector@${D1}`],
@@ -158,8 +171,8 @@ describe('sign action (bundled)', () => {
       `ghcr.io/acme/postgis@${D2}`,
     ]);
     expect(r.outputs['verify-commands']!.split('\n')).toEqual([
-      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/pgvector@${D1}`,
-      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/postgis@${D2}`,
+      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com --certificate-github-workflow-repository acme/exts --certificate-github-workflow-ref refs/heads/main ghcr.io/acme/pgvector@${D1}`,
+      `cosign verify --certificate-identity-regexp '${identity}' --certificate-oidc-issuer https://token.actions.githubusercontent.com --certificate-github-workflow-repository acme/exts --certificate-github-workflow-ref refs/heads/main ghcr.io/acme/postgis@${D2}`,
     ]);
     expect(r.summary).toContain(`| \`ghcr.io/acme/pgvector\` | \`${D1}\` |`);
     expect(r.summary).toContain(r.outputs['verify-commands']!.split('\n')[1]!);
@@ -324,6 +337,10 @@ describe('sign action (bundled)', () => {
       '^https://github\\.com/cnpg/ext-actions/\\.github/workflows/build\\.yml@',
       '--certificate-oidc-issuer',
       'https://token.actions.githubusercontent.com',
+      '--certificate-github-workflow-repository',
+      'acme/exts',
+      '--certificate-github-workflow-ref',
+      'refs/heads/main',
       '--bundle',
       `${file}.sigstore.json`,
       file,
@@ -418,6 +435,63 @@ describe('sign action (bundled)', () => {
     );
     expect(errors(ok.stdout)).toEqual([]);
     expect(ok.code).toBe(0);
+  });
+
+  it('refuses a signature by another repository calling the same reusable workflow, printing the pins', async () => {
+    writeFileSync(path.join(dir, 'catalog.yaml'), 'images: []\n');
+    // Same signer identity (the reusable workflow's file), but the run belonged to someone else's repository.
+    const cert = {
+      FAKE_COSIGN_SIGNER: `https://github.com/${REUSABLE}`,
+      FAKE_COSIGN_CERT_REF: 'refs/heads/main',
+    };
+    const fork = { ...cert, FAKE_COSIGN_CERT_REPOSITORY: 'someone/fork' };
+    const image = await run({ images: `ghcr.io/acme/pgvector@${D1}` }, fork);
+    expect(image.code).toBe(1);
+    expect(errors(image.stdout)[0]).toContain(
+      'no matching signatures: expected GitHub Workflow Repository not found in certificate',
+    );
+    expect(image.outputs).toEqual({});
+    const blob = await run({ files: 'catalog.yaml' }, fork);
+    expect(blob.code).toBe(1);
+    expect(errors(blob.stdout)[0]).toContain('expected GitHub Workflow Repository not found in certificate');
+    // Same repository, another ref (a branch that is not the one this run signed on).
+    const branch = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { ...cert, FAKE_COSIGN_CERT_REPOSITORY: 'acme/exts', FAKE_COSIGN_CERT_REF: 'refs/heads/feature' },
+    );
+    expect(branch.code).toBe(1);
+    expect(errors(branch.stdout)[0]).toContain('expected GitHub Workflow Ref not found in certificate');
+    const ok = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}` },
+      { ...cert, FAKE_COSIGN_CERT_REPOSITORY: 'acme/exts', FAKE_COSIGN_CERT_TRIGGER: 'push' },
+    );
+    expect(errors(ok.stdout)).toEqual([]);
+    expect(ok.summary).toContain('repository `acme/exts`, ref `refs/heads/main`');
+  });
+
+  it('pins the repository, ref and trigger given as inputs, and refuses malformed ones before signing', async () => {
+    const r = await run(
+      {
+        images: `ghcr.io/acme/pgvector@${D1}`,
+        'certificate-github-workflow-repository': 'acme/other',
+        'certificate-github-workflow-ref': 'refs/tags/v1.0.0',
+        'certificate-github-workflow-trigger': 'push',
+      },
+      { FAKE_COSIGN_CERT_TRIGGER: 'push', FAKE_COSIGN_CERT_REPOSITORY: 'acme/other' },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['verify-commands']).toContain(
+      '--certificate-github-workflow-repository acme/other --certificate-github-workflow-ref refs/tags/v1.0.0 --certificate-github-workflow-trigger push ghcr.io/',
+    );
+    const bad = await run({
+      images: `ghcr.io/acme/pgvector@${D1}`,
+      'certificate-github-workflow-repository': 'acme/other\n--key=x',
+    });
+    expect(bad.code).toBe(1);
+    expect(errors(bad.stdout)).toEqual([
+      '::error::input "certificate-github-workflow-repository": expected owner/name, got "acme/other\\n--key=x"; nothing was signed',
+    ]);
+    expect(bad.calls).toEqual([]);
   });
 
   it('stops at the first image that cannot be signed, naming the ones already signed', async () => {
