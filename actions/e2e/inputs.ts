@@ -24,6 +24,7 @@ export const shape = {
   environment: enumInput(['testing', 'production'] as const, 'production'),
   'built-images': listInput(),
   'extra-args': stringInput(),
+  'pass-env': listInput(),
   smoke: booleanInput(true),
   keep: booleanInput(false),
   report: stringInput(),

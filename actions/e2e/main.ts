@@ -58,6 +58,7 @@ runAction(async () => {
     credentials: username || password ? { username, password } : undefined,
     extraArgs: inputs['extra-args'],
     keep: inputs.keep,
+    passEnv: inputs['pass-env'],
     report: inputs.report ? path.resolve(inputs.report) : undefined,
     workDir,
     registry,

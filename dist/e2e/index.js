@@ -61651,10 +61651,57 @@ var defaultExec = async (command, args, options = {}) => {
   const result = await runCommand(command, args, {
     echo: options.echo !== false,
     ...options.input !== void 0 ? { input: options.input } : {},
-    ...options.env ? { env: { ...process.env, ...options.env } } : {}
+    ...options.replaceEnv ? { env: { ...options.env } } : options.env ? { env: { ...process.env, ...options.env } } : {}
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+var SUITE_ENVIRONMENT = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TERM",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "KUBECONFIG",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "XDG_RUNTIME_DIR",
+  "XDG_CONFIG_HOME",
+  "DOCKER_HOST",
+  "DOCKER_CONTEXT",
+  "DOCKER_CERT_PATH",
+  "DOCKER_TLS_VERIFY",
+  "KIND_EXPERIMENTAL_PROVIDER"
+];
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function suiteEnvironment(from, pass = [], extra = {}) {
+  const out = {};
+  for (const [name, value] of Object.entries(from))
+    if (value !== void 0 && (SUITE_ENVIRONMENT.includes(name) || name.startsWith("LC_") || pass.includes(name)))
+      out[name] = value;
+  return { ...out, ...extra };
+}
+function checkPassEnv(names, what) {
+  const bad = names.filter((n) => !ENV_NAME2.test(n));
+  if (bad.length)
+    throw new UserError(
+      `${what}: expected environment variable names (letters, digits, _), got ${bad.map((b) => JSON.stringify(b)).join(", ")}`
+    );
+  return [...names];
+}
 var DEFAULT_ENVIRONMENT = {
   network: "ext-actions-e2e",
   registryName: "registry.ext-actions",
@@ -61704,10 +61751,10 @@ async function startRegistry(exec2, log2, config2) {
     }
   });
 }
-async function collectDiagnostics(exec2, log2, kubectl, kubeconfig, dir) {
+async function collectDiagnostics(exec2, log2, kubectl, kubeconfig, dir, clean2) {
   await mkdir4(dir, { recursive: true });
   const run = async (file2, args) => {
-    const r = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...args], { echo: false });
+    const r = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...args], { ...clean2, echo: false });
     await writeFile3(
       path15.join(dir, file2),
       r.stdout + (r.stderr ? `
@@ -61716,7 +61763,7 @@ ${r.stderr}` : "")
     );
   };
   for (const c of diagnosticCommands()) await run(c.file, c.args);
-  const pods = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...INSTANCE_PODS], { echo: false });
+  const pods = await exec2(kubectl, ["--kubeconfig", kubeconfig, ...INSTANCE_PODS], { ...clean2, echo: false });
   for (const line of pods.stdout.split("\n")) {
     const [ns, pod] = line.trim().split(/\s+/);
     if (ns && pod) {
@@ -61726,9 +61773,19 @@ ${r.stderr}` : "")
   }
   log2.info(`diagnostics written to ${dir}`);
 }
-async function deleteCluster(exec2, log2, kind, name) {
-  const r = await exec2(kind, ["delete", "cluster", "--name", name]);
+async function deleteCluster(exec2, log2, kind, name, options = {}) {
+  const r = await exec2(kind, ["delete", "cluster", "--name", name], options);
   if (r.code !== 0) log2.error(`could not delete kind cluster ${name}: ${r.stderr.trim()}`, "e2e teardown");
+}
+async function forgetCredentials(exec2, log2, cluster) {
+  const node2 = controlPlane(cluster);
+  const rm5 = await exec2("docker", ["exec", node2, "rm", "-f", KUBELET_CONFIG]);
+  const restart = rm5.code === 0 ? await exec2("docker", ["exec", node2, "systemctl", "restart", "kubelet.service"]) : rm5;
+  if (restart.code !== 0)
+    log2.error(
+      `could not remove the pull credentials from ${node2} (${restart.stderr.trim()}); delete the cluster`,
+      "e2e credentials"
+    );
 }
 async function runE2e(exec2, log2, config2) {
   const { tools, env } = config2;
@@ -61753,6 +61810,10 @@ async function runE2e(exec2, log2, config2) {
     clusters: []
   };
   await startRegistry(exec2, log2, config2);
+  const clean2 = (extra = {}) => ({
+    env: suiteEnvironment(process.env, config2.passEnv ?? [], extra),
+    replaceEnv: true
+  });
   for (const [index, cnpg] of config2.cnpg.entries()) {
     const cluster = clusterName(env, cnpg);
     const kubeconfig = path15.join(config2.workDir, `kubeconfig-${cluster}`);
@@ -61761,7 +61822,7 @@ async function runE2e(exec2, log2, config2) {
     let created = false;
     try {
       await log2.group(`kind cluster ${cluster}`, async () => {
-        await exec2(tools.kind, ["delete", "cluster", "--name", cluster], { echo: false });
+        await exec2(tools.kind, ["delete", "cluster", "--name", cluster], { ...clean2(), echo: false });
         created = true;
         await config2.onCreated?.({ kind: "cluster", name: cluster });
         await must(
@@ -61782,7 +61843,7 @@ async function runE2e(exec2, log2, config2) {
             "--wait",
             "2m"
           ],
-          { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } }
+          clean2({ KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network })
         );
         step = `${label}: registry wiring`;
         const node2 = controlPlane(cluster);
@@ -61802,25 +61863,30 @@ async function runE2e(exec2, log2, config2) {
       });
       step = `${label}: CloudNativePG install`;
       await log2.group(`CloudNativePG ${cnpg}`, async () => {
-        await must(exec2, step, tools.kubectl, [
-          "--kubeconfig",
-          kubeconfig,
-          "apply",
-          "--server-side",
-          "-f",
-          cnpgManifestUrl(cnpg)
-        ]);
-        await must(exec2, step, tools.kubectl, [
-          "--kubeconfig",
-          kubeconfig,
-          "wait",
-          "--for=condition=Available",
-          "--timeout=2m",
-          "-n",
-          CNPG_NAMESPACE,
-          "deployments",
-          CNPG_DEPLOYMENT
-        ]);
+        await must(
+          exec2,
+          step,
+          tools.kubectl,
+          ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", cnpgManifestUrl(cnpg)],
+          clean2()
+        );
+        await must(
+          exec2,
+          step,
+          tools.kubectl,
+          [
+            "--kubeconfig",
+            kubeconfig,
+            "wait",
+            "--for=condition=Available",
+            "--timeout=2m",
+            "-n",
+            CNPG_NAMESPACE,
+            "deployments",
+            CNPG_DEPLOYMENT
+          ],
+          clean2()
+        );
       });
       for (const c of cases)
         for (const run of suites(config2.genericSuite, config2.extensionDir)) {
@@ -61836,7 +61902,7 @@ async function runE2e(exec2, log2, config2) {
               extraArgs: config2.extraArgs,
               report
             });
-            const r = await exec2(tools.chainsaw, argv, { env: { KUBECONFIG: kubeconfig } });
+            const r = await exec2(tools.chainsaw, argv, clean2({ KUBECONFIG: kubeconfig }));
             if (report) result.reports.push(path15.join(report.dir, `${reportName}.xml`));
             if (r.code !== 0) throw new StepError(`${step}: chainsaw exited with ${r.code}`);
           });
@@ -61850,14 +61916,17 @@ async function runE2e(exec2, log2, config2) {
         const dir = path15.join(config2.diagnosticsDir, cluster);
         await log2.group(
           `Diagnostics (${label})`,
-          () => collectDiagnostics(exec2, log2, tools.kubectl, kubeconfig, dir)
+          () => collectDiagnostics(exec2, log2, tools.kubectl, kubeconfig, dir, clean2())
         );
         result.diagnostics = config2.diagnosticsDir;
       }
     }
     const last = index === config2.cnpg.length - 1;
-    if (created && !config2.keep && !last) await deleteCluster(exec2, log2, tools.kind, cluster);
-    else if (created) result.clusters.push(cluster);
+    if (created && !config2.keep && !last) await deleteCluster(exec2, log2, tools.kind, cluster, clean2());
+    else if (created) {
+      result.clusters.push(cluster);
+      if (config2.credentials) await forgetCredentials(exec2, log2, cluster);
+    }
   }
   return result;
 }
@@ -61941,6 +62010,7 @@ async function prepare(options, inspect) {
     chainsaw: checkVersion("chainsaw-version", options.versions.chainsaw)
   };
   const extraArgs = splitArgs(options.extraArgs);
+  checkPassEnv(options.passEnv ?? [], 'input "pass-env"');
   if (options.credentials && (!options.credentials.username || !options.credentials.password))
     throw new UserError('inputs "registry-username" and "registry-password": give both or neither');
   const env = options.env ?? DEFAULT_ENVIRONMENT;
@@ -62035,6 +62105,7 @@ ${renderValues(c.values)}`);
     reportDir: options.report,
     extraArgs: prepared.extraArgs,
     keep: options.keep,
+    passEnv: options.passEnv,
     credentials: options.credentials && prepared.credentialsRegistry ? { registry: prepared.credentialsRegistry, ...options.credentials } : void 0,
     onCreated: options.onCreated
   });
@@ -63318,6 +63389,7 @@ var shape = {
   environment: enumInput(["testing", "production"], "production"),
   "built-images": listInput(),
   "extra-args": stringInput(),
+  "pass-env": listInput(),
   smoke: booleanInput(true),
   keep: booleanInput(false),
   report: stringInput()
@@ -63399,6 +63471,7 @@ runAction(async () => {
     credentials: username || password ? { username, password } : void 0,
     extraArgs: inputs["extra-args"],
     keep: inputs.keep,
+    passEnv: inputs["pass-env"],
     report: inputs.report ? path20.resolve(inputs.report) : void 0,
     workDir,
     registry: registry2,

@@ -27776,12 +27776,12 @@ var defaultExec = async (command, args, options = {}) => {
   const result = await runCommand(command, args, {
     echo: options.echo !== false,
     ...options.input !== void 0 ? { input: options.input } : {},
-    ...options.env ? { env: { ...process.env, ...options.env } } : {}
+    ...options.replaceEnv ? { env: { ...options.env } } : options.env ? { env: { ...process.env, ...options.env } } : {}
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
-async function deleteCluster(exec2, log, kind, name) {
-  const r = await exec2(kind, ["delete", "cluster", "--name", name]);
+async function deleteCluster(exec2, log, kind, name, options = {}) {
+  const r = await exec2(kind, ["delete", "cluster", "--name", name], options);
   if (r.code !== 0) log.error(`could not delete kind cluster ${name}: ${r.stderr.trim()}`, "e2e teardown");
 }
 async function teardown(exec2, log, what) {

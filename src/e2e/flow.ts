@@ -22,6 +22,7 @@ import { resolveValues, type Inspect } from './resolve.js';
 import {
   clusterReference,
   DEFAULT_ENVIRONMENT,
+  checkPassEnv,
   runE2e,
   startRegistry,
   type E2eCase,
@@ -52,6 +53,8 @@ export interface E2eOptions {
   credentials?: Credentials | undefined;
   extraArgs: string;
   keep: boolean;
+  /** Variables of this process the suites may see besides the allow-list (runner SUITE_ENVIRONMENT). */
+  passEnv?: readonly string[] | undefined;
   /** Folder for JUnit reports (none when undefined). */
   report?: string | undefined;
   workDir: string;
@@ -110,6 +113,7 @@ export async function prepare(options: E2eOptions, inspect?: Inspect): Promise<P
     chainsaw: checkVersion('chainsaw-version', options.versions.chainsaw),
   };
   const extraArgs = splitArgs(options.extraArgs);
+  checkPassEnv(options.passEnv ?? [], 'input "pass-env"');
   if (options.credentials && (!options.credentials.username || !options.credentials.password))
     throw new UserError('inputs "registry-username" and "registry-password": give both or neither');
   const env = options.env ?? DEFAULT_ENVIRONMENT;
@@ -213,6 +217,7 @@ export async function e2e(
     reportDir: options.report,
     extraArgs: prepared.extraArgs,
     keep: options.keep,
+    passEnv: options.passEnv,
     credentials:
       options.credentials && prepared.credentialsRegistry
         ? { registry: prepared.credentialsRegistry, ...options.credentials }

@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import { runCommand } from '../process/exec.js';
 import { chainsawArgv, suites } from './chainsaw.js';
 import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
@@ -29,7 +30,10 @@ export interface ExecResult {
 
 export interface ExecOptions {
   input?: string;
+  /** Added to this process's environment, or the whole environment with `replaceEnv`. */
   env?: Record<string, string>;
+  /** `env` is the command's whole environment (see suiteEnvironment); nothing else is inherited. */
+  replaceEnv?: boolean;
   /** Print the command's output live (default true). */
   echo?: boolean;
 }
@@ -48,10 +52,80 @@ export const defaultExec: Exec = async (command, args, options = {}) => {
   const result = await runCommand(command, args, {
     echo: options.echo !== false,
     ...(options.input !== undefined ? { input: options.input } : {}),
-    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+    ...(options.replaceEnv
+      ? { env: { ...options.env } }
+      : options.env
+        ? { env: { ...process.env, ...options.env } }
+        : {}),
   });
   return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+
+/**
+ * What kind, kubectl and the Chainsaw suites see of this process's environment: an extension's `script:`
+ * steps run here, so the runner's tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL, ACTIONS_ID_TOKEN_*),
+ * GITHUB_TOKEN, registry passwords and anything else a job sets stay out. Only what the tools need to
+ * run and reach Docker and the network passes, plus the names the user asks for (`pass-env`).
+ */
+export const SUITE_ENVIRONMENT: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TERM',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'CI',
+  'KUBECONFIG',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'KIND_EXPERIMENTAL_PROVIDER',
+];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The allow-listed part of `from` (LC_* locale variables too), the `pass` names, then `extra`. */
+export function suiteEnvironment(
+  from: NodeJS.ProcessEnv,
+  pass: readonly string[] = [],
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(from))
+    if (
+      value !== undefined &&
+      (SUITE_ENVIRONMENT.includes(name) || name.startsWith('LC_') || pass.includes(name))
+    )
+      out[name] = value;
+  return { ...out, ...extra };
+}
+
+/** Checks `pass-env` names: environment variable names only. */
+export function checkPassEnv(names: readonly string[], what: string): string[] {
+  const bad = names.filter((n) => !ENV_NAME.test(n));
+  if (bad.length)
+    throw new UserError(
+      `${what}: expected environment variable names (letters, digits, _), got ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+    );
+  return [...names];
+}
 
 export interface Environment {
   network: string;
@@ -103,8 +177,13 @@ export interface RunConfig {
   reportDir?: string | undefined;
   extraArgs: string[];
   keep: boolean;
-  /** Node-level pull credentials for one registry (private images). */
+  /**
+   * Node-level pull credentials for one registry (private images). Removed from every node left
+   * running once its suites are done.
+   */
   credentials?: { registry: string; username: string; password: string } | undefined;
+  /** Names of variables of this process passed to kind, kubectl and Chainsaw besides SUITE_ENVIRONMENT. */
+  passEnv?: readonly string[] | undefined;
   /** Called as soon as something exists that teardown must remove. */
   onCreated?: OnCreated;
 }
@@ -180,17 +259,18 @@ async function collectDiagnostics(
   kubectl: string,
   kubeconfig: string,
   dir: string,
+  clean: ExecOptions,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const run = async (file: string, args: string[]) => {
-    const r = await exec(kubectl, ['--kubeconfig', kubeconfig, ...args], { echo: false });
+    const r = await exec(kubectl, ['--kubeconfig', kubeconfig, ...args], { ...clean, echo: false });
     await writeFile(
       path.join(dir, file),
       r.stdout + (r.stderr ? `\n# stderr (exit ${r.code})\n${r.stderr}` : ''),
     );
   };
   for (const c of diagnosticCommands()) await run(c.file, c.args);
-  const pods = await exec(kubectl, ['--kubeconfig', kubeconfig, ...INSTANCE_PODS], { echo: false });
+  const pods = await exec(kubectl, ['--kubeconfig', kubeconfig, ...INSTANCE_PODS], { ...clean, echo: false });
   for (const line of pods.stdout.split('\n')) {
     const [ns, pod] = line.trim().split(/\s+/);
     if (ns && pod) {
@@ -202,8 +282,14 @@ async function collectDiagnostics(
 }
 
 /** Deletes one kind cluster (errors are reported, not thrown: teardown keeps going). */
-export async function deleteCluster(exec: Exec, log: Log, kind: string, name: string): Promise<void> {
-  const r = await exec(kind, ['delete', 'cluster', '--name', name]);
+export async function deleteCluster(
+  exec: Exec,
+  log: Log,
+  kind: string,
+  name: string,
+  options: ExecOptions = {},
+): Promise<void> {
+  const r = await exec(kind, ['delete', 'cluster', '--name', name], options);
   if (r.code !== 0) log.error(`could not delete kind cluster ${name}: ${r.stderr.trim()}`, 'e2e teardown');
 }
 
@@ -241,6 +327,19 @@ export async function teardown(exec: Exec, log: Log, what: Teardown): Promise<vo
   });
 }
 
+/** Removes the node-level pull credentials from a cluster's node (and kubelet's cached copy). */
+async function forgetCredentials(exec: Exec, log: Log, cluster: string): Promise<void> {
+  const node = controlPlane(cluster);
+  const rm = await exec('docker', ['exec', node, 'rm', '-f', KUBELET_CONFIG]);
+  const restart =
+    rm.code === 0 ? await exec('docker', ['exec', node, 'systemctl', 'restart', 'kubelet.service']) : rm;
+  if (restart.code !== 0)
+    log.error(
+      `could not remove the pull credentials from ${node} (${restart.stderr.trim()}); delete the cluster`,
+      'e2e credentials',
+    );
+}
+
 /** Runs the tests against every CloudNativePG version, one fresh kind cluster each. */
 export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<RunResult> {
   const { tools, env } = config;
@@ -266,6 +365,11 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
   };
 
   await startRegistry(exec, log, config);
+  // kind, kubectl and the suites: the allow-listed environment only.
+  const clean = (extra: Record<string, string> = {}): ExecOptions => ({
+    env: suiteEnvironment(process.env, config.passEnv ?? [], extra),
+    replaceEnv: true,
+  });
 
   for (const [index, cnpg] of config.cnpg.entries()) {
     const cluster = clusterName(env, cnpg);
@@ -275,7 +379,7 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
     let created = false;
     try {
       await log.group(`kind cluster ${cluster}`, async () => {
-        await exec(tools.kind, ['delete', 'cluster', '--name', cluster], { echo: false });
+        await exec(tools.kind, ['delete', 'cluster', '--name', cluster], { ...clean(), echo: false });
         created = true;
         await config.onCreated?.({ kind: 'cluster', name: cluster });
         await must(
@@ -296,7 +400,7 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
             '--wait',
             '2m',
           ],
-          { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network } },
+          clean({ KIND_EXPERIMENTAL_DOCKER_NETWORK: env.network }),
         );
         step = `${label}: registry wiring`;
         const node = controlPlane(cluster);
@@ -318,25 +422,30 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
       });
       step = `${label}: CloudNativePG install`;
       await log.group(`CloudNativePG ${cnpg}`, async () => {
-        await must(exec, step, tools.kubectl, [
-          '--kubeconfig',
-          kubeconfig,
-          'apply',
-          '--server-side',
-          '-f',
-          cnpgManifestUrl(cnpg),
-        ]);
-        await must(exec, step, tools.kubectl, [
-          '--kubeconfig',
-          kubeconfig,
-          'wait',
-          '--for=condition=Available',
-          '--timeout=2m',
-          '-n',
-          CNPG_NAMESPACE,
-          'deployments',
-          CNPG_DEPLOYMENT,
-        ]);
+        await must(
+          exec,
+          step,
+          tools.kubectl,
+          ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', cnpgManifestUrl(cnpg)],
+          clean(),
+        );
+        await must(
+          exec,
+          step,
+          tools.kubectl,
+          [
+            '--kubeconfig',
+            kubeconfig,
+            'wait',
+            '--for=condition=Available',
+            '--timeout=2m',
+            '-n',
+            CNPG_NAMESPACE,
+            'deployments',
+            CNPG_DEPLOYMENT,
+          ],
+          clean(),
+        );
       });
       for (const c of cases)
         for (const run of suites(config.genericSuite, config.extensionDir)) {
@@ -352,7 +461,7 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
               extraArgs: config.extraArgs,
               report,
             });
-            const r = await exec(tools.chainsaw, argv, { env: { KUBECONFIG: kubeconfig } });
+            const r = await exec(tools.chainsaw, argv, clean({ KUBECONFIG: kubeconfig }));
             if (report) result.reports.push(path.join(report.dir, `${reportName}.xml`));
             if (r.code !== 0) throw new StepError(`${step}: chainsaw exited with ${r.code}`);
           });
@@ -365,14 +474,18 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
       if (created) {
         const dir = path.join(config.diagnosticsDir, cluster);
         await log.group(`Diagnostics (${label})`, () =>
-          collectDiagnostics(exec, log, tools.kubectl, kubeconfig, dir),
+          collectDiagnostics(exec, log, tools.kubectl, kubeconfig, dir, clean()),
         );
         result.diagnostics = config.diagnosticsDir;
       }
     }
     const last = index === config.cnpg.length - 1;
-    if (created && !config.keep && !last) await deleteCluster(exec, log, tools.kind, cluster);
-    else if (created) result.clusters.push(cluster);
+    if (created && !config.keep && !last) await deleteCluster(exec, log, tools.kind, cluster, clean());
+    else if (created) {
+      result.clusters.push(cluster);
+      // A node left running (kept, or the last one until teardown) keeps no pull credentials.
+      if (config.credentials) await forgetCredentials(exec, log, cluster);
+    }
   }
   return result;
 }

@@ -88,8 +88,12 @@ const inspect: Inspect = async (ref) => ({
   annotations: ref === IMAGE ? annotations('4.0.1') : ref === DEP ? annotations('3.6.4') : {},
 });
 
+/** What the fakes read from their environment: passed through like a user's `pass-env`. */
+const FAKE_ENV = ['E2E_FAKE_LOG', 'E2E_FAKE_FAIL', 'E2E_FAKE_STATE', 'E2E_FAKE_DIR'];
+
 function options(overrides: Partial<E2eOptions> = {}): E2eOptions {
   return {
+    passEnv: FAKE_ENV,
     root: ROOT,
     extension: 'pgrouting',
     image: IMAGE,
@@ -334,6 +338,77 @@ describe('e2e flow', () => {
     expect(kubectl).toContain('logs -n cnpg-system deployment/cnpg-controller-manager --all-containers');
     expect(kubectl).toContain('logs -n chainsaw-happy-gull pgvector-1 --all-containers');
     expect(readFileSync(path.join(dir, 'reports', 'ext-e2e-1-30-generic.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('kind, kubectl and the suites see only the allow-listed environment; node credentials do not outlive the run', async () => {
+    // What a GitHub job holds: the runtime token a fork PR could upload artifacts with, tokens, passwords.
+    Object.assign(process.env, {
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      ACTIONS_RESULTS_URL: 'https://results.example/',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-request',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/',
+      GITHUB_TOKEN: 'ghs_token',
+      INPUT_REGISTRY_PASSWORD: 's3cret-token',
+      REGISTRY_PASSWORD: 's3cret-token',
+      HOME: dir,
+      HTTPS_PROXY: 'http://proxy.example:3128',
+      LC_ALL: 'C.UTF-8',
+      SUITE_LICENSE: 'asked-for',
+    });
+    process.env['E2E_FAKE_FAIL'] = 'chainsaw:e2e/suite'; // diagnostics run kubectl too
+    const result = await e2e(
+      defaultExec,
+      log,
+      options({
+        credentials: { username: 'bot', password: 's3cret-token' },
+        passEnv: [...FAKE_ENV, 'SUITE_LICENSE'],
+        cnpg: '1.29,1.30',
+      }),
+      inspect,
+    );
+    expect(result.passed).toBe(false);
+    const c = calls();
+    const chainsaw = c.filter((x) => x.tool === 'chainsaw');
+    expect(chainsaw.length).toBeGreaterThan(0);
+    const tools = c.filter((x) => ['chainsaw', 'kind', 'kubectl'].includes(x.tool));
+    expect(new Set(tools.map((x) => x.tool))).toEqual(new Set(['chainsaw', 'kind', 'kubectl']));
+    for (const x of tools) {
+      const names = x['envNames'] as string[];
+      for (const secret of [
+        'ACTIONS_RUNTIME_TOKEN',
+        'ACTIONS_RESULTS_URL',
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'ACTIONS_ID_TOKEN_REQUEST_URL',
+        'GITHUB_TOKEN',
+        'INPUT_REGISTRY_PASSWORD',
+        'REGISTRY_PASSWORD',
+        'RUNNER_TEMP',
+        'RUNNER_TOOL_CACHE',
+      ])
+        expect(names, `${x.tool} ${x.argv.join(' ')}`).not.toContain(secret);
+      expect(names).toEqual(
+        expect.arrayContaining(['PATH', 'HOME', 'HTTPS_PROXY', 'LC_ALL', 'SUITE_LICENSE']),
+      );
+    }
+    expect(chainsaw[0]!['envNames']).toContain('KUBECONFIG');
+    // Both clusters had credentials; the one deleted took them along, the one left loses them.
+    const docker = c.filter((x) => x.tool === 'docker').map((x) => x.argv.join(' '));
+    expect(docker.filter((d) => d.includes('/var/lib/kubelet/config.json') && d.includes(' rm '))).toEqual([
+      'exec ext-e2e-1-30-control-plane rm -f /var/lib/kubelet/config.json',
+    ]);
+    const removed = docker.indexOf('exec ext-e2e-1-30-control-plane rm -f /var/lib/kubelet/config.json');
+    expect(removed).toBeGreaterThan(
+      docker.lastIndexOf('exec -i ext-e2e-1-30-control-plane cp /dev/stdin /var/lib/kubelet/config.json'),
+    );
+    expect(docker[removed + 1]).toBe('exec ext-e2e-1-30-control-plane systemctl restart kubelet.service');
+    expect(result.clusters).toEqual(['ext-e2e-1-30']);
+  });
+
+  it('refuses pass-env entries that are not variable names', async () => {
+    await expect(e2e(defaultExec, log, options({ passEnv: ['OK', 'A=B'] }), inspect)).rejects.toThrow(
+      'input "pass-env": expected environment variable names (letters, digits, _), got "A=B"',
+    );
+    expect(calls()).toEqual([]);
   });
 
   it('a failing CNPG install names its step and skips chainsaw', async () => {

@@ -57,14 +57,10 @@ describe('build legs reach merge through artifacts', () => {
     expect(upload.with!['if-no-files-found']).toBe('error');
   });
 
-  it('names each artifact by leg and downloads them all into the folder merge reads', () => {
+  it('names each artifact by leg and downloads each into its own folder (never merged over another)', () => {
     expect(upload.with!['name']).toBe('ext-actions-build-${{ matrix.leg }}');
     expect(keep.run).toContain('.ext-actions-out/$LEG.json');
-    expect(download.with).toMatchObject({
-      pattern: 'ext-actions-build-*',
-      path: '.ext-actions-out',
-      'merge-multiple': true,
-    });
+    expect(download.with).toEqual({ pattern: 'ext-actions-build-*', path: '.ext-actions-out' });
   });
 
   it('every upload-artifact of a hidden path in extensions.yml includes hidden files', () => {
@@ -93,21 +89,32 @@ describe('merge: collect the images for sign, e2e and promote', () => {
   const legs = steps('merge').find((s) => s.id === 'legs')!;
   const collect = steps('merge').find((s) => s.id === 'collect')!;
 
-  function legsDir(files: Record<string, unknown>) {
+  /** The download as download-artifact lays it out without merge-multiple: one folder per artifact. */
+  function legsDir(artifacts: Record<string, Record<string, unknown>>) {
     const dir = workspace('ext-flow-');
     mkdirSync(path.join(dir, '.ext-actions-out'));
-    for (const [f, v] of Object.entries(files)) {
-      writeFileSync(path.join(dir, '.ext-actions-out', f), `${JSON.stringify(v)}\n`);
+    for (const [artifact, files] of Object.entries(artifacts)) {
+      mkdirSync(path.join(dir, '.ext-actions-out', artifact));
+      for (const [f, v] of Object.entries(files))
+        writeFileSync(path.join(dir, '.ext-actions-out', artifact, f), `${JSON.stringify(v)}\n`);
     }
     return dir;
   }
+  const MATRIX = JSON.stringify([
+    { extension: 'pgvector', platform: 'linux/amd64', runner: 'x', leg: 'pgvector-linux-amd64' },
+    { extension: 'pgvector', platform: 'linux/arm64', runner: 'y', leg: 'pgvector-linux-arm64' },
+  ]);
 
-  it('hands bake merge one JSON list per leg', () => {
+  it('hands bake merge one JSON list per leg of the plan', () => {
     const dir = legsDir({
-      'pgvector-linux-amd64.json': [image('pgvector-0-8-1-18-trixie', true)],
-      'pgvector-linux-arm64.json': [image('pgvector-0-8-1-18-trixie', true, 'linux/arm64')],
+      'ext-actions-build-pgvector-linux-amd64': {
+        'pgvector-linux-amd64.json': [image('pgvector-0-8-1-18-trixie', true)],
+      },
+      'ext-actions-build-pgvector-linux-arm64': {
+        'pgvector-linux-arm64.json': [image('pgvector-0-8-1-18-trixie', true, 'linux/arm64')],
+      },
     });
-    const r = runStep(legs.run!, dir, {});
+    const r = runStep(legs.run!, dir, { MATRIX });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.outputs['images']!.split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { platforms: string[] }[])[0]!.platforms)).toEqual([
@@ -116,9 +123,32 @@ describe('merge: collect the images for sign, e2e and promote', () => {
     ]);
   });
 
+  it('reads only the artifacts of the plan’s legs, by exact name: an extra artifact is never read', () => {
+    const planted = [{ ...image('pgvector-0-8-1-18-trixie', true), ref: 'ghcr.io/evil/x@sha256:0' }];
+    const dir = legsDir({
+      // uploaded by something else in the run (pull request code with the runtime token)
+      'ext-actions-build-zzz': { 'pgvector-linux-amd64.json': planted, 'zzz.json': planted },
+      'ext-actions-build-pgvector-linux-amd64': {
+        'pgvector-linux-amd64.json': [image('pgvector-0-8-1-18-trixie', true)],
+      },
+      'ext-actions-build-pgvector-linux-arm64': {
+        'pgvector-linux-arm64.json': [image('pgvector-0-8-1-18-trixie', true, 'linux/arm64')],
+      },
+    });
+    const r = runStep(legs.run!, dir, { MATRIX });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs['images']).not.toContain('evil');
+    // A leg whose artifact is missing fails the merge, whatever else was uploaded.
+    const missing = legsDir({ 'ext-actions-build-zzz': { 'pgvector-linux-arm64.json': planted } });
+    const m = runStep(legs.run!, missing, { MATRIX });
+    expect(m.code).toBe(1);
+    expect(m.stdout).toContain('::error title=merge::no build result for a leg of the plan');
+    expect(m.outputs).toEqual({});
+  });
+
   it('signs and tests only pushed images; one e2e leg per image and CNPG version', () => {
     const merged = [image('pgvector-0-8-1-18-trixie', true), image('pgvector-0-8-1-17-trixie', true)];
-    const r = runStep(collect.run!, legsDir({}), {
+    const r = runStep(collect.run!, workspace('ext-flow-'), {
       MERGED: JSON.stringify(merged),
       CNPG: '["main","1.30"]',
     });
@@ -134,14 +164,11 @@ describe('merge: collect the images for sign, e2e and promote', () => {
   });
 
   it('never lists a digest that was built but not pushed as a ref to sign', () => {
-    const r = runStep(
-      collect.run!,
-      legsDir({ 'pgvector.json': [image('pgvector-0-8-1-18-trixie', false)] }),
-      {
-        MERGED: '',
-        CNPG: '["main"]',
-      },
-    );
+    const r = runStep(collect.run!, workspace('ext-flow-'), {
+      MERGED: '',
+      LEGS: JSON.stringify([image('pgvector-0-8-1-18-trixie', false)]),
+      CNPG: '["main"]',
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['refs']).toBe('');
   });

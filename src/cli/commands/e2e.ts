@@ -8,7 +8,7 @@ import { verifyLayout } from '../../layout/verify.js';
 import { defaultExec, teardown, type Log, type Teardown } from '../../e2e/runner.js';
 import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../e2e/tools.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
-import { oneOf, parseFlags, type CliIO, type Command } from '../command.js';
+import { listFlag, oneOf, parseFlags, type CliIO, type Command } from '../command.js';
 
 function cliLog(io: CliIO): Log {
   return {
@@ -28,7 +28,7 @@ export const e2e: Command = {
   usage:
     'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
     '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
-    '[--extra-args "..."] [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
+    '[--extra-args "..."] [--pass-env NAME]... [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
   async run(args, io) {
     const { values: v } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -48,6 +48,7 @@ export const e2e: Command = {
       timestamp: { type: 'string', default: '' },
       revision: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
+      'pass-env': { type: 'string', multiple: true },
     });
     if (!v.extension) throw new UserError(`ext-actions e2e: --extension is required\nusage: ${this.usage}`);
     const build = v.image === undefined;
@@ -82,6 +83,7 @@ export const e2e: Command = {
         credentials: username || password ? { username, password } : undefined,
         extraArgs: v['extra-args'],
         keep: v.keep,
+        passEnv: listFlag(v['pass-env']),
         report: v.report ? path.resolve(io.cwd, v.report) : undefined,
         workDir,
         registry: v.registry,
