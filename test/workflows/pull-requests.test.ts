@@ -122,3 +122,46 @@ describe('e2e-local: pull requests build and test', () => {
     expect(wf.jobs['summary']!.needs).toContain('e2e-local');
   });
 });
+
+describe('tokens no wider than the job', { timeout: 30_000 }, () => {
+  const JOB_TOKEN =
+    "${{ needs.plan.outputs.job-token == 'true' && github.token || secrets.registry-password }}";
+
+  it('the plan marks ghcr.io/<owner> (any case) for the job token, and nothing else', () => {
+    expect(plan({ EVENT: 'push', GITHUB_REF: 'refs/heads/main' }).outputs['job-token']).toBe('true');
+    expect(
+      plan({ EVENT: 'push', GITHUB_REF: 'refs/heads/main', REGISTRY: 'GHCR.io/ACME/extensions' }).outputs[
+        'job-token'
+      ],
+    ).toBe('true');
+    for (const registry of ['docker.io/acme', 'ghcr.io/acme-evil', 'ghcr.io/other'])
+      expect(
+        plan({ EVENT: 'push', GITHUB_REF: 'refs/heads/main', REGISTRY: registry }).outputs['job-token'],
+      ).toBe('false');
+    expect(plan({ EVENT: 'pull_request' }).outputs['job-token']).toBe('false');
+  });
+
+  it('every registry login uses the job’s own token for ghcr.io/<owner>, the secret only elsewhere', () => {
+    const logins = Object.entries(wf.jobs).flatMap(([name, job]) =>
+      (job.steps ?? [])
+        .filter((s) => s.uses?.startsWith('docker/login-action@'))
+        .map((s) => ({ name, with: s.with! })),
+    );
+    expect(logins.length).toBeGreaterThan(0);
+    for (const l of logins) {
+      expect(l.with['password'], l.name).toBe(JOB_TOKEN);
+      expect(l.with['username'], l.name).toBe(
+        "${{ needs.plan.outputs.job-token == 'true' && github.actor || inputs.registry-username || github.actor }}",
+      );
+    }
+  });
+
+  it('e2e (packages: read) pulls with its own token, not the caller’s write secret', () => {
+    const e2e = wf.jobs['e2e']!;
+    expect(e2e.permissions).toEqual({ contents: 'read', packages: 'read' });
+    const step = e2e.steps!.find((s) => s.uses === './.ext-actions/e2e')!;
+    expect(step.with!['registry-password']).toBe(
+      "${{ needs.plan.outputs.publish == 'true' && (needs.plan.outputs.job-token == 'true' && github.token || secrets.registry-password) || '' }}",
+    );
+  });
+});
