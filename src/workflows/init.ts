@@ -12,8 +12,12 @@ import { UserError, showValue } from '../errors.js';
 
 export const OWN_REPOSITORY = 'cnpg/ext-actions';
 export const REUSABLE_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/extensions.yml`;
-/** What every caller grants: the reusable workflow's jobs may only narrow these. */
+/** The pull request pipeline: every job needs only `contents: read`. */
+export const PR_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/extensions-pr.yml`;
+/** What every caller of REUSABLE_WORKFLOW grants: the reusable workflow's jobs may only narrow these. */
 export const CALLER_PERMISSIONS = { contents: 'read', packages: 'write', 'id-token': 'write' } as const;
+/** What the pull request caller grants (PR_WORKFLOW asks for no more). */
+export const PR_CALLER_PERMISSIONS = { contents: 'read' } as const;
 
 export interface InitOptions {
   /** Folder of the extension folders, relative to the repository root, as found or given. */
@@ -53,17 +57,21 @@ function caller(
   options: InitOptions,
   extra: Record<string, string | boolean>,
   comment: string[],
+  pr = false,
 ): string {
+  const inputs = withInputs(options);
+  // The pull request workflow pushes nothing: no registry input, no secret.
+  if (pr) delete inputs.registry;
   const workflow = {
     name,
     on,
     permissions: {},
     jobs: {
       extensions: {
-        uses: `${REUSABLE_WORKFLOW}@${options.ref}`,
-        permissions: { ...CALLER_PERMISSIONS },
-        with: { ...withInputs(options), ...extra },
-        secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' },
+        uses: `${pr ? PR_WORKFLOW : REUSABLE_WORKFLOW}@${options.ref}`,
+        permissions: { ...(pr ? PR_CALLER_PERMISSIONS : CALLER_PERMISSIONS) },
+        with: { ...inputs, ...extra },
+        ...(pr ? {} : { secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' } }),
       },
     },
   };
@@ -71,9 +79,15 @@ function caller(
   const text = [
     ...comment.map((c) => `# ${c}`),
     '#',
-    `# The caller's permissions bound every job of the reusable workflow: contents: read (checkout),`,
-    '# packages: write (push and sign testing/production images), id-token: write (keyless signing).',
-    '# Pull requests from forks get read-only tokens: they build and test without pushing.',
+    ...(pr
+      ? [
+          '# contents: read is all the pull request workflow asks for: it builds and tests, pushes and signs nothing,',
+          '# and no job of it gets a token that can write.',
+        ]
+      : [
+          `# The caller's permissions bound every job of the reusable workflow: contents: read (checkout),`,
+          '# packages: write (push and sign testing/production images), id-token: write (keyless signing).',
+        ]),
     '',
     body,
   ].join('\n');
@@ -99,6 +113,7 @@ export function generateCallers(options: InitOptions): GeneratedFile[] {
           found,
           tests,
         ],
+        true,
       ),
     },
     {
