@@ -104,7 +104,13 @@ describe('os-libs.yml: the pull request per extension', () => {
     ]);
     expect(changed('pgrouting-os-libraries')).toEqual(['pgrouting/system-libs/18-trixie-os-libs.txt']);
     expect(
-      git(t.dir, '--git-dir', t.remote, 'show', 'postgis-os-libraries:postgis/system-libs/18-trixie-os-libs.txt'),
+      git(
+        t.dir,
+        '--git-dir',
+        t.remote,
+        'show',
+        'postgis-os-libraries:postgis/system-libs/18-trixie-os-libs.txt',
+      ),
     ).toBe(NEW.trim());
     const message = git(t.dir, '--git-dir', t.remote, 'log', '-1', '--format=%B', 'postgis-os-libraries');
     expect(message).toMatch(/^chore: update postgis OS libraries\n/);
@@ -166,7 +172,13 @@ describe('os-libs.yml: the pull request per extension', () => {
     );
     expect(t.tip('postgis-os-libraries')).not.toBe(first);
     expect(
-      git(t.dir, '--git-dir', t.remote, 'show', 'postgis-os-libraries:postgis/system-libs/18-trixie-os-libs.txt'),
+      git(
+        t.dir,
+        '--git-dir',
+        t.remote,
+        'show',
+        'postgis-os-libraries:postgis/system-libs/18-trixie-os-libs.txt',
+      ),
     ).toBe(newer.trim());
     // Still one commit on the default branch: the branch is rewritten, not stacked.
     expect(git(t.dir, '--git-dir', t.remote, 'rev-list', '--count', 'main..postgis-os-libraries')).toBe('1');
@@ -242,8 +254,9 @@ describe('os-libs.yml: jobs and permissions', () => {
     expect(wf.jobs['libs']!.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs['pull-request']!.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
     const pr = wf.jobs['pull-request']!.steps;
-    expect(pr.some((s) => (s.run ?? '').includes('.ext-actions') || (s.uses ?? '').includes('ext-actions')))
-      .toBe(false);
+    expect(
+      pr.some((s) => (s.run ?? '').includes('.ext-actions') || (s.uses ?? '').includes('ext-actions')),
+    ).toBe(false);
     // Downloaded by its exact name, never by pattern.
     const download = pr.find((s) => (s.uses ?? '').startsWith('actions/download-artifact@')) as {
       with?: Record<string, string>;
