@@ -57,9 +57,13 @@ const actionMeta = (name: string) =>
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
   };
-const workflow = parse(readFileSync(path.join(repo, '.github/workflows/extensions.yml'), 'utf8')) as {
-  on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
-};
+/** The workflow_call declaration of one of our reusable workflows (`.github/workflows/<file>`). */
+const workflowCall = (file: string) =>
+  (
+    parse(readFileSync(path.join(repo, file), 'utf8')) as {
+      on: { workflow_call: { inputs: Record<string, unknown>; secrets?: Record<string, unknown> } };
+    }
+  ).on.workflow_call;
 
 describe('documentation examples', () => {
   it('finds the documents and their examples', () => {
@@ -88,13 +92,18 @@ describe('documentation examples', () => {
           const own = /^cnpg\/ext-actions\/([^@]+)@/.exec(s.uses);
           if (own) {
             const target = own[1]!;
-            if (target === '.github/workflows/extensions.yml') {
-              const call = workflow.on.workflow_call;
+            if (target.startsWith('.github/workflows/')) {
+              const name = path.basename(target);
+              if (!existsSync(path.join(repo, target))) {
+                problems.push(`${where}: ${s.uses}: no ${target}`);
+                continue;
+              }
+              const call = workflowCall(target);
               for (const k of Object.keys(s.with ?? {}))
-                if (!(k in call.inputs)) problems.push(`${where}: extensions.yml has no input "${k}"`);
+                if (!(k in call.inputs)) problems.push(`${where}: ${name} has no input "${k}"`);
               if (s.secrets && s.secrets !== 'inherit')
                 for (const k of Object.keys(s.secrets))
-                  if (!(k in call.secrets)) problems.push(`${where}: extensions.yml has no secret "${k}"`);
+                  if (!(k in (call.secrets ?? {}))) problems.push(`${where}: ${name} has no secret "${k}"`);
               continue;
             }
             if (!existsSync(path.join(repo, target, 'action.yml'))) {
