@@ -4,6 +4,7 @@
  * `apt-get install --print-uris` (no Docker daemon here): which extensions it checks, what it hands to the
  * pull-request jobs, QEMU only for foreign platforms, one error for a bad input.
  */
+import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   cpSync,
@@ -50,6 +51,12 @@ function setup() {
   const work = path.join(dir, 'work');
   for (const name of ['postgis', 'pgvector'])
     cpSync(path.join(repo, 'extensions', name), path.join(work, 'exts', name), { recursive: true });
+  // The checkout of the caller's default branch: a git repository.
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'pipe' });
+  git('init', '--quiet', '--initial-branch', 'main');
+  git('add', '.');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'init');
+  const head = git('rev-parse', 'HEAD').toString().trim();
   // The checkout of ext-actions: this repository (dist/ is what the sources build, test/dist.test.ts).
   symlinkSync(repo, path.join(work, '.ext-actions'));
   const log = path.join(dir, 'docker.log');
@@ -66,7 +73,7 @@ function setup() {
       ...env,
     });
   const calls = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  return { work, run, calls };
+  return { work, run, calls, head };
 }
 
 describe('os-libs.yml: listing the libraries', () => {
@@ -74,7 +81,8 @@ describe('os-libs.yml: listing the libraries', () => {
     const t = setup();
     const r = t.run({});
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.outputs).toEqual({ extensions: '["postgis"]' });
+    // The commit the lists were made from, for the pull requests' messages.
+    expect(r.outputs).toEqual({ extensions: '["postgis"]', sha: t.head });
     const out = path.join(t.work, '.ext-actions-out/os-libs');
     expect(readdirSync(out)).toEqual(['postgis']);
     expect(readdirSync(path.join(out, 'postgis')).sort()).toEqual([
