@@ -133,7 +133,7 @@ describe('os-libs.yml: listing the libraries', () => {
     const unknown = t.run({ REQUESTED: 'postgis, nope' });
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain(
-      '::error title=extensions input::unknown extension(s) under exts; expected names from: pgvector, postgis',
+      '::error title=extensions input::unknown extension(s) ["nope"]; expected names from ["pgvector","postgis"]',
     );
     const notOptedIn = t.run({ REQUESTED: 'pgvector' });
     expect(notOptedIn.code).not.toBe(0);
