@@ -68,10 +68,11 @@ describe.each(['os-libs.yml', 'prune.yml'])('%s: finding the ext-actions ref', (
   });
 
   it('refuses a ref or repository that could inject into GITHUB_OUTPUT', () => {
-    for (const env of [
+    const cases: Record<string, string>[] = [
       { OVERRIDE_REF: 'v1\nref=evil' },
       { OVERRIDE_REF: 'v1', OVERRIDE_REPOSITORY: 'a/b\nx=y' },
-    ]) {
+    ];
+    for (const env of cases) {
       const r = run(env);
       expect(r.code).toBe(1);
       expect(r.outputs).toEqual({});
