@@ -1,7 +1,8 @@
 /**
  * `ext-actions init`: the caller workflows a repository of extensions needs (pull request checks, pushes
- * to the default branch, release tags), each calling our reusable workflow with the permissions it needs
- * and inputs derived from what is in the repository. Generation is pure (`generateCallers`); writing
+ * to the default branch, release tags) and the scheduled maintenance (OS-library drift pull requests,
+ * testing-image retention), each calling our reusable workflows with the permissions they need and
+ * inputs derived from what is in the repository. Generation is pure (`generateCallers`); writing
  * (`writeCallers`) refuses to replace a file the user changed unless forced.
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +19,12 @@ export const PR_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/extensions-pr.ym
 export const CALLER_PERMISSIONS = { contents: 'read', packages: 'write', 'id-token': 'write' } as const;
 /** What the pull request caller grants (PR_WORKFLOW asks for no more). */
 export const PR_CALLER_PERMISSIONS = { contents: 'read' } as const;
+export const OS_LIBS_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/os-libs.yml`;
+export const PRUNE_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/prune.yml`;
+/** os-libs.yml: its pull-request job pushes a branch and opens the pull request; the rest reads. */
+export const OS_LIBS_PERMISSIONS = { contents: 'write', 'pull-requests': 'write' } as const;
+/** prune.yml: reads the metadata, deletes package versions or manifests. */
+export const PRUNE_PERMISSIONS = { contents: 'read', packages: 'write' } as const;
 
 export interface InitOptions {
   /** Folder of the extension folders, relative to the repository root, as found or given. */
@@ -51,6 +58,14 @@ function withInputs(options: InitOptions): Record<string, string> {
   return inputs;
 }
 
+/** The generated file: header, hash of the rest, the comment lines, then the workflow. */
+function render(workflow: Record<string, unknown>, comment: string[]): string {
+  const body = stringify(workflow, { lineWidth: 0 });
+  const text = [...comment.map((c) => (c ? `# ${c}` : '#')), '', body].join('\n');
+  const hash = digest(text);
+  return `${HEADER} (edit freely; rerun with --force to regenerate)\n# ext-actions-init: sha256=${hash}\n${text}`;
+}
+
 function caller(
   name: string,
   on: Record<string, unknown>,
@@ -62,37 +77,124 @@ function caller(
   const inputs = withInputs(options);
   // The pull request workflow pushes nothing: no registry input, no secret.
   if (pr) delete inputs.registry;
-  const workflow = {
-    name,
-    on,
-    permissions: {},
-    jobs: {
-      extensions: {
-        uses: `${pr ? PR_WORKFLOW : REUSABLE_WORKFLOW}@${options.ref}`,
-        permissions: { ...(pr ? PR_CALLER_PERMISSIONS : CALLER_PERMISSIONS) },
-        with: { ...inputs, ...extra },
-        ...(pr ? {} : { secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' } }),
+  return render(
+    {
+      name,
+      on,
+      permissions: {},
+      jobs: {
+        extensions: {
+          uses: `${pr ? PR_WORKFLOW : REUSABLE_WORKFLOW}@${options.ref}`,
+          permissions: { ...(pr ? PR_CALLER_PERMISSIONS : CALLER_PERMISSIONS) },
+          with: { ...inputs, ...extra },
+          ...(pr ? {} : { secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' } }),
+        },
       },
     },
-  };
-  const body = stringify(workflow, { lineWidth: 0 });
-  const text = [
-    ...comment.map((c) => `# ${c}`),
-    '#',
-    ...(pr
-      ? [
-          '# contents: read is all the pull request workflow asks for: it builds and tests, pushes and signs nothing,',
-          '# and no job of it gets a token that can write.',
-        ]
-      : [
-          `# The caller's permissions bound every job of the reusable workflow: contents: read (checkout),`,
-          '# packages: write (push and sign testing/production images), id-token: write (keyless signing).',
-        ]),
-    '',
-    body,
-  ].join('\n');
-  const hash = digest(text);
-  return `${HEADER} (edit freely; rerun with --force to regenerate)\n# ext-actions-init: sha256=${hash}\n${text}`;
+    [
+      ...comment,
+      '',
+      ...(pr
+        ? [
+            'contents: read is all the pull request workflow asks for: it builds and tests, pushes and signs nothing,',
+            'and no job of it gets a token that can write.',
+          ]
+        : [
+            `The caller's permissions bound every job of the reusable workflow: contents: read (checkout),`,
+            'packages: write (push and sign testing/production images), id-token: write (keyless signing).',
+          ]),
+    ],
+  );
+}
+
+/**
+ * The scheduled maintenance callers: nightly OS-library drift pull requests (os-libs.yml) and daily
+ * testing-image retention (prune.yml), each with only the permissions its reusable workflow's jobs use.
+ */
+export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
+  const self = { 'ext-actions-ref': options.ref };
+  const root: Record<string, string> = options.root !== '.' ? { root: options.root } : {};
+  const sameRef = `ext-actions-ref names the same ref as \`uses:\`: the ext-actions CLI runs at that ref.`;
+  const onGhcr = !options.registry || options.registry.split('/')[0] === 'ghcr.io';
+  return [
+    {
+      path: '.github/workflows/extensions-os-libs.yml',
+      content: render(
+        {
+          name: 'extensions (OS libraries)',
+          on: { schedule: [{ cron: '23 3 * * *' }], workflow_dispatch: {} },
+          permissions: {},
+          jobs: {
+            'os-libs': {
+              uses: `${OS_LIBS_WORKFLOW}@${options.ref}`,
+              permissions: { ...OS_LIBS_PERMISSIONS },
+              with: { ...root, ...self },
+              secrets: { 'pull-request-token': '${{ secrets.EXT_ACTIONS_PR_TOKEN }}' },
+            },
+          },
+        },
+        [
+          'Nightly: for every extension with auto_update_os_libs = true in its metadata.hcl, lists the Debian',
+          'libraries installing it pulls into its base images and opens or updates one pull request per',
+          'extension (branch <extension>-os-libraries) when they changed; merging it rebuilds the extension.',
+          'Nothing happens for extensions that do not opt in.',
+          '',
+          'contents: write and pull-requests: write are for the pull-request job only (git and gh, no',
+          'ext-actions code); the job that runs ext-actions reads. Pull requests opened with the built-in',
+          'token start no workflow run: add an EXT_ACTIONS_PR_TOKEN secret (contents and pull-requests write',
+          'on this repository) to have your checks run on them. With the built-in token, allow GitHub',
+          'Actions to create pull requests (Settings > Actions > General).',
+          sameRef,
+        ],
+      ),
+    },
+    {
+      path: '.github/workflows/extensions-prune.yml',
+      content: render(
+        {
+          name: 'extensions (prune testing images)',
+          on: {
+            schedule: [{ cron: '41 4 * * *' }],
+            workflow_dispatch: {
+              inputs: {
+                'dry-run': {
+                  description: 'Print what would be deleted and delete nothing',
+                  type: 'boolean',
+                  default: true,
+                },
+              },
+            },
+          },
+          permissions: {},
+          jobs: {
+            prune: {
+              uses: `${PRUNE_WORKFLOW}@${options.ref}`,
+              permissions: { ...PRUNE_PERMISSIONS },
+              with: {
+                ...root,
+                ...(options.registry ? { registry: options.registry } : {}),
+                'older-than': '7d',
+                keep: 1,
+                'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run }}",
+                ...self,
+              },
+              ...(onGhcr ? {} : { secrets: { 'registry-password': '${{ secrets.REGISTRY_PASSWORD }}' } }),
+            },
+          },
+        },
+        [
+          'Daily: deletes the testing images (the -testing repositories) older than 7 days, keeping the',
+          'newest per target and every image a production tag references. A manual run is a dry run unless',
+          'you untick it.',
+          '',
+          onGhcr
+            ? "On ghcr.io the images are package versions, deleted with this job's own token: packages: write."
+            : 'REGISTRY_PASSWORD: a secret that may delete manifests on your registry.',
+          sameRef,
+        ],
+      ),
+    },
+  ];
 }
 
 export function generateCallers(options: InitOptions): GeneratedFile[] {
@@ -151,6 +253,7 @@ export function generateCallers(options: InitOptions): GeneratedFile[] {
         ['Release tags: rebuilds, tests and promotes every extension.', found, tests],
       ),
     },
+    ...maintenanceCallers(options),
   ];
 }
 

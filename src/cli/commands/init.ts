@@ -11,7 +11,7 @@ import { parseFlags, type Command } from '../command.js';
 export const init: Command = {
   name: 'init',
   summary:
-    'write the GitHub workflows (pull requests, default branch, release tags) that call the reusable workflow',
+    'write the GitHub workflows that call the reusable workflows: pull requests, default branch, release tags, and the scheduled OS-library pull requests and testing-image retention',
   usage: 'ext-actions init [--root DIR] [--registry REG] [--ref vX] [--dir REPO] [--force]',
   async run(args, io) {
     const { values } = parseFlags(this, args, {
