@@ -39446,6 +39446,10 @@ function showValue(value) {
       text = String(value);
     }
   }
+  text = text.replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u007f-\u009f]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
