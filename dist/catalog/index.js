@@ -58877,6 +58877,33 @@ async function generateCatalogs(o) {
 // src/catalog/write.ts
 import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
+
+// src/action/markdown.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+function visible(text, keepLines = false) {
+  return text.replaceAll("	", " ").replace(
+    INVISIBLE,
+    (c) => keepLines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
+function mdText(text) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, " "))).replace(/[\\`*_[\]!~|]/g, (c) => `\\${c}`);
+}
+function mdCode(text, inTable = true) {
+  if (text === "") return "";
+  const line = visible(text.replace(LINE_BREAKS, " "));
+  const flat = inTable ? line.replaceAll("|", "\\|") : line;
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+// src/catalog/write.ts
 async function writeCatalogs(files, outputDir) {
   await mkdir2(outputDir, { recursive: true });
   const staging = await mkdtemp(path5.join(outputDir, ".ext-actions-catalogs-"));
@@ -58894,7 +58921,9 @@ async function writeCatalogs(files, outputDir) {
 }
 function catalogMarkdown(files) {
   const rows = files.flatMap(
-    (f) => f.entries.map((e) => `| \`${f.name}\` | ${e.major} | \`${e.name}\` | \`${e.reference}\` |`)
+    (f) => f.entries.map(
+      (e) => `| ${mdCode(f.name)} | ${mdText(String(e.major))} | ${mdCode(e.name)} | ${mdCode(e.reference)} |`
+    )
   );
   return [
     "### Image catalogs",

@@ -32426,11 +32426,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -55607,6 +55607,31 @@ ${r.stderr}`;
   return missing;
 }
 
+// src/action/markdown.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+function visible(text, keepLines = false) {
+  return text.replaceAll("	", " ").replace(
+    INVISIBLE,
+    (c) => keepLines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
+function mdText(text) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, " "))).replace(/[\\`*_[\]!~|]/g, (c) => `\\${c}`);
+}
+function mdCode(text, inTable = true) {
+  if (text === "") return "";
+  const line = visible(text.replace(LINE_BREAKS, " "));
+  const flat = inTable ? line.replaceAll("|", "\\|") : line;
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 // src/smoke/report.ts
 function reportLines(r) {
   const lines = [];
@@ -55627,11 +55652,10 @@ function reportLines(r) {
   }
   return lines;
 }
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function reportMarkdown(reports) {
   const rows = reports.flatMap(
     (r) => r.platforms.map(
-      (p) => `| ${p.ok ? "\u2705" : "\u274C"} | \`${cell(r.extension)}\` | ${p.platform} | ${cell(p.sqlVersion ?? (p.ok ? "module" : "-"))} | ${cell(r.expectedSqlVersion || "-")} | ${p.seconds.toFixed(1)} s | ${cell(p.ok ? `${p.checks.length} checks` : p.reason ?? "")} |`
+      (p) => `| ${p.ok ? "\u2705" : "\u274C"} | ${mdCode(r.extension)} | ${mdText(p.platform)} | ${mdText(p.sqlVersion ?? (p.ok ? "module" : "-"))} | ${mdText(r.expectedSqlVersion || "-")} | ${p.seconds.toFixed(1)} s | ${mdText(p.ok ? `${p.checks.length} checks` : p.reason ?? "")} |`
     )
   );
   return [
