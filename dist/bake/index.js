@@ -30200,6 +30200,90 @@ function defaultHead(env) {
 // src/matrix/plan.ts
 import path5 from "node:path";
 
+// src/matrix/fields.ts
+var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
+var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+var EXTENSION_NAME_MAX = 59;
+function extensionNameProblem(name) {
+  if (!EXTENSION_NAME.test(name)) {
+    return `expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names), got ${showValue(name)}`;
+  }
+  if (name.length > EXTENSION_NAME_MAX) {
+    return `expected at most ${EXTENSION_NAME_MAX} characters (CloudNativePG extension names), got ${name.length}`;
+  }
+  return void 0;
+}
+var SQL_NAME = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/,
+  expected: 'an extension name of letters, digits, "_", "-" or "." (at most 63 characters)'
+};
+var LICENSE = {
+  pattern: /^[A-Za-z0-9.+:()-]+(?: [A-Za-z0-9.+:()-]+)*$/,
+  expected: 'an SPDX license identifier or expression (letters, digits, ".", "+", "-", ":", parentheses, single spaces)'
+};
+var LIBRARY = {
+  pattern: /^[A-Za-z0-9_$][A-Za-z0-9_.$/-]*$/,
+  expected: 'a library name such as "pg_cron" (letters, digits, "_", "-", ".")'
+};
+var GUC_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/,
+  expected: 'a PostgreSQL parameter name such as "cron.database_name"'
+};
+var VARIABLE_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  expected: 'a variable name (letters, digits, "_", not starting with a digit)'
+};
+var RELATIVE_PATH = {
+  pattern: /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/,
+  expected: 'a path relative to the image root (letters, digits, ".", "_", "+", "-", "/")'
+};
+var REQUIRED_REFERENCE = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/,
+  expected: 'an extension name (letters, digits, "_", "-", "."), e.g. "base-image:pg_stat_statements"'
+};
+var PACKAGE_VERSION = {
+  pattern: /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/,
+  expected: 'a Debian package version of letters, digits, ".", "+", "~", "-" and an optional "N:" epoch, e.g. "0.8.1-1.pgdg13+1"'
+};
+var SQL_VERSION = {
+  pattern: /^(?:[A-Za-z0-9][A-Za-z0-9.+~_-]*)?$/,
+  expected: `the control file's default_version (letters, digits, ".", "+", "~", "_", "-"), e.g. "0.8.1"`
+};
+function unsafeStrings(value, at = []) {
+  if (typeof value === "string") return UNSAFE_TEXT.test(value) ? [{ path: at, value }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unsafeStrings(v, [...at, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...UNSAFE_TEXT.test(k) ? [{ path: at, value: k }] : [],
+      ...unsafeStrings(v, [...at, k])
+    ]);
+  }
+  return [];
+}
+var UNSAFE_MESSAGE = "expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E)";
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function closestName(key, known) {
+  const wanted = key.toLowerCase();
+  let best;
+  for (const name of known) {
+    const distance = editDistance(wanted, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  if (!best) return void 0;
+  const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
+  return best.distance <= limit ? best.name : void 0;
+}
+
 // src/matrix/metadata.ts
 var import_hcl2json = __toESM(require_lib2(), 1);
 import { readFile } from "node:fs/promises";
@@ -49935,90 +50019,6 @@ function compareKeys(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// src/matrix/fields.ts
-var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
-var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
-var EXTENSION_NAME_MAX = 59;
-function extensionNameProblem(name) {
-  if (!EXTENSION_NAME.test(name)) {
-    return `expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names), got ${showValue(name)}`;
-  }
-  if (name.length > EXTENSION_NAME_MAX) {
-    return `expected at most ${EXTENSION_NAME_MAX} characters (CloudNativePG extension names), got ${name.length}`;
-  }
-  return void 0;
-}
-var SQL_NAME = {
-  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/,
-  expected: 'an extension name of letters, digits, "_", "-" or "." (at most 63 characters)'
-};
-var LICENSE = {
-  pattern: /^[A-Za-z0-9.+:()-]+(?: [A-Za-z0-9.+:()-]+)*$/,
-  expected: 'an SPDX license identifier or expression (letters, digits, ".", "+", "-", ":", parentheses, single spaces)'
-};
-var LIBRARY = {
-  pattern: /^[A-Za-z0-9_$][A-Za-z0-9_.$/-]*$/,
-  expected: 'a library name such as "pg_cron" (letters, digits, "_", "-", ".")'
-};
-var GUC_NAME = {
-  pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/,
-  expected: 'a PostgreSQL parameter name such as "cron.database_name"'
-};
-var VARIABLE_NAME = {
-  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
-  expected: 'a variable name (letters, digits, "_", not starting with a digit)'
-};
-var RELATIVE_PATH = {
-  pattern: /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/,
-  expected: 'a path relative to the image root (letters, digits, ".", "_", "+", "-", "/")'
-};
-var REQUIRED_REFERENCE = {
-  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/,
-  expected: 'an extension name (letters, digits, "_", "-", "."), e.g. "base-image:pg_stat_statements"'
-};
-var PACKAGE_VERSION = {
-  pattern: /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/,
-  expected: 'a Debian package version of letters, digits, ".", "+", "~", "-" and an optional "N:" epoch, e.g. "0.8.1-1.pgdg13+1"'
-};
-var SQL_VERSION = {
-  pattern: /^(?:[A-Za-z0-9][A-Za-z0-9.+~_-]*)?$/,
-  expected: `the control file's default_version (letters, digits, ".", "+", "~", "_", "-"), e.g. "0.8.1"`
-};
-function unsafeStrings(value, at = []) {
-  if (typeof value === "string") return UNSAFE_TEXT.test(value) ? [{ path: at, value }] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => unsafeStrings(v, [...at, i]));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => [
-      ...UNSAFE_TEXT.test(k) ? [{ path: at, value: k }] : [],
-      ...unsafeStrings(v, [...at, k])
-    ]);
-  }
-  return [];
-}
-var UNSAFE_MESSAGE = "expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E)";
-function editDistance(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function closestName(key, known) {
-  const wanted = key.toLowerCase();
-  let best;
-  for (const name of known) {
-    const distance = editDistance(wanted, name);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  if (!best) return void 0;
-  const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
-  return best.distance <= limit ? best.name : void 0;
-}
-
 // src/matrix/metadata.ts
 var METADATA_FILE = "metadata.hcl";
 var NAME = EXTENSION_NAME;
@@ -50479,6 +50479,7 @@ var CNPG_ANNOTATIONS = {
   os: "io.cloudnativepg.image.base.os",
   sqlVersion: "io.cloudnativepg.image.sql.version"
 };
+var LABEL_OPTIONS = ["revision", "url", "source", "documentation", "vendor", "authors"];
 var REGISTRY = /^[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._-]+)*$/;
 var PLACEHOLDERS = ["pgMajor", "distro"];
 function renderBaseImage(template, pgMajor, distro) {
@@ -50502,6 +50503,12 @@ function checkOptions(options) {
     throw new UserError(
       `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
     );
+  }
+  for (const option of LABEL_OPTIONS) {
+    const value = options[option];
+    if (value !== void 0 && UNSAFE_TEXT.test(value)) {
+      throw new UserError(`${label(option)}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+    }
   }
   if (options.platforms && options.platforms.length === 0) {
     throw new UserError(
@@ -50734,8 +50741,9 @@ function affectedExtensions(input2) {
   for (const raw of input2.paths) {
     const file2 = normalize(raw.trim());
     if (file2 === "" || file2 === ".") continue;
+    const shown = UNSAFE_TEXT.test(file2) ? showValue(file2) : file2;
     if (isShared(file2)) {
-      if (!all) for (const name of known) reasons[name] ??= `shared path ${file2} changed`;
+      if (!all) for (const name of known) reasons[name] ??= `shared path ${shown} changed`;
       all = true;
       continue;
     }
@@ -50743,7 +50751,7 @@ function affectedExtensions(input2) {
     const rest = file2.slice(prefix.length).split("/");
     if (rest.length < 2) continue;
     const folder = rest[0];
-    if (input2.extensions.has(folder)) reasons[folder] ??= `${file2} changed`;
+    if (input2.extensions.has(folder)) reasons[folder] ??= `${shown} changed`;
     else if (!folder.startsWith(".")) removed.add(folder);
   }
   let grew = true;

@@ -56971,21 +56971,6 @@ function extensionConfiguration(extension, reference, pullPolicy) {
   return out;
 }
 
-// src/matrix/metadata.ts
-var import_hcl2json = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-
-// src/matrix/version.ts
-var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
-function extensionVersion(packageVersion) {
-  const match = VERSION_PREFIX.exec(packageVersion);
-  return match ? match[0].replaceAll(":", "-") : void 0;
-}
-function compareKeys(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 // src/matrix/fields.ts
 var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
 var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
@@ -57068,6 +57053,21 @@ function closestName(key, known) {
   if (!best) return void 0;
   const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
   return best.distance <= limit ? best.name : void 0;
+}
+
+// src/matrix/metadata.ts
+var import_hcl2json = __toESM(require_lib2(), 1);
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+// src/matrix/version.ts
+var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
+function extensionVersion(packageVersion) {
+  const match = VERSION_PREFIX.exec(packageVersion);
+  return match ? match[0].replaceAll(":", "-") : void 0;
+}
+function compareKeys(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/matrix/metadata.ts

@@ -58910,24 +58910,6 @@ async function runCommand(file2, args, o = {}) {
 // src/matrix/plan.ts
 import path7 from "node:path";
 
-// src/matrix/metadata.ts
-var import_hcl2json = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
-import path6 from "node:path";
-
-// src/matrix/version.ts
-var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
-function extensionVersion(packageVersion) {
-  const match = VERSION_PREFIX.exec(packageVersion);
-  return match ? match[0].replaceAll(":", "-") : void 0;
-}
-function sanitize(value) {
-  return value.replace(/[^A-Za-z0-9_-]/gu, "_");
-}
-function compareKeys(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 // src/matrix/fields.ts
 var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
 var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
@@ -59010,6 +58992,24 @@ function closestName(key, known) {
   if (!best) return void 0;
   const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
   return best.distance <= limit ? best.name : void 0;
+}
+
+// src/matrix/metadata.ts
+var import_hcl2json = __toESM(require_lib2(), 1);
+import { readFile } from "node:fs/promises";
+import path6 from "node:path";
+
+// src/matrix/version.ts
+var VERSION_PREFIX = /^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+)*/;
+function extensionVersion(packageVersion) {
+  const match = VERSION_PREFIX.exec(packageVersion);
+  return match ? match[0].replaceAll(":", "-") : void 0;
+}
+function sanitize(value) {
+  return value.replace(/[^A-Za-z0-9_-]/gu, "_");
+}
+function compareKeys(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/matrix/metadata.ts
@@ -59472,6 +59472,7 @@ var CNPG_ANNOTATIONS = {
   os: "io.cloudnativepg.image.base.os",
   sqlVersion: "io.cloudnativepg.image.sql.version"
 };
+var LABEL_OPTIONS = ["revision", "url", "source", "documentation", "vendor", "authors"];
 var REGISTRY = /^[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._-]+)*$/;
 var PLACEHOLDERS = ["pgMajor", "distro"];
 function renderBaseImage(template, pgMajor, distro) {
@@ -59495,6 +59496,12 @@ function checkOptions(options) {
     throw new UserError(
       `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
     );
+  }
+  for (const option of LABEL_OPTIONS) {
+    const value = options[option];
+    if (value !== void 0 && UNSAFE_TEXT.test(value)) {
+      throw new UserError(`${label(option)}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+    }
   }
   if (options.platforms && options.platforms.length === 0) {
     throw new UserError(
@@ -59712,8 +59719,9 @@ function affectedExtensions(input2) {
   for (const raw of input2.paths) {
     const file2 = normalize(raw.trim());
     if (file2 === "" || file2 === ".") continue;
+    const shown = UNSAFE_TEXT.test(file2) ? showValue(file2) : file2;
     if (isShared(file2)) {
-      if (!all) for (const name of known) reasons[name] ??= `shared path ${file2} changed`;
+      if (!all) for (const name of known) reasons[name] ??= `shared path ${shown} changed`;
       all = true;
       continue;
     }
@@ -59721,7 +59729,7 @@ function affectedExtensions(input2) {
     const rest = file2.slice(prefix.length).split("/");
     if (rest.length < 2) continue;
     const folder = rest[0];
-    if (input2.extensions.has(folder)) reasons[folder] ??= `${file2} changed`;
+    if (input2.extensions.has(folder)) reasons[folder] ??= `${shown} changed`;
     else if (!folder.startsWith(".")) removed.add(folder);
   }
   let grew = true;
