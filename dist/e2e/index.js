@@ -59886,8 +59886,7 @@ async function loadExtensions(root, names = [], options = {}) {
     );
   }
   const extensions = results.map((r) => r.value);
-  const problems = [...requiredProblems(extensions, found, root)];
-  if (options.build) problems.push(...await dockerfileProblems(extensions));
+  const problems = options.build ? [...requiredProblems(extensions, found, root), ...await dockerfileProblems(extensions)] : [];
   if (problems.length === 1) throw new UserError(problems[0]);
   if (problems.length) throw new UserError(`${problems.length} problems in the extensions`, problems);
   checkVolumeNames(extensions);

@@ -158,13 +158,18 @@ describe('plan-time checks across extensions (issue 15)', () => {
     const dir = await tempDir('ext-required-');
     await mkdir(path.join(dir, 'pgrouting'));
     await writeFile(path.join(dir, 'pgrouting', 'metadata.hcl'), requiring('pgrouting', 'postgis'));
-    await expect(loadExtensions(dir)).rejects.toThrow(
+    await writeFile(path.join(dir, 'pgrouting', 'Dockerfile'), 'FROM scratch\n');
+    // Reading (list, catalog) does not care; planning a build does.
+    expect(await loadExtensions(dir)).toHaveLength(1);
+    await expect(loadExtensions(dir, [], { build: true })).rejects.toThrow(
       `${path.join(dir, 'pgrouting', 'metadata.hcl')}: metadata.required_extensions[0]: expected the folder name of another extension under ${dir} (pgrouting), or a "base-image:", "image-sql:" or "catalog:" reference, got "postgis"`,
     );
     await mkdir(path.join(dir, 'postgis'));
     await writeFile(path.join(dir, 'postgis', 'metadata.hcl'), valid('postgis'));
     // Found among the folders even when only the dependent one is selected.
-    expect((await loadExtensions(dir, ['pgrouting'])).map((e) => e.metadata.name)).toEqual(['pgrouting']);
+    expect((await loadExtensions(dir, ['pgrouting'], { build: true })).map((e) => e.metadata.name)).toEqual([
+      'pgrouting',
+    ]);
   });
 
   it('refuses an extension to build without its Dockerfile', async () => {

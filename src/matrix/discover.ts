@@ -124,7 +124,11 @@ export function noExtensionsMessage(d: Discovery, rootLabel = 'root'): string {
 }
 
 export interface LoadOptions {
-  /** Plan-time checks for a build: each selected extension needs its Dockerfile. */
+  /**
+   * Plan-time checks for a build: each selected extension needs its Dockerfile, and its unprefixed
+   * required_extensions must be extension folders under the root (`list` only reads the files, as the
+   * reference `get-targets` does).
+   */
   build?: boolean;
   /** Told about metadata.hcl files too deep to be extensions. */
   warn?: (message: string) => void;
@@ -165,8 +169,9 @@ export async function loadExtensions(
     );
   }
   const extensions = results.map((r) => (r as PromiseFulfilledResult<Extension>).value);
-  const problems = [...requiredProblems(extensions, found, root)];
-  if (options.build) problems.push(...(await dockerfileProblems(extensions)));
+  const problems = options.build
+    ? [...requiredProblems(extensions, found, root), ...(await dockerfileProblems(extensions))]
+    : [];
   if (problems.length === 1) throw new UserError(problems[0]!);
   if (problems.length) throw new UserError(`${problems.length} problems in the extensions`, problems);
   checkVolumeNames(extensions);
