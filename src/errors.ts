@@ -29,5 +29,10 @@ export function showValue(value: unknown): string {
       text = String(value);
     }
   }
+  // JSON leaves invisible format characters (U+202E turns the rest of the line around) and U+2028/9 as is.
+  text = text.replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u007f-\u009f]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { runAction } from '../../src/action/run.js';
+import { htmlText } from '../../src/action/markdown.js';
 import { writeJobSummary } from '../../src/action/summary.js';
 import { UserError } from '../../src/errors.js';
 import { cnpgMatrix, CNPG_LATEST } from '../../src/e2e/cnpg.js';
@@ -22,7 +23,9 @@ runAction(async () => {
   const matrix = cnpgMatrix(inputs['cnpg-latest'] || CNPG_LATEST);
   if (inputs.mode === 'cnpg-matrix') {
     core.setOutput('cnpg-matrix', JSON.stringify(matrix));
-    core.summary.addHeading('CloudNativePG test matrix', 3).addCodeBlock(JSON.stringify(matrix), 'json');
+    core.summary
+      .addHeading('CloudNativePG test matrix', 3)
+      .addCodeBlock(htmlText(JSON.stringify(matrix)), 'json');
     await writeJobSummary();
     return;
   }

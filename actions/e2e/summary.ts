@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { htmlText, mdCode, mdFence } from '../../src/action/markdown.js';
 import { writeJobSummary } from '../../src/action/summary.js';
 import type { RunResult } from '../../src/e2e/runner.js';
 import type { Inputs } from './inputs.js';
@@ -16,20 +17,25 @@ export async function writeSummary(
   inputs: Inputs,
   result: RunResult & { valuesYaml: string; images?: { ref: string }[] | undefined },
 ): Promise<void> {
+  // core.summary puts text into HTML as is: every value is escaped here.
   const image = result.images ? `built here: ${result.images.map((i) => i.ref).join(', ')}` : inputs.image;
   const s = core.summary
-    .addHeading(`e2e ${inputs.extension}: ${result.passed ? 'passed' : 'FAILED'}`, 3)
+    .addHeading(htmlText(`e2e ${inputs.extension}: ${result.passed ? 'passed' : 'FAILED'}`), 3)
     .addTable([
       [
         { data: 'Image', header: true },
         { data: 'CloudNativePG', header: true },
         { data: 'Node image', header: true },
       ],
-      [image, inputs.cnpg, inputs['node-image']],
+      [htmlText(image), htmlText(inputs.cnpg), htmlText(inputs['node-image'])],
     ]);
-  if (result.failures.length) s.addHeading('Failed steps', 4).addList(result.failures);
+  if (result.failures.length)
+    s.addHeading('Failed steps', 4).addList(result.failures.map((f) => htmlText(f)));
   if (result.diagnostics)
-    s.addRaw(`Diagnostics: \`${result.diagnostics}\` (upload it with actions/upload-artifact)`, true);
-  s.addDetails('values.yaml', `\n\n\`\`\`yaml\n${result.valuesYaml}\`\`\`\n`);
+    s.addRaw(
+      `Diagnostics: ${mdCode(result.diagnostics, false)} (upload it with actions/upload-artifact)`,
+      true,
+    );
+  s.addDetails('values.yaml', `\n\n${mdFence(result.valuesYaml.replace(/\n$/, ''), 'yaml')}\n`);
   await writeJobSummary();
 }

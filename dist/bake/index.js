@@ -598,10 +598,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
+      constructor(message, code, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code2 ? `HPE_${code2}` : void 0;
+        this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -624,12 +624,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -640,12 +640,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -855,8 +855,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key.charCodeAt(index);
-        if (code2 > 127) {
+        const code = this.code = key.charCodeAt(index);
+        if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -877,11 +877,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code2 = key.charCodeAt(index);
-          if (code2 > 127) {
+          const code = key.charCodeAt(index);
+          if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code2) {
+          if (node2.code === code) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -891,7 +891,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code2) {
+          } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -915,19 +915,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code2 = key[index];
-          if (code2 <= 90 && code2 >= 65) {
-            code2 |= 32;
+          let code = key[index];
+          if (code <= 90 && code >= 65) {
+            code |= 32;
           }
           while (node2 !== null) {
-            if (code2 === node2.code) {
+            if (code === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code2 ? node2.left : node2.right;
+            node2 = node2.code < code ? node2.left : node2.right;
           }
         }
         return null;
@@ -1634,11 +1634,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code2,
+          code,
           reason
         );
       });
@@ -4126,9 +4126,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code2 = url2.charCodeAt(i);
-        if (code2 > 126 || // Non-US-ASCII + DEL
-        code2 < 32) {
+        const code = url2.charCodeAt(i);
+        if (code > 126 || // Non-US-ASCII + DEL
+        code < 32) {
           return false;
         }
       }
@@ -4719,8 +4719,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -4746,8 +4746,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -7038,9 +7038,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code2, id) {
+    function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7050,8 +7050,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code2) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7256,8 +7256,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code2) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
+      stream.once("frameError", (type, code) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
       });
       return true;
       function writeBodyH2() {
@@ -9195,7 +9195,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code2, headers } = err;
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9207,7 +9207,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
+        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
         }
@@ -11950,8 +11950,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code2) {
-      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
+    function isHTTPWhiteSpaceCharCode(code) {
+      return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16106,8 +16106,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code2 = value.charCodeAt(i);
-        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
+        const code = value.charCodeAt(i);
+        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
       }
@@ -16115,26 +16115,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code2 = name.charCodeAt(i);
-        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
-        code2 > 126 || // exclude non-ascii and DEL
-        code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 60 || // <
-        code2 === 62 || // >
-        code2 === 64 || // @
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 58 || // :
-        code2 === 92 || // \
-        code2 === 47 || // /
-        code2 === 91 || // [
-        code2 === 93 || // ]
-        code2 === 63 || // ?
-        code2 === 61 || // =
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = name.charCodeAt(i);
+        if (code < 33 || // exclude CTLs (0-31), SP and HT
+        code > 126 || // exclude non-ascii and DEL
+        code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 60 || // <
+        code === 62 || // >
+        code === 64 || // @
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 58 || // :
+        code === 92 || // \
+        code === 47 || // /
+        code === 91 || // [
+        code === 93 || // ]
+        code === 63 || // ?
+        code === 61 || // =
+        code === 123 || // {
+        code === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16150,31 +16150,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code2 = value.charCodeAt(i++);
-        if (code2 < 33 || // exclude CTLs (0-31)
-        code2 > 126 || // non-ascii and DEL (127)
-        code2 === 34 || // "
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 92) {
+        const code = value.charCodeAt(i++);
+        if (code < 33 || // exclude CTLs (0-31)
+        code > 126 || // non-ascii and DEL (127)
+        code === 34 || // "
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path11) {
       for (let i = 0; i < path11.length; ++i) {
-        const code2 = path11.charCodeAt(i);
-        if (code2 < 32 || // exclude CTLs (0-31)
-        code2 > 126 || // exclude DEL and non-ascii
-        code2 === 59) {
+        const code = path11.charCodeAt(i);
+        if (code < 32 || // exclude CTLs (0-31)
+        code > 126 || // exclude DEL and non-ascii
+        code === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code2) {
-      return code2 >= 48 && code2 <= 57 || // 0-9
-      code2 >= 65 && code2 <= 90 || // A-Z
-      code2 >= 97 && code2 <= 122;
+    function isLetterOrDigit(code) {
+      return code >= 48 && code <= 57 || // 0-9
+      code >= 65 && code <= 90 || // A-Z
+      code >= 97 && code <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16185,8 +16185,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code2 = domain2.charCodeAt(i);
-        if (code2 === 46) {
+        const code = domain2.charCodeAt(i);
+        if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16196,10 +16196,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code2)) {
+        if (labelLength === 0 && !isLetterOrDigit(code)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code2) && code2 !== 45) {
+        if (!isLetterOrDigit(code) && code !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16973,37 +16973,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code2 = protocol.charCodeAt(i);
-        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code2 > 126 || code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 44 || // ,
-        code2 === 47 || // /
-        code2 === 58 || // :
-        code2 === 59 || // ;
-        code2 === 60 || // <
-        code2 === 61 || // =
-        code2 === 62 || // >
-        code2 === 63 || // ?
-        code2 === 64 || // @
-        code2 === 91 || // [
-        code2 === 92 || // \
-        code2 === 93 || // ]
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = protocol.charCodeAt(i);
+        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code > 126 || code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 44 || // ,
+        code === 47 || // /
+        code === 58 || // :
+        code === 59 || // ;
+        code === 60 || // <
+        code === 61 || // =
+        code === 62 || // >
+        code === 63 || // ?
+        code === 64 || // @
+        code === 91 || // [
+        code === 92 || // \
+        code === 93 || // ]
+        code === 123 || // {
+        code === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code2) {
-      if (code2 >= 1e3 && code2 < 1015) {
-        return code2 !== 1004 && // reserved
-        code2 !== 1005 && // "MUST NOT be set as a status code"
-        code2 !== 1006;
+    function isValidStatusCode(code) {
+      if (code >= 1e3 && code < 1015) {
+        return code !== 1004 && // reserved
+        code !== 1005 && // "MUST NOT be set as a status code"
+        code !== 1006;
       }
-      return code2 >= 3e3 && code2 <= 4999;
+      return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17272,7 +17272,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17280,12 +17280,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code, 0);
+        } else if (code !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code2, 0);
+          frame.frameData.writeUInt16BE(code, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17310,25 +17310,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code2 = 1005;
+      let code = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code2 = result.code ?? 1005;
+        code = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code2 = 1006;
+        code = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code2,
+        code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code2,
+          code,
           reason
         });
       }
@@ -17453,8 +17453,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17641,8 +17641,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
+                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17728,11 +17728,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code2;
+        let code;
         if (data.length >= 2) {
-          code2 = data.readUInt16BE(0);
+          code = data.readUInt16BE(0);
         }
-        if (code2 !== void 0 && !isValidStatusCode(code2)) {
+        if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17744,7 +17744,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17759,8 +17759,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
+            const { code, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17998,17 +17998,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code2 !== void 0) {
-          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
+        if (code !== void 0) {
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code2 !== void 0) {
-          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
+        if (code !== void 0) {
+          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18022,7 +18022,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18268,15 +18268,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code2;
+      let code;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code2 = err.code;
+        code = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code2);
+      closeWebSocketConnection(this, code);
     }
     module.exports = {
       WebSocket
@@ -21688,9 +21688,9 @@ var require_wasm_exec = __commonJS({
         constructor() {
           this.argv = ["js"];
           this.env = {};
-          this.exit = (code2) => {
-            if (code2 !== 0) {
-              console.warn("exit code:", code2);
+          this.exit = (code) => {
+            if (code !== 0) {
+              console.warn("exit code:", code);
             }
           };
           this._exitPromise = new Promise((resolve2) => {
@@ -21794,14 +21794,14 @@ var require_wasm_exec = __commonJS({
               // func wasmExit(code int32)
               "runtime.wasmExit": (sp) => {
                 sp >>>= 0;
-                const code2 = this.mem.getInt32(sp + 8, true);
+                const code = this.mem.getInt32(sp + 8, true);
                 this.exited = true;
                 delete this._inst;
                 delete this._values;
                 delete this._goRefCounts;
                 delete this._ids;
                 delete this._idPool;
-                this.exit(code2);
+                this.exit(code);
               },
               // func wasmWrite(fd uintptr, p unsafe.Pointer, n int32)
               "runtime.wasmWrite": (sp) => {
@@ -22630,8 +22630,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -22661,38 +22661,38 @@ var require_scan = __commonJS({
       let finished2 = false;
       let braces = 0;
       let prev;
-      let code2;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
-        prev = code2;
+        prev = code;
         return str2.charCodeAt(++index);
       };
       while (index < length) {
-        code2 = advance();
+        code = advance();
         let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -22701,7 +22701,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -22710,7 +22710,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -22725,7 +22725,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -22738,27 +22738,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished2 = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
+                if (code === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished2 = true;
                   break;
                 }
@@ -22768,7 +22768,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code2 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished2 = true;
@@ -22777,7 +22777,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished2 = true;
           if (scanToEnd === true) {
@@ -22785,7 +22785,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -22804,26 +22804,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished2 = true;
                 break;
               }
@@ -22888,7 +22888,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -26805,9 +26805,9 @@ var require_text_decoder = __commonJS({
 var require_errors2 = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
-      constructor(msg, code2, fn = StreamError) {
+      constructor(msg, code, fn = StreamError) {
         super(msg);
-        this.code = code2;
+        this.code = code;
         if (Error.captureStackTrace) {
           Error.captureStackTrace(this, fn);
         }
@@ -29062,9 +29062,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code2, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29090,11 +29090,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -29728,14 +29728,14 @@ var ToolRunner = class extends events.EventEmitter {
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp.on("exit", (code2) => {
-          state.processExitCode = code2;
+        cp.on("exit", (code) => {
+          state.processExitCode = code;
           state.processExited = true;
-          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp.on("close", (code2) => {
-          state.processExitCode = code2;
+        cp.on("close", (code) => {
+          state.processExitCode = code;
           state.processExited = true;
           state.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -30063,6 +30063,10 @@ function showValue(value) {
       text = String(value);
     }
   }
+  text = text.replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u007f-\u009f]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -30195,6 +30199,90 @@ function defaultHead(env) {
 
 // src/matrix/plan.ts
 import path5 from "node:path";
+
+// src/matrix/fields.ts
+var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
+var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+var EXTENSION_NAME_MAX = 59;
+function extensionNameProblem(name) {
+  if (!EXTENSION_NAME.test(name)) {
+    return `expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names), got ${showValue(name)}`;
+  }
+  if (name.length > EXTENSION_NAME_MAX) {
+    return `expected at most ${EXTENSION_NAME_MAX} characters (CloudNativePG extension names), got ${name.length}`;
+  }
+  return void 0;
+}
+var SQL_NAME = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/,
+  expected: 'an extension name of letters, digits, "_", "-" or "." (at most 63 characters)'
+};
+var LICENSE = {
+  pattern: /^[A-Za-z0-9.+:()-]+(?: [A-Za-z0-9.+:()-]+)*$/,
+  expected: 'an SPDX license identifier or expression (letters, digits, ".", "+", "-", ":", parentheses, single spaces)'
+};
+var LIBRARY = {
+  pattern: /^[A-Za-z0-9_$][A-Za-z0-9_.$/-]*$/,
+  expected: 'a library name such as "pg_cron" (letters, digits, "_", "-", ".")'
+};
+var GUC_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/,
+  expected: 'a PostgreSQL parameter name such as "cron.database_name"'
+};
+var VARIABLE_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  expected: 'a variable name (letters, digits, "_", not starting with a digit)'
+};
+var RELATIVE_PATH = {
+  pattern: /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/,
+  expected: 'a path relative to the image root (letters, digits, ".", "_", "+", "-", "/")'
+};
+var REQUIRED_REFERENCE = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/,
+  expected: 'an extension name (letters, digits, "_", "-", "."), e.g. "base-image:pg_stat_statements"'
+};
+var PACKAGE_VERSION = {
+  pattern: /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/,
+  expected: 'a Debian package version of letters, digits, ".", "+", "~", "-" and an optional "N:" epoch, e.g. "0.8.1-1.pgdg13+1"'
+};
+var SQL_VERSION = {
+  pattern: /^(?:[A-Za-z0-9][A-Za-z0-9.+~_-]*)?$/,
+  expected: `the control file's default_version (letters, digits, ".", "+", "~", "_", "-"), e.g. "0.8.1"`
+};
+function unsafeStrings(value, at = []) {
+  if (typeof value === "string") return UNSAFE_TEXT.test(value) ? [{ path: at, value }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unsafeStrings(v, [...at, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...UNSAFE_TEXT.test(k) ? [{ path: at, value: k }] : [],
+      ...unsafeStrings(v, [...at, k])
+    ]);
+  }
+  return [];
+}
+var UNSAFE_MESSAGE = "expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E)";
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function closestName(key, known) {
+  const wanted = key.toLowerCase();
+  let best;
+  for (const name of known) {
+    const distance = editDistance(wanted, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  if (!best) return void 0;
+  const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
+  return best.distance <= limit ? best.name : void 0;
+}
 
 // src/matrix/metadata.ts
 var import_hcl2json = __toESM(require_lib2(), 1);
@@ -33302,12 +33390,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -43253,12 +43341,12 @@ function compileFn(schema2, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code2 = doc.content.join("\n");
+  const code = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code2}` : code2 : "";
+${code}` : code : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code2}
+${code}
 }`;
   let fn;
   try {
@@ -49933,7 +50021,7 @@ function compareKeys(a, b) {
 
 // src/matrix/metadata.ts
 var METADATA_FILE = "metadata.hcl";
-var NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+var NAME = EXTENSION_NAME;
 var PATH_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
 var REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 var DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -50006,6 +50094,16 @@ var schema = external_exports.object({
   ),
   platforms: external_exports.array(str('a platform such as "linux/amd64"'), { error: "expected a list of platforms" }).optional()
 });
+var VERSION_FIELDS = ["package", "sql"];
+function unknownField(key, at, known, problems, warnings, file2) {
+  if (known.includes(key)) return;
+  const suggestion = closestName(key, known);
+  if (suggestion !== void 0) {
+    problems.push(`${fieldPath([...at, key])}: not a known field; did you mean ${suggestion}?`);
+  } else {
+    warnings.push(`${file2}: ${fieldPath([...at, key])} is not a known field and is ignored`);
+  }
+}
 function fieldPath(parts) {
   let out = "metadata";
   for (const part of parts) {
@@ -50062,6 +50160,16 @@ function blockArgs(raw, at, problems) {
   }
   const out = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (!VARIABLE_NAME.pattern.test(key)) {
+      problems.push(
+        `${at}: expected build argument names (${VARIABLE_NAME.expected}), got ${showValue(key)}`
+      );
+      continue;
+    }
+    if (typeof value === "string" && UNSAFE_TEXT.test(value)) {
+      problems.push(`${at}.${key}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+      continue;
+    }
     if (typeof value === "number" || typeof value === "boolean") out[key] = String(value);
     else if (typeof value !== "string")
       problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
@@ -50104,6 +50212,10 @@ async function parseMetadata(text, file2, folder) {
       problems.push(`target: expected \`target "<name>" { ... }\` blocks, got ${showValue(targets)}`);
     } else {
       for (const [label, blocks] of Object.entries(targets)) {
+        if (UNSAFE_TEXT.test(label)) {
+          problems.push(`target ${showValue(label)}: ${UNSAFE_MESSAGE} in the target name`);
+          continue;
+        }
         for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
           if (!block || typeof block !== "object") continue;
           const at = `target "${label}".args`;
@@ -50123,18 +50235,23 @@ async function parseMetadata(text, file2, folder) {
   const literalProblems = [];
   const input2 = literalize(rawMetadata, [], literalProblems);
   for (const p of literalProblems) problems.push(`${fieldPath(p.path)}: ${p.message}`);
-  for (const key of Object.keys(input2)) {
-    if (!KNOWN_FIELDS.includes(key)) {
-      warnings.push(`${file2}: ${fieldPath([key])} is not a known field and is ignored`);
-    }
+  for (const u of unsafeStrings(input2)) {
+    problems.push(`${fieldPath(u.path)}: ${UNSAFE_MESSAGE}, got ${showValue(u.value)}`);
   }
+  for (const key of Object.keys(input2)) unknownField(key, [], KNOWN_FIELDS, problems, warnings, file2);
   const versions = input2["versions"];
   if (versions && typeof versions === "object" && !Array.isArray(versions)) {
     input2["versions"] = Object.fromEntries(
       Object.entries(versions).map(([distro, majors]) => [
         distro,
         majors && typeof majors === "object" && !Array.isArray(majors) ? Object.fromEntries(
-          Object.entries(majors).map(([pg, v]) => [pg, typeof v === "string" ? { package: v } : v])
+          Object.entries(majors).map(([pg, v]) => {
+            if (v && typeof v === "object" && !Array.isArray(v)) {
+              for (const key of Object.keys(v))
+                unknownField(key, ["versions", distro, pg], VERSION_FIELDS, problems, warnings, file2);
+            }
+            return [pg, typeof v === "string" ? { package: v } : v];
+          })
         ) : majors
       ])
     );
@@ -50171,9 +50288,10 @@ function checkSemantics(m, folder, problems, warnings, file2) {
       `metadata.name: expected the folder name ${showValue(folder)} (bake uses the folder as build context), got ${showValue(m.name)}`
     );
   }
-  if (!REPOSITORY_PATH.test(m.image_name.toLowerCase())) {
+  checkCharacters(m, problems);
+  if (!REPOSITORY_PATH.test(m.image_name)) {
     problems.push(
-      `metadata.image_name: expected a registry repository name (letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`
+      `metadata.image_name: expected a registry repository name (lower-case letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`
     );
   }
   const distros = Object.keys(m.versions);
@@ -50202,6 +50320,17 @@ function checkSemantics(m, folder, problems, warnings, file2) {
         );
       }
       if (PLACEHOLDER.test(entry.package)) {
+      } else if (!PACKAGE_VERSION.pattern.test(entry.package) && extensionVersion(entry.package) !== void 0) {
+        problems.push(
+          `${fieldPath([...at, "package"])}: expected ${PACKAGE_VERSION.expected}, got ${showValue(entry.package)}`
+        );
+      }
+      if (!PLACEHOLDER.test(entry.sql) && !SQL_VERSION.pattern.test(entry.sql)) {
+        problems.push(
+          `${fieldPath([...at, "sql"])}: expected ${SQL_VERSION.expected}, got ${showValue(entry.sql)}`
+        );
+      }
+      if (PLACEHOLDER.test(entry.package)) {
         problems.push(
           `${fieldPath([...at, "package"])}: the placeholder ${showValue(entry.package)} is not filled in; expected the Debian package version, e.g. "0.8.1-1.pgdg13+1"`
         );
@@ -50222,8 +50351,13 @@ function checkSemantics(m, folder, problems, warnings, file2) {
     }
   }
   m.required_extensions.forEach((req, i) => {
-    const prefixed = REQUIRED_PREFIXES.some((p) => req.startsWith(p));
-    if (!prefixed && !NAME.test(req)) {
+    const prefix = REQUIRED_PREFIXES.find((p) => req.startsWith(p));
+    if (prefix !== void 0 && !REQUIRED_REFERENCE.pattern.test(req.slice(prefix.length))) {
+      problems.push(
+        `${fieldPath(["required_extensions", i])}: expected ${REQUIRED_REFERENCE.expected} after "${prefix}", got ${showValue(req)}`
+      );
+    }
+    if (prefix === void 0 && !NAME.test(req)) {
       problems.push(
         `${fieldPath(["required_extensions", i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`
       );
@@ -50244,15 +50378,46 @@ function checkSemantics(m, folder, problems, warnings, file2) {
     );
   }
 }
+function checkCharacters(m, problems) {
+  const check2 = (at, value, rule) => {
+    if (!rule.pattern.test(value) && !UNSAFE_TEXT.test(value))
+      problems.push(`${fieldPath(at)}: expected ${rule.expected}, got ${showValue(value)}`);
+  };
+  check2(["sql_name"], m.sql_name, SQL_NAME);
+  m.licenses.forEach((v, i) => check2(["licenses", i], v, LICENSE));
+  m.shared_preload_libraries.forEach((v, i) => check2(["shared_preload_libraries", i], v, LIBRARY));
+  for (const key of Object.keys(m.postgresql_parameters)) {
+    if (!GUC_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(["postgresql_parameters"])}: expected ${GUC_NAME.expected} as the key, got ${showValue(key)}`
+      );
+  }
+  for (const key of Object.keys(m.env)) {
+    if (!VARIABLE_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(["env"])}: expected ${VARIABLE_NAME.expected} as the key, got ${showValue(key)}`
+      );
+  }
+  for (const field of [
+    "extension_control_path",
+    "dynamic_library_path",
+    "ld_library_path",
+    "bin_path"
+  ]) {
+    m[field].forEach((v, i) => {
+      if (v !== "" && !v.startsWith("/") && !v.split("/").includes("..")) check2([field, i], v, RELATIVE_PATH);
+    });
+  }
+}
 async function readExtension(dir) {
   const file2 = path4.join(dir, METADATA_FILE);
   let text;
   try {
     text = await readFile(file2, "utf8");
   } catch (err) {
-    const code2 = err.code;
+    const code = err.code;
     throw new UserError(
-      code2 === "ENOENT" ? `${file2}: not found; expected an extension folder holding ${METADATA_FILE}` : `${file2}: cannot be read (${code2 ?? String(err)})`
+      code === "ENOENT" ? `${file2}: not found; expected an extension folder holding ${METADATA_FILE}` : `${file2}: cannot be read (${code ?? String(err)})`
     );
   }
   return parseMetadata(text, file2, path4.basename(path4.resolve(dir)));
@@ -50314,6 +50479,7 @@ var CNPG_ANNOTATIONS = {
   os: "io.cloudnativepg.image.base.os",
   sqlVersion: "io.cloudnativepg.image.sql.version"
 };
+var LABEL_OPTIONS = ["revision", "url", "source", "documentation", "vendor", "authors"];
 var REGISTRY = /^[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._-]+)*$/;
 var PLACEHOLDERS = ["pgMajor", "distro"];
 function renderBaseImage(template, pgMajor, distro) {
@@ -50338,6 +50504,12 @@ function checkOptions(options) {
       `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
     );
   }
+  for (const option of LABEL_OPTIONS) {
+    const value = options[option];
+    if (value !== void 0 && UNSAFE_TEXT.test(value)) {
+      throw new UserError(`${label(option)}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+    }
+  }
   if (options.platforms && options.platforms.length === 0) {
     throw new UserError(
       `${label("platforms")}: expected at least one platform such as linux/amd64, got an empty list`
@@ -50356,7 +50528,7 @@ function buildPlan(extensions, options) {
   const stamp = formatStamp(options.timestamp);
   const requested = options.platforms ?? DEFAULT_PLATFORMS;
   const targets = [];
-  const skipped = [];
+  const skipped2 = [];
   const warnings = [];
   for (const ext of extensions) {
     const m = ext.metadata;
@@ -50374,7 +50546,7 @@ function buildPlan(extensions, options) {
         names.add(name);
         const platforms = m.platforms ? requested.filter((p) => m.platforms.includes(p)) : [...requested];
         if (platforms.length === 0) {
-          skipped.push({
+          skipped2.push({
             target: name,
             reason: `${m.name} builds only ${m.platforms.join(", ")}; requested ${requested.join(", ")}`
           });
@@ -50446,7 +50618,7 @@ function buildPlan(extensions, options) {
     environment: options.environment,
     registry: options.registry,
     targets,
-    skipped,
+    skipped: skipped2,
     warnings
   };
 }
@@ -50569,8 +50741,9 @@ function affectedExtensions(input2) {
   for (const raw of input2.paths) {
     const file2 = normalize(raw.trim());
     if (file2 === "" || file2 === ".") continue;
+    const shown = UNSAFE_TEXT.test(file2) ? showValue(file2) : file2;
     if (isShared(file2)) {
-      if (!all) for (const name of known) reasons[name] ??= `shared path ${file2} changed`;
+      if (!all) for (const name of known) reasons[name] ??= `shared path ${shown} changed`;
       all = true;
       continue;
     }
@@ -50578,7 +50751,7 @@ function affectedExtensions(input2) {
     const rest = file2.slice(prefix.length).split("/");
     if (rest.length < 2) continue;
     const folder = rest[0];
-    if (input2.extensions.has(folder)) reasons[folder] ??= `${file2} changed`;
+    if (input2.extensions.has(folder)) reasons[folder] ??= `${shown} changed`;
     else if (!folder.startsWith(".")) removed.add(folder);
   }
   let grew = true;
@@ -50636,34 +50809,90 @@ async function gitChangedFiles(base, head, cwd) {
 // src/matrix/discover.ts
 import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
-async function discoverExtensions(root) {
+var NESTED_DEPTH = 3;
+var skipped = (name) => name.startsWith(".") || name === "node_modules";
+async function isFile(file2) {
+  return stat2(file2).then(
+    (s) => s.isFile(),
+    () => false
+  );
+}
+async function subfolders(dir) {
+  const entries = await readdir2(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && !skipped(e.name)).map((e) => e.name);
+}
+async function nestedMetadata(root, rel, depth) {
+  if (depth === 0) return [];
+  const found = [];
+  for (const name of await subfolders(path7.join(root, rel))) {
+    const sub = path7.join(rel, name);
+    if (await isFile(path7.join(root, sub, METADATA_FILE))) found.push(path7.join(sub, METADATA_FILE));
+    else found.push(...await nestedMetadata(root, sub, depth - 1));
+  }
+  return found;
+}
+async function scanExtensions(root) {
   let entries;
   try {
     entries = await readdir2(root, { withFileTypes: true });
   } catch (err) {
-    const code2 = err.code;
+    const code = err.code;
     throw new UserError(
-      code2 === "ENOENT" ? `root folder ${root}: not found` : `root folder ${root}: cannot be read (${code2})`
+      code === "ENOENT" ? `root folder ${root}: not found` : `root folder ${root}: cannot be read (${code})`
     );
   }
   const names = [];
+  const nested = [];
+  const invalid = [];
   await Promise.all(
-    entries.filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules").map(async (e) => {
-      const found = await stat2(path7.join(root, e.name, METADATA_FILE)).then(
-        (s) => s.isFile(),
-        () => false
-      );
-      if (found) names.push(e.name);
+    entries.filter((e) => e.isDirectory() && !skipped(e.name)).map(async (e) => {
+      if (!await isFile(path7.join(root, e.name, METADATA_FILE))) {
+        nested.push(...await nestedMetadata(root, e.name, NESTED_DEPTH - 1));
+        return;
+      }
+      const problem = extensionNameProblem(e.name);
+      if (problem) invalid.push({ folder: e.name, problem });
+      else names.push(e.name);
     })
   );
-  return names.sort(compareKeys);
+  return {
+    root,
+    names: names.sort(compareKeys),
+    nested: nested.sort(compareKeys),
+    invalid: invalid.sort((a, b) => compareKeys(a.folder, b.folder))
+  };
 }
-async function loadExtensions(root, names = []) {
-  const found = await discoverExtensions(root);
+function checkFolderNames(d) {
+  const lines = d.invalid.map(
+    (i) => `folder ${showValue(i.folder)} (holds ${METADATA_FILE}): ${i.problem.replace(/, got .*$/, "")}`
+  );
+  if (lines.length === 1) throw new UserError(`${d.root}: ${lines[0]}; rename the folder`);
+  if (lines.length)
+    throw new UserError(
+      `${d.root}: ${lines.length} folders are not valid extension names; rename them`,
+      lines
+    );
+}
+function nestedWarning(d, rootLabel = "root") {
+  if (!d.nested.length) return void 0;
+  const shown = d.nested.slice(0, 5).join(", ") + (d.nested.length > 5 ? `, and ${d.nested.length - 5} more` : "");
+  const parents = [...new Set(d.nested.map((n) => path7.dirname(path7.dirname(n))))];
+  return `${shown}: not extensions (an extension is a direct sub-folder of ${d.root}, as bake builds <folder>/); use ${rootLabel} ${parents.map((p) => path7.join(d.root, p)).join(" or ")} for those`;
+}
+function noExtensionsMessage(d, rootLabel = "root") {
+  const nested = nestedWarning(d, rootLabel);
+  return `no extension found under ${d.root}: no direct sub-folder holds a ${METADATA_FILE}${nested ? `; found ${nested}` : `; run in the folder of your extension folders or pass ${rootLabel} DIR (create one with \`ext-actions create NAME\`)`}`;
+}
+async function loadExtensions(root, names = [], options = {}) {
+  const discovery = await scanExtensions(root);
+  checkFolderNames(discovery);
+  const found = discovery.names;
+  const nested = nestedWarning(discovery, options.rootLabel);
+  if (nested && options.warn) options.warn(nested);
   const unknown2 = names.filter((n) => !found.includes(n));
   if (unknown2.length) {
     throw new UserError(
-      `extension ${unknown2.map((n) => `"${n}"`).join(", ")} not found under ${root}; expected one of: ${found.join(", ") || "(none: no folder holds a metadata.hcl)"}`
+      `extension ${unknown2.map((n) => showValue(n)).join(", ")} not found under ${root}; expected one of: ${found.join(", ") || "(none: no folder holds a metadata.hcl)"}`
     );
   }
   const selected = names.length ? [...new Set(names)].sort(compareKeys) : found;
@@ -50679,8 +50908,31 @@ async function loadExtensions(root, names = []) {
     );
   }
   const extensions = results.map((r) => r.value);
+  const problems = options.build ? [...requiredProblems(extensions, found, root), ...await dockerfileProblems(extensions)] : [];
+  if (problems.length === 1) throw new UserError(problems[0]);
+  if (problems.length) throw new UserError(`${problems.length} problems in the extensions`, problems);
   checkVolumeNames(extensions);
   return extensions;
+}
+function requiredProblems(extensions, found, root) {
+  const problems = [];
+  for (const e of extensions) {
+    e.metadata.required_extensions.forEach((req, i) => {
+      if (req.includes(":") || found.includes(req)) return;
+      problems.push(
+        `${e.file}: metadata.required_extensions[${i}]: expected the folder name of another extension under ${root} (${found.join(", ")}), or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`
+      );
+    });
+  }
+  return problems;
+}
+async function dockerfileProblems(extensions) {
+  const missing = await Promise.all(
+    extensions.map(async (e) => await isFile(path7.join(e.dir, "Dockerfile")) ? [] : [e])
+  );
+  return missing.flat().map(
+    (e) => `${path7.join(e.dir, "Dockerfile")}: not found; expected the Dockerfile that builds ${e.metadata.name}`
+  );
 }
 function checkVolumeNames(extensions) {
   const seen = /* @__PURE__ */ new Map();
@@ -51098,10 +51350,46 @@ import { constants as constants3 } from "node:fs";
 import { access as access2, mkdir as mkdir2, readFile as readFile2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import path8 from "node:path";
 
+// src/action/markdown.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+function visible(text, keepLines = false) {
+  return text.replaceAll("	", " ").replace(
+    INVISIBLE,
+    (c) => keepLines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
+function mdText(text) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, " "))).replace(/[\\`*_[\]!~|]/g, (c) => `\\${c}`);
+}
+function mdLine(markdown) {
+  return escapeHtml(visible(markdown.replace(LINE_BREAKS, " ")));
+}
+function htmlText(text, keepLines = false) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, keepLines ? "\n" : " "), keepLines));
+}
+function mdCode(text, inTable = true) {
+  if (text === "") return "";
+  const line = visible(text.replace(LINE_BREAKS, " "));
+  const flat = inTable ? line.replaceAll("|", "\\|") : line;
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+function mdFence(text, lang = "") {
+  const body = visible(text.replace(LINE_BREAKS, "\n"), true);
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${lang}
+${body}
+${fence}`;
+}
+
 // src/bake/summary.ts
-var cell = (text) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
-var code = (text) => text === "" ? "" : `\`${cell(text)}\``;
-var escapeHtml = (text) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 function status(input2) {
   if (input2.dryRun) return "**Dry run**: nothing was built or pushed; the commands below are what would run.";
   if (input2.mode === "merge")
@@ -51117,7 +51405,7 @@ function status(input2) {
 function renderSummary(input2) {
   const { plan } = input2;
   const out = [`## Extension images (${input2.mode})`, "", status(input2), ""];
-  if (input2.selection) out.push(input2.selection, "");
+  if (input2.selection) out.push(mdLine(input2.selection), "");
   if (plan.targets.length === 0) {
     out.push("No targets to build.", "");
   } else {
@@ -51127,21 +51415,19 @@ function renderSummary(input2) {
       const image = byTarget.get(t.name);
       const tags = input2.mode === "digest" ? [] : t.tags;
       out.push(
-        `| ${code(t.name)} | ${cell(t.platforms.join(", "))} | ${tags.map(code).join("<br>")} | ${image ? code(image.digest) : "-"} |`
+        `| ${mdCode(t.name)} | ${mdText(t.platforms.join(", "))} | ${tags.map((t2) => mdCode(t2)).join("<br>")} | ${image ? mdCode(image.digest) : "-"} |`
       );
     }
     out.push("");
   }
-  if (input2.qemu) out.push(`QEMU: ${input2.qemu}`, "");
+  if (input2.qemu) out.push(`QEMU: ${mdText(input2.qemu)}`, "");
   for (const w of plan.warnings) out.push(`> [!WARNING]
-> ${cell(w)}`, "");
+> ${mdText(w)}`, "");
   if (input2.commands?.length) {
     out.push(
       "<details><summary>Commands</summary>",
       "",
-      "```sh",
-      ...input2.commands,
-      "```",
+      mdFence(input2.commands.join("\n"), "sh"),
       "",
       "</details>",
       ""
@@ -51151,7 +51437,7 @@ function renderSummary(input2) {
     "<details><summary>Plan</summary>",
     "",
     "<pre>",
-    escapeHtml(planTable(plan)),
+    htmlText(planTable(plan), true),
     "</pre>",
     "",
     "</details>",
@@ -51300,10 +51586,16 @@ async function makePlan(s, timestamp, timestampSource) {
   const onRoot = inputRoot(s);
   const selection = await selectExtensions(s, rootDir).catch(onRoot);
   const names = selection.names;
-  const loaded = names === "all" ? await loadExtensions(rootDir).catch(onRoot) : names.length ? await loadExtensions(rootDir, names).catch(onRoot) : [];
+  const discoveryWarnings = [];
+  const load = {
+    build: true,
+    rootLabel: labelOf(s, "root"),
+    warn: (w) => discoveryWarnings.push(w)
+  };
+  const loaded = names === "all" ? await loadExtensions(rootDir, [], load).catch(onRoot) : names.length ? await loadExtensions(rootDir, names, load).catch(onRoot) : [];
   if (names === "all" && loaded.length === 0) {
     throw new UserError(
-      `${labelOf(s, "root")}: no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(", ") || "them"}`
+      `${labelOf(s, "root")}: ${noExtensionsMessage(await scanExtensions(rootDir), labelOf(s, "root"))}`
     );
   }
   const plan = buildPlan(loaded, {
@@ -51318,7 +51610,7 @@ async function makePlan(s, timestamp, timestampSource) {
     url: s.url,
     source: s.source
   });
-  const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
+  const warnings = [...discoveryWarnings, ...loaded.flatMap((e) => e.warnings), ...plan.warnings];
   return { plan: { ...plan, warnings }, selection: selection.why, extensions: loaded };
 }
 function matrixOf(plan, images) {
@@ -51816,7 +52108,7 @@ function controlDirs(extension) {
   return paths.map((p) => `${p.replace(/^\.?\/+/, "").replace(/\/+$/, "")}/extension`);
 }
 var SCRIPT = /^([^/]+?)--([^/]+?)(?:--([^/]+))?\.sql$/;
-var LIBRARY = /\.so(\.\d+)*$/;
+var LIBRARY2 = /\.so(\.\d+)*$/;
 function installableVersions(scripts, sqlName) {
   const installs = /* @__PURE__ */ new Set();
   const updates = [];
@@ -52038,7 +52330,7 @@ function checkLayout(files, ctx) {
   const arch2 = ctx.platform.split("/")[1];
   for (const [p, f] of files) {
     const base = p.slice(p.lastIndexOf("/") + 1);
-    if (!LIBRARY.test(base)) continue;
+    if (!LIBRARY2.test(base)) continue;
     if (f.type === "symlink") {
       const target = resolveLink(p, f.linkname ?? "");
       if (!files.has(target)) add("error", `symbolic link to ${f.linkname} which is not in the image`, p);
@@ -52219,12 +52511,12 @@ async function withRetries(fn, o) {
 
 // src/registry/client.ts
 var RegistryError = class extends UserError {
-  constructor(message, registry2, repository, status2, code2) {
+  constructor(message, registry2, repository, status2, code) {
     super(message);
     this.registry = registry2;
     this.repository = repository;
     this.status = status2;
-    this.code = code2;
+    this.code = code;
   }
   registry;
   repository;
@@ -52279,13 +52571,13 @@ var RegistryClient = class {
   where(repository) {
     return repository ? `registry ${this.registry}, repository ${repository}` : `registry ${this.registry}`;
   }
-  fail(req, status2, detail, code2) {
+  fail(req, status2, detail, code) {
     return new RegistryError(
       `${this.where(req.repository)}: ${req.what} failed: ${detail}`,
       this.registry,
       req.repository,
       status2,
-      code2
+      code
     );
   }
   authorization(scopes) {
@@ -52433,13 +52725,13 @@ var RegistryClient = class {
   }
   async errorFrom(req, res) {
     let detail = `${res.status} ${res.statusText}`;
-    let code2;
+    let code;
     const text = req.method === "HEAD" ? "" : await res.text().catch(() => "");
     try {
       const body = JSON.parse(text);
       const first = body.errors?.[0];
       if (first) {
-        code2 = first.code;
+        code = first.code;
         detail += ` (${[first.code, first.message].filter(Boolean).join(": ")})`;
       }
     } catch {
@@ -52447,7 +52739,7 @@ var RegistryClient = class {
     }
     if (res.status === 401 || res.status === 403)
       detail += this.credentials ? "; check the credentials" : `; ${missingCredentialsHint(this.configLookup)}`;
-    return this.fail(req, res.status, detail, code2);
+    return this.fail(req, res.status, detail, code);
   }
   /** Checks that the registry answers the v2 API (authenticating if it asks to). */
   async ping() {

@@ -39446,6 +39446,10 @@ function showValue(value) {
       text = String(value);
     }
   }
+  text = text.replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u007f-\u009f]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -40390,6 +40394,31 @@ async function promote(source, destination, options = {}) {
   };
 }
 
+// src/action/markdown.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+function visible(text, keepLines = false) {
+  return text.replaceAll("	", " ").replace(
+    INVISIBLE,
+    (c) => keepLines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
+function mdText(text) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, " "))).replace(/[\\`*_[\]!~|]/g, (c) => `\\${c}`);
+}
+function mdCode(text, inTable = true) {
+  if (text === "") return "";
+  const line = visible(text.replace(LINE_BREAKS, " "));
+  const flat = inTable ? line.replaceAll("|", "\\|") : line;
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 // src/registry/promotions.ts
 var imagesSchema = external_exports.array(
   external_exports.object({ repository: external_exports.string(), digest: external_exports.string(), tags: external_exports.array(external_exports.string()).default([]) }).loose()
@@ -40471,9 +40500,8 @@ async function runPromotions(promotions, options) {
   return results;
 }
 function promotionSummary(results) {
-  const esc2 = (s) => s.replace(/\|/g, "\\|");
   const rows = results.map(
-    (r) => `| ${esc2(r.source)} | \`${esc2(r.ref)}\` | ${r.tags.map((t) => `\`${esc2(t.slice(t.lastIndexOf(":") + 1))}\``).join(" ") || "(none)"} | ${r.changed ? `${r.copied.mounted} mounted, ${r.copied.blobs} uploaded blobs; ${r.copied.manifests} manifests; ${r.copied.tags} tags` : "already promoted"} |`
+    (r) => `| ${mdText(r.source)} | ${mdCode(r.ref)} | ${r.tags.map((t) => mdCode(t.slice(t.lastIndexOf(":") + 1))).join(" ") || "(none)"} | ${r.changed ? `${r.copied.mounted} mounted, ${r.copied.blobs} uploaded blobs; ${r.copied.manifests} manifests; ${r.copied.tags} tags` : "already promoted"} |`
   );
   const kept = results.flatMap((r) => r.kept);
   return [
@@ -40484,7 +40512,7 @@ function promotionSummary(results) {
     ...rows,
     "",
     ...kept.length ? [
-      `Left on a newer build (a later run promoted it first): ${kept.map((t) => `\`${esc2(t)}\``).join(", ")}`,
+      `Left on a newer build (a later run promoted it first): ${kept.map((t) => mdCode(t)).join(", ")}`,
       ""
     ] : []
   ].join("\n");

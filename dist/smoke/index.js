@@ -32426,11 +32426,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -53115,6 +53115,10 @@ function showValue(value) {
       text = String(value);
     }
   }
+  text = text.replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u007f-\u009f]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -53625,6 +53629,90 @@ async function runCommand(file2, args, o = {}) {
 // src/e2e/resolve.ts
 import path8 from "node:path";
 
+// src/matrix/fields.ts
+var UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
+var EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+var EXTENSION_NAME_MAX = 59;
+function extensionNameProblem(name) {
+  if (!EXTENSION_NAME.test(name)) {
+    return `expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names), got ${showValue(name)}`;
+  }
+  if (name.length > EXTENSION_NAME_MAX) {
+    return `expected at most ${EXTENSION_NAME_MAX} characters (CloudNativePG extension names), got ${name.length}`;
+  }
+  return void 0;
+}
+var SQL_NAME = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/,
+  expected: 'an extension name of letters, digits, "_", "-" or "." (at most 63 characters)'
+};
+var LICENSE = {
+  pattern: /^[A-Za-z0-9.+:()-]+(?: [A-Za-z0-9.+:()-]+)*$/,
+  expected: 'an SPDX license identifier or expression (letters, digits, ".", "+", "-", ":", parentheses, single spaces)'
+};
+var LIBRARY = {
+  pattern: /^[A-Za-z0-9_$][A-Za-z0-9_.$/-]*$/,
+  expected: 'a library name such as "pg_cron" (letters, digits, "_", "-", ".")'
+};
+var GUC_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/,
+  expected: 'a PostgreSQL parameter name such as "cron.database_name"'
+};
+var VARIABLE_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  expected: 'a variable name (letters, digits, "_", not starting with a digit)'
+};
+var RELATIVE_PATH = {
+  pattern: /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/,
+  expected: 'a path relative to the image root (letters, digits, ".", "_", "+", "-", "/")'
+};
+var REQUIRED_REFERENCE = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/,
+  expected: 'an extension name (letters, digits, "_", "-", "."), e.g. "base-image:pg_stat_statements"'
+};
+var PACKAGE_VERSION = {
+  pattern: /^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/,
+  expected: 'a Debian package version of letters, digits, ".", "+", "~", "-" and an optional "N:" epoch, e.g. "0.8.1-1.pgdg13+1"'
+};
+var SQL_VERSION = {
+  pattern: /^(?:[A-Za-z0-9][A-Za-z0-9.+~_-]*)?$/,
+  expected: `the control file's default_version (letters, digits, ".", "+", "~", "_", "-"), e.g. "0.8.1"`
+};
+function unsafeStrings(value, at = []) {
+  if (typeof value === "string") return UNSAFE_TEXT.test(value) ? [{ path: at, value }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unsafeStrings(v, [...at, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...UNSAFE_TEXT.test(k) ? [{ path: at, value: k }] : [],
+      ...unsafeStrings(v, [...at, k])
+    ]);
+  }
+  return [];
+}
+var UNSAFE_MESSAGE = "expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E)";
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function closestName(key, known) {
+  const wanted = key.toLowerCase();
+  let best;
+  for (const name of known) {
+    const distance = editDistance(wanted, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  if (!best) return void 0;
+  const limit = best.name.length <= 4 ? 1 : best.name.length <= 8 ? 2 : 3;
+  return best.distance <= limit ? best.name : void 0;
+}
+
 // src/matrix/metadata.ts
 var import_hcl2json = __toESM(require_lib2(), 1);
 import { readFile } from "node:fs/promises";
@@ -53642,7 +53730,7 @@ function compareKeys(a, b) {
 
 // src/matrix/metadata.ts
 var METADATA_FILE = "metadata.hcl";
-var NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+var NAME = EXTENSION_NAME;
 var PATH_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
 var REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 var DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -53715,6 +53803,16 @@ var schema = external_exports.object({
   ),
   platforms: external_exports.array(str('a platform such as "linux/amd64"'), { error: "expected a list of platforms" }).optional()
 });
+var VERSION_FIELDS = ["package", "sql"];
+function unknownField(key, at, known, problems, warnings, file2) {
+  if (known.includes(key)) return;
+  const suggestion = closestName(key, known);
+  if (suggestion !== void 0) {
+    problems.push(`${fieldPath([...at, key])}: not a known field; did you mean ${suggestion}?`);
+  } else {
+    warnings.push(`${file2}: ${fieldPath([...at, key])} is not a known field and is ignored`);
+  }
+}
 function fieldPath(parts) {
   let out = "metadata";
   for (const part of parts) {
@@ -53771,6 +53869,16 @@ function blockArgs(raw, at, problems) {
   }
   const out = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (!VARIABLE_NAME.pattern.test(key)) {
+      problems.push(
+        `${at}: expected build argument names (${VARIABLE_NAME.expected}), got ${showValue(key)}`
+      );
+      continue;
+    }
+    if (typeof value === "string" && UNSAFE_TEXT.test(value)) {
+      problems.push(`${at}.${key}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+      continue;
+    }
     if (typeof value === "number" || typeof value === "boolean") out[key] = String(value);
     else if (typeof value !== "string")
       problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
@@ -53813,6 +53921,10 @@ async function parseMetadata(text, file2, folder) {
       problems.push(`target: expected \`target "<name>" { ... }\` blocks, got ${showValue(targets)}`);
     } else {
       for (const [label, blocks] of Object.entries(targets)) {
+        if (UNSAFE_TEXT.test(label)) {
+          problems.push(`target ${showValue(label)}: ${UNSAFE_MESSAGE} in the target name`);
+          continue;
+        }
         for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
           if (!block || typeof block !== "object") continue;
           const at = `target "${label}".args`;
@@ -53832,18 +53944,23 @@ async function parseMetadata(text, file2, folder) {
   const literalProblems = [];
   const input2 = literalize(rawMetadata, [], literalProblems);
   for (const p of literalProblems) problems.push(`${fieldPath(p.path)}: ${p.message}`);
-  for (const key of Object.keys(input2)) {
-    if (!KNOWN_FIELDS.includes(key)) {
-      warnings.push(`${file2}: ${fieldPath([key])} is not a known field and is ignored`);
-    }
+  for (const u of unsafeStrings(input2)) {
+    problems.push(`${fieldPath(u.path)}: ${UNSAFE_MESSAGE}, got ${showValue(u.value)}`);
   }
+  for (const key of Object.keys(input2)) unknownField(key, [], KNOWN_FIELDS, problems, warnings, file2);
   const versions = input2["versions"];
   if (versions && typeof versions === "object" && !Array.isArray(versions)) {
     input2["versions"] = Object.fromEntries(
       Object.entries(versions).map(([distro, majors]) => [
         distro,
         majors && typeof majors === "object" && !Array.isArray(majors) ? Object.fromEntries(
-          Object.entries(majors).map(([pg, v]) => [pg, typeof v === "string" ? { package: v } : v])
+          Object.entries(majors).map(([pg, v]) => {
+            if (v && typeof v === "object" && !Array.isArray(v)) {
+              for (const key of Object.keys(v))
+                unknownField(key, ["versions", distro, pg], VERSION_FIELDS, problems, warnings, file2);
+            }
+            return [pg, typeof v === "string" ? { package: v } : v];
+          })
         ) : majors
       ])
     );
@@ -53880,9 +53997,10 @@ function checkSemantics(m, folder, problems, warnings, file2) {
       `metadata.name: expected the folder name ${showValue(folder)} (bake uses the folder as build context), got ${showValue(m.name)}`
     );
   }
-  if (!REPOSITORY_PATH.test(m.image_name.toLowerCase())) {
+  checkCharacters(m, problems);
+  if (!REPOSITORY_PATH.test(m.image_name)) {
     problems.push(
-      `metadata.image_name: expected a registry repository name (letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`
+      `metadata.image_name: expected a registry repository name (lower-case letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`
     );
   }
   const distros = Object.keys(m.versions);
@@ -53911,6 +54029,17 @@ function checkSemantics(m, folder, problems, warnings, file2) {
         );
       }
       if (PLACEHOLDER.test(entry.package)) {
+      } else if (!PACKAGE_VERSION.pattern.test(entry.package) && extensionVersion(entry.package) !== void 0) {
+        problems.push(
+          `${fieldPath([...at, "package"])}: expected ${PACKAGE_VERSION.expected}, got ${showValue(entry.package)}`
+        );
+      }
+      if (!PLACEHOLDER.test(entry.sql) && !SQL_VERSION.pattern.test(entry.sql)) {
+        problems.push(
+          `${fieldPath([...at, "sql"])}: expected ${SQL_VERSION.expected}, got ${showValue(entry.sql)}`
+        );
+      }
+      if (PLACEHOLDER.test(entry.package)) {
         problems.push(
           `${fieldPath([...at, "package"])}: the placeholder ${showValue(entry.package)} is not filled in; expected the Debian package version, e.g. "0.8.1-1.pgdg13+1"`
         );
@@ -53931,8 +54060,13 @@ function checkSemantics(m, folder, problems, warnings, file2) {
     }
   }
   m.required_extensions.forEach((req, i) => {
-    const prefixed = REQUIRED_PREFIXES.some((p) => req.startsWith(p));
-    if (!prefixed && !NAME.test(req)) {
+    const prefix = REQUIRED_PREFIXES.find((p) => req.startsWith(p));
+    if (prefix !== void 0 && !REQUIRED_REFERENCE.pattern.test(req.slice(prefix.length))) {
+      problems.push(
+        `${fieldPath(["required_extensions", i])}: expected ${REQUIRED_REFERENCE.expected} after "${prefix}", got ${showValue(req)}`
+      );
+    }
+    if (prefix === void 0 && !NAME.test(req)) {
       problems.push(
         `${fieldPath(["required_extensions", i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`
       );
@@ -53951,6 +54085,37 @@ function checkSemantics(m, folder, problems, warnings, file2) {
     problems.push(
       "metadata.platforms: expected at least one platform (omit the field for the defaults), got []"
     );
+  }
+}
+function checkCharacters(m, problems) {
+  const check2 = (at, value, rule) => {
+    if (!rule.pattern.test(value) && !UNSAFE_TEXT.test(value))
+      problems.push(`${fieldPath(at)}: expected ${rule.expected}, got ${showValue(value)}`);
+  };
+  check2(["sql_name"], m.sql_name, SQL_NAME);
+  m.licenses.forEach((v, i) => check2(["licenses", i], v, LICENSE));
+  m.shared_preload_libraries.forEach((v, i) => check2(["shared_preload_libraries", i], v, LIBRARY));
+  for (const key of Object.keys(m.postgresql_parameters)) {
+    if (!GUC_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(["postgresql_parameters"])}: expected ${GUC_NAME.expected} as the key, got ${showValue(key)}`
+      );
+  }
+  for (const key of Object.keys(m.env)) {
+    if (!VARIABLE_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(["env"])}: expected ${VARIABLE_NAME.expected} as the key, got ${showValue(key)}`
+      );
+  }
+  for (const field of [
+    "extension_control_path",
+    "dynamic_library_path",
+    "ld_library_path",
+    "bin_path"
+  ]) {
+    m[field].forEach((v, i) => {
+      if (v !== "" && !v.startsWith("/") && !v.split("/").includes("..")) check2([field, i], v, RELATIVE_PATH);
+    });
   }
 }
 async function readExtension(dir) {
@@ -53982,7 +54147,29 @@ function renderBaseImage(template, pgMajor, distro) {
 // src/matrix/discover.ts
 import { readdir as readdir3, stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
-async function discoverExtensions(root) {
+var NESTED_DEPTH = 3;
+var skipped = (name) => name.startsWith(".") || name === "node_modules";
+async function isFile(file2) {
+  return stat2(file2).then(
+    (s) => s.isFile(),
+    () => false
+  );
+}
+async function subfolders(dir) {
+  const entries = await readdir3(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && !skipped(e.name)).map((e) => e.name);
+}
+async function nestedMetadata(root, rel, depth) {
+  if (depth === 0) return [];
+  const found = [];
+  for (const name of await subfolders(path7.join(root, rel))) {
+    const sub = path7.join(rel, name);
+    if (await isFile(path7.join(root, sub, METADATA_FILE))) found.push(path7.join(sub, METADATA_FILE));
+    else found.push(...await nestedMetadata(root, sub, depth - 1));
+  }
+  return found;
+}
+async function scanExtensions(root) {
   let entries;
   try {
     entries = await readdir3(root, { withFileTypes: true });
@@ -53993,23 +54180,53 @@ async function discoverExtensions(root) {
     );
   }
   const names = [];
+  const nested = [];
+  const invalid = [];
   await Promise.all(
-    entries.filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules").map(async (e) => {
-      const found = await stat2(path7.join(root, e.name, METADATA_FILE)).then(
-        (s) => s.isFile(),
-        () => false
-      );
-      if (found) names.push(e.name);
+    entries.filter((e) => e.isDirectory() && !skipped(e.name)).map(async (e) => {
+      if (!await isFile(path7.join(root, e.name, METADATA_FILE))) {
+        nested.push(...await nestedMetadata(root, e.name, NESTED_DEPTH - 1));
+        return;
+      }
+      const problem = extensionNameProblem(e.name);
+      if (problem) invalid.push({ folder: e.name, problem });
+      else names.push(e.name);
     })
   );
-  return names.sort(compareKeys);
+  return {
+    root,
+    names: names.sort(compareKeys),
+    nested: nested.sort(compareKeys),
+    invalid: invalid.sort((a, b) => compareKeys(a.folder, b.folder))
+  };
 }
-async function loadExtensions(root, names = []) {
-  const found = await discoverExtensions(root);
+function checkFolderNames(d) {
+  const lines = d.invalid.map(
+    (i) => `folder ${showValue(i.folder)} (holds ${METADATA_FILE}): ${i.problem.replace(/, got .*$/, "")}`
+  );
+  if (lines.length === 1) throw new UserError(`${d.root}: ${lines[0]}; rename the folder`);
+  if (lines.length)
+    throw new UserError(
+      `${d.root}: ${lines.length} folders are not valid extension names; rename them`,
+      lines
+    );
+}
+function nestedWarning(d, rootLabel = "root") {
+  if (!d.nested.length) return void 0;
+  const shown = d.nested.slice(0, 5).join(", ") + (d.nested.length > 5 ? `, and ${d.nested.length - 5} more` : "");
+  const parents = [...new Set(d.nested.map((n) => path7.dirname(path7.dirname(n))))];
+  return `${shown}: not extensions (an extension is a direct sub-folder of ${d.root}, as bake builds <folder>/); use ${rootLabel} ${parents.map((p) => path7.join(d.root, p)).join(" or ")} for those`;
+}
+async function loadExtensions(root, names = [], options = {}) {
+  const discovery = await scanExtensions(root);
+  checkFolderNames(discovery);
+  const found = discovery.names;
+  const nested = nestedWarning(discovery, options.rootLabel);
+  if (nested && options.warn) options.warn(nested);
   const unknown2 = names.filter((n) => !found.includes(n));
   if (unknown2.length) {
     throw new UserError(
-      `extension ${unknown2.map((n) => `"${n}"`).join(", ")} not found under ${root}; expected one of: ${found.join(", ") || "(none: no folder holds a metadata.hcl)"}`
+      `extension ${unknown2.map((n) => showValue(n)).join(", ")} not found under ${root}; expected one of: ${found.join(", ") || "(none: no folder holds a metadata.hcl)"}`
     );
   }
   const selected = names.length ? [...new Set(names)].sort(compareKeys) : found;
@@ -54025,8 +54242,31 @@ async function loadExtensions(root, names = []) {
     );
   }
   const extensions = results.map((r) => r.value);
+  const problems = options.build ? [...requiredProblems(extensions, found, root), ...await dockerfileProblems(extensions)] : [];
+  if (problems.length === 1) throw new UserError(problems[0]);
+  if (problems.length) throw new UserError(`${problems.length} problems in the extensions`, problems);
   checkVolumeNames(extensions);
   return extensions;
+}
+function requiredProblems(extensions, found, root) {
+  const problems = [];
+  for (const e of extensions) {
+    e.metadata.required_extensions.forEach((req, i) => {
+      if (req.includes(":") || found.includes(req)) return;
+      problems.push(
+        `${e.file}: metadata.required_extensions[${i}]: expected the folder name of another extension under ${root} (${found.join(", ")}), or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`
+      );
+    });
+  }
+  return problems;
+}
+async function dockerfileProblems(extensions) {
+  const missing = await Promise.all(
+    extensions.map(async (e) => await isFile(path7.join(e.dir, "Dockerfile")) ? [] : [e])
+  );
+  return missing.flat().map(
+    (e) => `${path7.join(e.dir, "Dockerfile")}: not found; expected the Dockerfile that builds ${e.metadata.name}`
+  );
 }
 function checkVolumeNames(extensions) {
   const seen = /* @__PURE__ */ new Map();
@@ -55063,8 +55303,8 @@ async function smoke(o) {
     const arch2 = p.split("/")[1] ?? "";
     return p.startsWith("linux/") && (native.includes(arch2) || canEmulate(arch2));
   };
-  const { platforms, skipped } = selectPlatforms(image.platforms, o.platforms, runnable);
-  for (const p of skipped) o.warn(`${p}: this machine cannot run it (no QEMU binfmt handler): not tested`);
+  const { platforms, skipped: skipped2 } = selectPlatforms(image.platforms, o.platforms, runnable);
+  for (const p of skipped2) o.warn(`${p}: this machine cannot run it (no QEMU binfmt handler): not tested`);
   if (platforms.length === 0)
     throw new UserError(
       `--image: none of its platforms (${image.platforms.join(", ")}) runs on this machine`
@@ -55366,6 +55606,31 @@ ${r.stderr}`;
   return missing;
 }
 
+// src/action/markdown.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+function visible(text, keepLines = false) {
+  return text.replaceAll("	", " ").replace(
+    INVISIBLE,
+    (c) => keepLines && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
+function mdText(text) {
+  return escapeHtml(visible(text.replace(LINE_BREAKS, " "))).replace(/[\\`*_[\]!~|]/g, (c) => `\\${c}`);
+}
+function mdCode(text, inTable = true) {
+  if (text === "") return "";
+  const line = visible(text.replace(LINE_BREAKS, " "));
+  const flat = inTable ? line.replaceAll("|", "\\|") : line;
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 // src/smoke/report.ts
 function reportLines(r) {
   const lines = [];
@@ -55386,11 +55651,10 @@ function reportLines(r) {
   }
   return lines;
 }
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function reportMarkdown(reports) {
   const rows = reports.flatMap(
     (r) => r.platforms.map(
-      (p) => `| ${p.ok ? "\u2705" : "\u274C"} | \`${cell(r.extension)}\` | ${p.platform} | ${cell(p.sqlVersion ?? (p.ok ? "module" : "-"))} | ${cell(r.expectedSqlVersion || "-")} | ${p.seconds.toFixed(1)} s | ${cell(p.ok ? `${p.checks.length} checks` : p.reason ?? "")} |`
+      (p) => `| ${p.ok ? "\u2705" : "\u274C"} | ${mdCode(r.extension)} | ${mdText(p.platform)} | ${mdText(p.sqlVersion ?? (p.ok ? "module" : "-"))} | ${mdText(r.expectedSqlVersion || "-")} | ${p.seconds.toFixed(1)} s | ${mdText(p.ok ? `${p.checks.length} checks` : p.reason ?? "")} |`
     )
   );
   return [

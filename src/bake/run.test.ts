@@ -182,6 +182,17 @@ describe('runBake', () => {
     );
   });
 
+  it('dry-run refuses an extension without its Dockerfile before planning (issue 15)', async () => {
+    const dir = writeRepo([PGVECTOR]);
+    dirs.push(dir);
+    rmSync(path.join(dir, 'exts', 'pgvector', 'Dockerfile'));
+    const { d, calls } = deps();
+    await expect(runBake(settings(dir, { dryRun: true }), d)).rejects.toThrow(
+      `${path.join(dir, 'exts', 'pgvector', 'Dockerfile')}: not found; expected the Dockerfile that builds pgvector`,
+    );
+    expect(calls).toEqual([]);
+  });
+
   it('names the failing target and the end of its log', async () => {
     const dir = writeRepo([PGVECTOR]);
     dirs.push(dir);

@@ -15,11 +15,12 @@ import {
   DEFAULT_SHARED_GLOBS,
   affectedExtensions,
   buildPlan,
-  discoverExtensions,
   gitChangedFiles,
   gitTopLevel,
   isNullRef,
   loadExtensions,
+  noExtensionsMessage,
+  scanExtensions,
   planTable,
   resolveTimestamp,
   toBakeDefinition,
@@ -316,15 +317,22 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
   const onRoot = inputRoot(s);
   const selection = await selectExtensions(s, rootDir).catch(onRoot);
   const names = selection.names;
+  // Plan-time checks for a build (each Dockerfile is there); misplaced metadata files are warned about.
+  const discoveryWarnings: string[] = [];
+  const load = {
+    build: true,
+    rootLabel: labelOf(s, 'root'),
+    warn: (w: string) => discoveryWarnings.push(w),
+  };
   const loaded =
     names === 'all'
-      ? await loadExtensions(rootDir).catch(onRoot)
+      ? await loadExtensions(rootDir, [], load).catch(onRoot)
       : names.length
-        ? await loadExtensions(rootDir, names).catch(onRoot)
+        ? await loadExtensions(rootDir, names, load).catch(onRoot)
         : [];
   if (names === 'all' && loaded.length === 0) {
     throw new UserError(
-      `${labelOf(s, 'root')}: no extension found under ${rootDir} (folders holding a metadata.hcl); found none of ${(await discoverExtensions(rootDir)).join(', ') || 'them'}`,
+      `${labelOf(s, 'root')}: ${noExtensionsMessage(await scanExtensions(rootDir), labelOf(s, 'root'))}`,
     );
   }
   const plan = buildPlan(loaded, {
@@ -339,7 +347,7 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
     url: s.url,
     source: s.source,
   });
-  const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
+  const warnings = [...discoveryWarnings, ...loaded.flatMap((e) => e.warnings), ...plan.warnings];
   return { plan: { ...plan, warnings }, selection: selection.why, extensions: loaded };
 }
 

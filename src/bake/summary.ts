@@ -1,6 +1,7 @@
 /** The job summary of the bake action, as Markdown (pure; the action writes it with core.summary). */
 import { planTable, type Plan } from '../matrix/index.js';
 import type { BakeImage } from './metadata.js';
+import { htmlText, mdLine, mdCode as code, mdFence, mdText as cell } from '../action/markdown.js';
 
 export type BakeMode = 'build' | 'digest' | 'merge';
 
@@ -18,11 +19,6 @@ export interface SummaryInput {
   selection?: string;
 }
 
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const code = (text: string) => (text === '' ? '' : `\`${cell(text)}\``);
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
 function status(input: SummaryInput): string {
   if (input.dryRun) return '**Dry run**: nothing was built or pushed; the commands below are what would run.';
   if (input.mode === 'merge')
@@ -39,7 +35,8 @@ function status(input: SummaryInput): string {
 export function renderSummary(input: SummaryInput): string {
   const { plan } = input;
   const out: string[] = [`## Extension images (${input.mode})`, '', status(input), ''];
-  if (input.selection) out.push(input.selection, '');
+  // Markdown of ours around file names from the change set: markup is escaped, one line kept.
+  if (input.selection) out.push(mdLine(input.selection), '');
   if (plan.targets.length === 0) {
     out.push('No targets to build.', '');
   } else {
@@ -49,20 +46,18 @@ export function renderSummary(input: SummaryInput): string {
       const image = byTarget.get(t.name);
       const tags = input.mode === 'digest' ? [] : t.tags;
       out.push(
-        `| ${code(t.name)} | ${cell(t.platforms.join(', '))} | ${tags.map(code).join('<br>')} | ${image ? code(image.digest) : '-'} |`,
+        `| ${code(t.name)} | ${cell(t.platforms.join(', '))} | ${tags.map((t) => code(t)).join('<br>')} | ${image ? code(image.digest) : '-'} |`,
       );
     }
     out.push('');
   }
-  if (input.qemu) out.push(`QEMU: ${input.qemu}`, '');
+  if (input.qemu) out.push(`QEMU: ${cell(input.qemu)}`, '');
   for (const w of plan.warnings) out.push(`> [!WARNING]\n> ${cell(w)}`, '');
   if (input.commands?.length) {
     out.push(
       '<details><summary>Commands</summary>',
       '',
-      '```sh',
-      ...input.commands,
-      '```',
+      mdFence(input.commands.join('\n'), 'sh'),
       '',
       '</details>',
       '',
@@ -72,7 +67,7 @@ export function renderSummary(input: SummaryInput): string {
     '<details><summary>Plan</summary>',
     '',
     '<pre>',
-    escapeHtml(planTable(plan)),
+    htmlText(planTable(plan), true),
     '</pre>',
     '',
     '</details>',

@@ -1,6 +1,7 @@
 /** Writes the catalogs only once all of them are made: into a temporary folder, then renamed into place. */
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mdCode, mdText } from '../action/markdown.js';
 import type { CatalogFile } from './generate.js';
 
 export async function writeCatalogs(files: readonly CatalogFile[], outputDir: string): Promise<string[]> {
@@ -22,7 +23,10 @@ export async function writeCatalogs(files: readonly CatalogFile[], outputDir: st
 /** The job summary: one row per extension entry. */
 export function catalogMarkdown(files: readonly CatalogFile[]): string {
   const rows = files.flatMap((f) =>
-    f.entries.map((e) => `| \`${f.name}\` | ${e.major} | \`${e.name}\` | \`${e.reference}\` |`),
+    f.entries.map(
+      (e) =>
+        `| ${mdCode(f.name)} | ${mdText(String(e.major))} | ${mdCode(e.name)} | ${mdCode(e.reference)} |`,
+    ),
   );
   return [
     '### Image catalogs',

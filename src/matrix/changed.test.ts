@@ -21,6 +21,11 @@ describe('affectedExtensions', () => {
     expect(r.all).toBe(false);
   });
 
+  it('quotes a changed file name holding a line break, so no reason starts a line of its own', () => {
+    const r = affectedExtensions({ root: '.', paths: ['pgvector/x\n::error::owned'], extensions });
+    expect(r.reasons).toEqual({ pgvector: '"pgvector/x\\n::error::owned" changed' });
+  });
+
   it('selects extensions requiring a selected one, transitively', () => {
     const r = affectedExtensions({ root: '.', paths: ['postgis/metadata.hcl'], extensions });
     expect(r.extensions).toEqual(['h3-routing', 'pgrouting', 'postgis']);

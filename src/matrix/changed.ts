@@ -7,6 +7,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { UserError, showValue } from '../errors.js';
 import { runCommand } from '../process/exec.js';
+import { UNSAFE_TEXT } from './fields.js';
 import { compareKeys } from './version.js';
 
 /** Shared paths whose change rebuilds every extension (globs relative to the repository root). */
@@ -57,8 +58,11 @@ export function affectedExtensions(input: ChangedInput): ChangedResult {
   for (const raw of input.paths) {
     const file = normalize(raw.trim());
     if (file === '' || file === '.') continue;
+    // Reasons are logged and shown in the job summary: a file name with a line break (git allows it)
+    // must not start a line of its own (a workflow command in the log), so such names are quoted.
+    const shown = UNSAFE_TEXT.test(file) ? showValue(file) : file;
     if (isShared(file)) {
-      if (!all) for (const name of known) reasons[name] ??= `shared path ${file} changed`;
+      if (!all) for (const name of known) reasons[name] ??= `shared path ${shown} changed`;
       all = true;
       continue;
     }
@@ -66,7 +70,7 @@ export function affectedExtensions(input: ChangedInput): ChangedResult {
     const rest = file.slice(prefix.length).split('/');
     if (rest.length < 2) continue; // a file directly in the root is not an extension's
     const folder = rest[0]!;
-    if (input.extensions.has(folder)) reasons[folder] ??= `${file} changed`;
+    if (input.extensions.has(folder)) reasons[folder] ??= `${shown} changed`;
     else if (!folder.startsWith('.')) removed.add(folder);
   }
 

@@ -142,7 +142,7 @@ target "demo-1_0-18-trixie" {
   });
 
   it('warns about target attributes it does not apply, unknown fields and other top-level attributes', async () => {
-    const text = `${minimal('sql_nmae = "typo"')}
+    const text = `${minimal('sbom_generator = "syft"')}
 variable "x" { default = "1" }
 target "default" { platforms = ["linux/amd64"] }
 `;
@@ -150,7 +150,7 @@ target "default" { platforms = ["linux/amd64"] }
     expect(ext.warnings).toEqual([
       'demo/metadata.hcl: top-level `variable` is ignored',
       'demo/metadata.hcl: target "default": only `args` is applied; ignoring platforms',
-      'demo/metadata.hcl: metadata.sql_nmae is not a known field and is ignored',
+      'demo/metadata.hcl: metadata.sbom_generator is not a known field and is ignored',
     ]);
   });
 
@@ -328,6 +328,113 @@ describe('parseMetadata: bad input', () => {
       'an expression in override args',
       `${minimal()}\ntarget "default" { args = { A = "\${metadata.name}" } }\n`,
       'target "default".args.A: expected a literal value, got the expression',
+    ],
+    // Untrusted text: every field has a character set, checked as written (issue 14 #6).
+    [
+      'a line break in the sql version (it would add a label line)',
+      minimal('', 'trixie = { "18" = { package = "1.0-1", sql = "1.0\\nfoo=bar" } }'),
+      'metadata.versions.trixie["18"].sql: expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E), got "1.0\\nfoo=bar"',
+    ],
+    [
+      'markup after a line break in a licence',
+      minimal('licenses = ["MIT\\r\\n<img src=x>"]'),
+      'metadata.licenses[0]: expected printable text without line breaks',
+    ],
+    [
+      'markup in a licence',
+      minimal('licenses = ["MIT <img src=x>"]'),
+      'metadata.licenses[0]: expected an SPDX license identifier or expression',
+    ],
+    [
+      'a line break in the package version (it would reach EXT_VERSION)',
+      minimal('', 'trixie = { "18" = { package = "1.0-1\\nEVIL=1", sql = "1.0" } }'),
+      'metadata.versions.trixie["18"].package: expected printable text without line breaks',
+    ],
+    [
+      'a space in the package version',
+      minimal('', 'trixie = { "18" = { package = "1.0-1 evil", sql = "1.0" } }'),
+      'metadata.versions.trixie["18"].package: expected a Debian package version of letters, digits',
+    ],
+    [
+      'markup in the sql version',
+      minimal('', 'trixie = { "18" = { package = "1.0-1", sql = "1<b>" } }'),
+      'metadata.versions.trixie["18"].sql: expected the control file\'s default_version',
+    ],
+    [
+      'a right-to-left override (U+202E) in sql_name',
+      minimal('sql_name = "demo\\u202egpj"'),
+      'metadata.sql_name: expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E), got "demo\\u202egpj"',
+    ],
+    [
+      'a Kelvin sign in image_name (HCL makes it "K", which lower-cases to "k")',
+      minimal('image_name = "\u212Aube"'),
+      'metadata.image_name: expected a registry repository name (lower-case letters, digits, ".", "_", "-", "/"), got "Kube"',
+    ],
+    [
+      'an upper-case image_name',
+      minimal('image_name = "Demo"'),
+      'metadata.image_name: expected a registry repository name (lower-case letters',
+    ],
+    [
+      'a quote in sql_name',
+      minimal('sql_name = "demo\\"; DROP"'),
+      'metadata.sql_name: expected an extension name of letters, digits',
+    ],
+    [
+      'a comma in a preloaded library',
+      minimal('shared_preload_libraries = ["a,b"]'),
+      'metadata.shared_preload_libraries[0]: expected a library name',
+    ],
+    [
+      'a bad parameter name',
+      minimal('postgresql_parameters = { "a b" = "1" }'),
+      'metadata.postgresql_parameters: expected a PostgreSQL parameter name such as "cron.database_name" as the key, got "a b"',
+    ],
+    [
+      'a line break in a parameter value',
+      minimal('postgresql_parameters = { "a.b" = "1\\nc = 2" }'),
+      'metadata.postgresql_parameters["a.b"]: expected printable text without line breaks',
+    ],
+    [
+      'a bad environment variable name',
+      minimal('env = { "A=B" = "1" }'),
+      'metadata.env: expected a variable name',
+    ],
+    [
+      'a space in a path',
+      minimal('bin_path = ["my bin"]'),
+      'metadata.bin_path[0]: expected a path relative to the image root (letters',
+    ],
+    [
+      'a bad prefixed required extension',
+      minimal('required_extensions = ["base-image:a b"]'),
+      'metadata.required_extensions[0]: expected an extension name (letters, digits, "_", "-", "."), e.g. "base-image:pg_stat_statements" after "base-image:", got "base-image:a b"',
+    ],
+    [
+      'a line break in an override argument',
+      `${minimal()}\ntarget "default" { args = { A = "x\\ny" } }\n`,
+      'target "default".args.A: expected printable text without line breaks',
+    ],
+    [
+      'a bad override argument name',
+      `${minimal()}\ntarget "default" { args = { "A B" = "x" } }\n`,
+      'target "default".args: expected build argument names',
+    ],
+    // Misspelled fields are errors with a suggestion (issue 15).
+    [
+      'a misspelled field',
+      minimal('licences = ["MIT"]'),
+      'metadata.licences: not a known field; did you mean licenses?',
+    ],
+    [
+      'a transposed field',
+      minimal('sql_nmae = "x"'),
+      'metadata.sql_nmae: not a known field; did you mean sql_name?',
+    ],
+    [
+      'a misspelled version field',
+      minimal('', 'trixie = { "18" = { package = "1.0-1", sqll = "1.0" } }'),
+      'metadata.versions.trixie["18"].sqll: not a known field; did you mean sql?',
     ],
   ])('rejects %s', async (_, text, expected) => {
     const msg = await problemsOf(text);

@@ -10,6 +10,23 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { z } from 'zod';
 import { UserError, showValue } from '../errors.js';
 import { extensionVersion } from './version.js';
+import {
+  EXTENSION_NAME,
+  GUC_NAME,
+  LIBRARY,
+  LICENSE,
+  PACKAGE_VERSION,
+  RELATIVE_PATH,
+  REQUIRED_REFERENCE,
+  SQL_NAME,
+  SQL_VERSION,
+  UNSAFE_MESSAGE,
+  UNSAFE_TEXT,
+  VARIABLE_NAME,
+  closestName,
+  unsafeStrings,
+  type TextRule,
+} from './fields.js';
 
 export const METADATA_FILE = 'metadata.hcl';
 
@@ -57,7 +74,7 @@ export interface Extension {
 }
 
 /** CloudNativePG's ExtensionConfiguration name (api/v1 cluster_types.go): the mount path and the catalog key. */
-const NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+const NAME = EXTENSION_NAME;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -144,6 +161,30 @@ const schema = z.object({
     .optional(),
 });
 
+const VERSION_FIELDS = ['package', 'sql'] as const;
+
+/**
+ * A field the reader does not know: an error with a suggestion when it looks like a misspelling of a
+ * known one (`licences`; otherwise the licence annotation would silently end up empty), else a warning
+ * (the reference decoder ignores extra attributes, so newer upstream fields keep working).
+ */
+function unknownField(
+  key: string,
+  at: (string | number)[],
+  known: readonly string[],
+  problems: string[],
+  warnings: string[],
+  file: string,
+): void {
+  if (known.includes(key)) return;
+  const suggestion = closestName(key, known);
+  if (suggestion !== undefined) {
+    problems.push(`${fieldPath([...at, key])}: not a known field; did you mean ${suggestion}?`);
+  } else {
+    warnings.push(`${file}: ${fieldPath([...at, key])} is not a known field and is ignored`);
+  }
+}
+
 type Problem = { path: (string | number)[]; message: string };
 
 function fieldPath(parts: readonly (string | number | symbol)[]): string {
@@ -218,6 +259,16 @@ function blockArgs(raw: unknown, at: string, problems: string[]): Record<string,
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (!VARIABLE_NAME.pattern.test(key)) {
+      problems.push(
+        `${at}: expected build argument names (${VARIABLE_NAME.expected}), got ${showValue(key)}`,
+      );
+      continue;
+    }
+    if (typeof value === 'string' && UNSAFE_TEXT.test(value)) {
+      problems.push(`${at}.${key}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+      continue;
+    }
     if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
     else if (typeof value !== 'string')
       problems.push(`${at}.${key}: expected a string, got ${showValue(value)}`);
@@ -269,6 +320,10 @@ export async function parseMetadata(text: string, file: string, folder?: string)
       problems.push(`target: expected \`target "<name>" { ... }\` blocks, got ${showValue(targets)}`);
     } else {
       for (const [label, blocks] of Object.entries(targets as Record<string, unknown>)) {
+        if (UNSAFE_TEXT.test(label)) {
+          problems.push(`target ${showValue(label)}: ${UNSAFE_MESSAGE} in the target name`);
+          continue;
+        }
         for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
           if (!block || typeof block !== 'object') continue;
           const at = `target "${label}".args`;
@@ -289,12 +344,11 @@ export async function parseMetadata(text: string, file: string, folder?: string)
   const literalProblems: Problem[] = [];
   const input = literalize(rawMetadata, [], literalProblems) as Record<string, unknown>;
   for (const p of literalProblems) problems.push(`${fieldPath(p.path)}: ${p.message}`);
-
-  for (const key of Object.keys(input)) {
-    if (!(KNOWN_FIELDS as readonly string[]).includes(key)) {
-      warnings.push(`${file}: ${fieldPath([key])} is not a known field and is ignored`);
-    }
+  for (const u of unsafeStrings(input)) {
+    problems.push(`${fieldPath(u.path)}: ${UNSAFE_MESSAGE}, got ${showValue(u.value)}`);
   }
+
+  for (const key of Object.keys(input)) unknownField(key, [], KNOWN_FIELDS, problems, warnings, file);
 
   // The older form (before upstream #149) pins a version as a plain string: `"18" = "0.8.2-1.pgdg12+1"`.
   const versions = input['versions'];
@@ -304,7 +358,13 @@ export async function parseMetadata(text: string, file: string, folder?: string)
         distro,
         majors && typeof majors === 'object' && !Array.isArray(majors)
           ? Object.fromEntries(
-              Object.entries(majors).map(([pg, v]) => [pg, typeof v === 'string' ? { package: v } : v]),
+              Object.entries(majors).map(([pg, v]) => {
+                if (v && typeof v === 'object' && !Array.isArray(v)) {
+                  for (const key of Object.keys(v))
+                    unknownField(key, ['versions', distro, pg], VERSION_FIELDS, problems, warnings, file);
+                }
+                return [pg, typeof v === 'string' ? { package: v } : v];
+              }),
             )
           : majors,
       ]),
@@ -351,9 +411,12 @@ function checkSemantics(
       `metadata.name: expected the folder name ${showValue(folder)} (bake uses the folder as build context), got ${showValue(m.name)}`,
     );
   }
-  if (!REPOSITORY_PATH.test(m.image_name.toLowerCase())) {
+  checkCharacters(m, problems);
+  // As written: registries take lower-case names only, and lower-casing first would let other characters
+  // through (HCL turns a Kelvin sign into "K", which would become "k").
+  if (!REPOSITORY_PATH.test(m.image_name)) {
     problems.push(
-      `metadata.image_name: expected a registry repository name (letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`,
+      `metadata.image_name: expected a registry repository name (lower-case letters, digits, ".", "_", "-", "/"), got ${showValue(m.image_name)}`,
     );
   }
   const distros = Object.keys(m.versions);
@@ -382,6 +445,21 @@ function checkSemantics(
         );
       }
       if (PLACEHOLDER.test(entry.package)) {
+        // The placeholder is reported below, in its own words.
+      } else if (
+        !PACKAGE_VERSION.pattern.test(entry.package) &&
+        extensionVersion(entry.package) !== undefined
+      ) {
+        problems.push(
+          `${fieldPath([...at, 'package'])}: expected ${PACKAGE_VERSION.expected}, got ${showValue(entry.package)}`,
+        );
+      }
+      if (!PLACEHOLDER.test(entry.sql) && !SQL_VERSION.pattern.test(entry.sql)) {
+        problems.push(
+          `${fieldPath([...at, 'sql'])}: expected ${SQL_VERSION.expected}, got ${showValue(entry.sql)}`,
+        );
+      }
+      if (PLACEHOLDER.test(entry.package)) {
         problems.push(
           `${fieldPath([...at, 'package'])}: the placeholder ${showValue(entry.package)} is not filled in; expected the Debian package version, e.g. "0.8.1-1.pgdg13+1"`,
         );
@@ -402,8 +480,13 @@ function checkSemantics(
     }
   }
   m.required_extensions.forEach((req, i) => {
-    const prefixed = REQUIRED_PREFIXES.some((p) => req.startsWith(p));
-    if (!prefixed && !NAME.test(req)) {
+    const prefix = REQUIRED_PREFIXES.find((p) => req.startsWith(p));
+    if (prefix !== undefined && !REQUIRED_REFERENCE.pattern.test(req.slice(prefix.length))) {
+      problems.push(
+        `${fieldPath(['required_extensions', i])}: expected ${REQUIRED_REFERENCE.expected} after "${prefix}", got ${showValue(req)}`,
+      );
+    }
+    if (prefix === undefined && !NAME.test(req)) {
       problems.push(
         `${fieldPath(['required_extensions', i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`,
       );
@@ -422,6 +505,41 @@ function checkSemantics(
     problems.push(
       'metadata.platforms: expected at least one platform (omit the field for the defaults), got []',
     );
+  }
+}
+
+/** Each field's character set (fields.ts), on the values as written. */
+function checkCharacters(m: ExtensionMetadata, problems: string[]): void {
+  const check = (at: (string | number)[], value: string, rule: TextRule) => {
+    // Unsafe characters are reported once, by the walk over every string.
+    if (!rule.pattern.test(value) && !UNSAFE_TEXT.test(value))
+      problems.push(`${fieldPath(at)}: expected ${rule.expected}, got ${showValue(value)}`);
+  };
+  check(['sql_name'], m.sql_name, SQL_NAME);
+  m.licenses.forEach((v, i) => check(['licenses', i], v, LICENSE));
+  m.shared_preload_libraries.forEach((v, i) => check(['shared_preload_libraries', i], v, LIBRARY));
+  for (const key of Object.keys(m.postgresql_parameters)) {
+    if (!GUC_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(['postgresql_parameters'])}: expected ${GUC_NAME.expected} as the key, got ${showValue(key)}`,
+      );
+  }
+  for (const key of Object.keys(m.env)) {
+    if (!VARIABLE_NAME.pattern.test(key) && !UNSAFE_TEXT.test(key))
+      problems.push(
+        `${fieldPath(['env'])}: expected ${VARIABLE_NAME.expected} as the key, got ${showValue(key)}`,
+      );
+  }
+  for (const field of [
+    'extension_control_path',
+    'dynamic_library_path',
+    'ld_library_path',
+    'bin_path',
+  ] as const) {
+    m[field].forEach((v, i) => {
+      // Empty, absolute and ".." paths have their own message (the schema).
+      if (v !== '' && !v.startsWith('/') && !v.split('/').includes('..')) check([field, i], v, RELATIVE_PATH);
+    });
   }
 }
 

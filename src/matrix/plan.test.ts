@@ -251,6 +251,17 @@ describe('buildPlan', () => {
     ).toThrow(/^input "platforms": expected platforms such as linux\/amd64/);
   });
 
+  it.each(['revision', 'url', 'source', 'documentation', 'vendor', 'authors'] as const)(
+    'refuses a line break or an invisible character in --%s (it goes into every label)',
+    (option) => {
+      for (const value of ['a\nfoo=bar', 'a\u202eb']) {
+        expect(() => buildPlan([pgvector], { ...options, [option]: value, label: (o) => `--${o}` })).toThrow(
+          `--${option}: expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E), got ${JSON.stringify(value).replace('\u202e', '\\u202e')}`,
+        );
+      }
+    },
+  );
+
   it('writes build contexts relative to cwd when given', () => {
     const placed = { ...pgvector, dir: path.join('/repo', 'extensions', 'pgvector') };
     expect(buildPlan([placed], { ...options, cwd: '/repo' }).targets[0]!.context).toBe(

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { UserError, showValue } from '../errors.js';
+import { UNSAFE_MESSAGE, UNSAFE_TEXT } from './fields.js';
 import { PLATFORM, type Extension } from './metadata.js';
 import { formatCreated, formatStamp } from './timestamp.js';
 import { compareKeys, extensionVersion, sanitize } from './version.js';
@@ -26,7 +27,20 @@ export const CNPG_ANNOTATIONS = {
 } as const;
 
 /** The options a caller names in messages (a CLI flag, an action input). */
-export type PlanOption = 'registry' | 'environment' | 'base-image' | 'platforms';
+export type PlanOption =
+  | 'registry'
+  | 'environment'
+  | 'base-image'
+  | 'platforms'
+  | 'revision'
+  | 'url'
+  | 'source'
+  | 'documentation'
+  | 'vendor'
+  | 'authors';
+
+/** Options that go into labels and annotations as given. */
+const LABEL_OPTIONS = ['revision', 'url', 'source', 'documentation', 'vendor', 'authors'] as const;
 
 export interface PlanOptions {
   /** How messages name an option: `--registry` for the CLI, `input "registry"` for an action (default: the bare name). */
@@ -122,6 +136,12 @@ function checkOptions(options: PlanOptions): void {
     throw new UserError(
       `${label('base-image')}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`,
     );
+  }
+  for (const option of LABEL_OPTIONS) {
+    const value = options[option];
+    if (value !== undefined && UNSAFE_TEXT.test(value)) {
+      throw new UserError(`${label(option)}: ${UNSAFE_MESSAGE}, got ${showValue(value)}`);
+    }
   }
   if (options.platforms && options.platforms.length === 0) {
     throw new UserError(

@@ -4,6 +4,7 @@
  * repository to the production one), keeping their tag names. Everything is validated before any copy.
  */
 import { z } from 'zod';
+import { mdCode, mdText } from '../action/markdown.js';
 import { UserError } from '../errors.js';
 import { ClientPool, type ClientOptions } from './client.js';
 import { promote, type PromoteResult } from './promote.js';
@@ -119,10 +120,9 @@ export async function runPromotions(
 
 /** Markdown job summary: one row per promoted image. */
 export function promotionSummary(results: readonly PromoteResult[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
   const rows = results.map(
     (r) =>
-      `| ${esc(r.source)} | \`${esc(r.ref)}\` | ${r.tags.map((t) => `\`${esc(t.slice(t.lastIndexOf(':') + 1))}\``).join(' ') || '(none)'} | ${
+      `| ${mdText(r.source)} | ${mdCode(r.ref)} | ${r.tags.map((t) => mdCode(t.slice(t.lastIndexOf(':') + 1))).join(' ') || '(none)'} | ${
         r.changed
           ? `${r.copied.mounted} mounted, ${r.copied.blobs} uploaded blobs; ${r.copied.manifests} manifests; ${r.copied.tags} tags`
           : 'already promoted'
@@ -138,7 +138,7 @@ export function promotionSummary(results: readonly PromoteResult[]): string {
     '',
     ...(kept.length
       ? [
-          `Left on a newer build (a later run promoted it first): ${kept.map((t) => `\`${esc(t)}\``).join(', ')}`,
+          `Left on a newer build (a later run promoted it first): ${kept.map((t) => mdCode(t)).join(', ')}`,
           '',
         ]
       : []),

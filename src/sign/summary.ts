@@ -1,25 +1,24 @@
 /** The job summary of the sign action (markdown). */
 import { splitReference } from '../registry/reference.js';
 import type { SignReport } from './sign.js';
-
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+import { mdCode as code, mdFence, mdText } from '../action/markdown.js';
 
 export function signSummary(r: SignReport): string {
   const lines = ['## Signatures', ''];
   if (r.status === 'skipped') {
-    lines.push(`:warning: Nothing was signed: ${r.reason}.`, '');
+    lines.push(`:warning: Nothing was signed: ${mdText(r.reason ?? '')}.`, '');
     return lines.join('\n');
   }
   const how =
     r.mode === 'key'
       ? 'with a key'
-      : `keyless (identity ${code(r.identity?.regexp ?? '')}, issuer ${code(r.identity?.issuer ?? '')}${
-          r.identity?.github?.repository ? `, repository ${code(r.identity.github.repository)}` : ''
-        }${r.identity?.github?.ref ? `, ref ${code(r.identity.github.ref)}` : ''}${
-          r.identity?.github?.trigger ? `, trigger ${code(r.identity.github.trigger)}` : ''
+      : `keyless (identity ${code(r.identity?.regexp ?? '', false)}, issuer ${code(r.identity?.issuer ?? '', false)}${
+          r.identity?.github?.repository ? `, repository ${code(r.identity.github.repository, false)}` : ''
+        }${r.identity?.github?.ref ? `, ref ${code(r.identity.github.ref, false)}` : ''}${
+          r.identity?.github?.trigger ? `, trigger ${code(r.identity.github.trigger, false)}` : ''
         })`;
   lines.push(
-    `Signed ${how} with cosign ${r.cosign?.version ?? ''}; transparency log ${r.tlog ? 'on' : 'off'}; ${r.verified ? 'every signature verified' : 'verification skipped (verify: false)'}.`,
+    `Signed ${how} with cosign ${mdText(r.cosign?.version ?? '')}; transparency log ${r.tlog ? 'on' : 'off'}; ${r.verified ? 'every signature verified' : 'verification skipped (verify: false)'}.`,
     '',
   );
   if (r.signed.length) {
@@ -35,6 +34,6 @@ export function signSummary(r: SignReport): string {
     for (const f of r.files) lines.push(`| ${code(f.file)} | ${code(f.bundle)} |`);
     lines.push('');
   }
-  lines.push('### Verify', '', '```sh', ...r.verifyCommands, '```', '');
+  lines.push('### Verify', '', mdFence(r.verifyCommands.join('\n'), 'sh'), '');
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 /** How a smoke report is shown: one line per platform for the log, a Markdown table for the job summary. */
+import { mdCode, mdText as cell } from '../action/markdown.js';
 import type { SmokeReport } from './run.js';
 
 export function reportLines(r: SmokeReport): string[] {
@@ -26,13 +27,11 @@ export function reportLines(r: SmokeReport): string[] {
   return lines;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 export function reportMarkdown(reports: readonly SmokeReport[]): string {
   const rows = reports.flatMap((r) =>
     r.platforms.map(
       (p) =>
-        `| ${p.ok ? '✅' : '❌'} | \`${cell(r.extension)}\` | ${p.platform} | ${cell(p.sqlVersion ?? (p.ok ? 'module' : '-'))} | ${cell(r.expectedSqlVersion || '-')} | ${p.seconds.toFixed(1)} s | ${cell(p.ok ? `${p.checks.length} checks` : (p.reason ?? ''))} |`,
+        `| ${p.ok ? '✅' : '❌'} | ${mdCode(r.extension)} | ${cell(p.platform)} | ${cell(p.sqlVersion ?? (p.ok ? 'module' : '-'))} | ${cell(r.expectedSqlVersion || '-')} | ${p.seconds.toFixed(1)} s | ${cell(p.ok ? `${p.checks.length} checks` : (p.reason ?? ''))} |`,
     ),
   );
   return [

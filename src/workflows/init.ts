@@ -61,7 +61,12 @@ function withInputs(options: InitOptions): Record<string, string> {
 /** The generated file: header, hash of the rest, the comment lines, then the workflow. */
 function render(workflow: Record<string, unknown>, comment: string[]): string {
   const body = stringify(workflow, { lineWidth: 0 });
-  const text = [...comment.map((c) => (c ? `# ${c}` : '#')), '', body].join('\n');
+  // One comment line each, whatever the text holds.
+  const text = [
+    ...comment.map((c) => (c ? `# ${c.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')}` : '#')),
+    '',
+    body,
+  ].join('\n');
   const hash = digest(text);
   return `${HEADER} (edit freely; rerun with --force to regenerate)\n# ext-actions-init: sha256=${hash}\n${text}`;
 }

@@ -3,7 +3,7 @@
  * workflow parser and the hardening rules, it derives its inputs from the repository, and it refuses
  * to overwrite a file the user changed unless --force.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -130,6 +130,17 @@ describe('ext-actions init', () => {
     expect(forced.code).toBe(0);
     expect(await readFile(pr, 'utf8')).not.toContain('# my change');
     expect(await readFile(main, 'utf8')).toContain('registry: quay.io/acme');
+  });
+
+  it('refuses an extension folder whose name CloudNativePG refuses, writing nothing (issue 14 #7)', async () => {
+    const dir = await userRepo('nested');
+    const bad = 'evil\non: push';
+    await mkdir(path.join(dir, 'extensions', bad));
+    await writeFile(path.join(dir, 'extensions', bad, 'metadata.hcl'), 'metadata = {}\n');
+    const r = await init(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`folder "evil\\non: push" (holds metadata.hcl): expected lower-case letters`);
+    await expect(readdir(path.join(dir, '.github', 'workflows'))).rejects.toThrow();
   });
 
   it('names the flag and what it expects on bad input', async () => {

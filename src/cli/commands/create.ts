@@ -2,9 +2,17 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, showValue } from '../../errors.js';
 import { dockerfile, metadataHcl, readme, type ScaffoldInput } from '../../scaffold/templates.js';
+import { extensionNameProblem } from '../../matrix/fields.js';
 import { listFlag, parseFlags, type Command } from '../command.js';
 
-const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/**
+ * Debian package names allow no `_` (Policy 5.6.1): `pg_cron` becomes `postgresql-%version%-pg-cron`.
+ * PGDG sometimes drops the `pg` too (pg_cron is `postgresql-18-cron`), so the default is only a guess,
+ * and the output says so.
+ */
+export function defaultPackageName(name: string): string {
+  return `postgresql-%version%-${name.replaceAll('_', '-')}`;
+}
 
 export const create: Command = {
   name: 'create',
@@ -26,16 +34,13 @@ export const create: Command = {
     if (positionals.length !== 1)
       throw new UserError(`ext-actions create: expected one NAME\nusage: ${this.usage}`);
     const name = positionals[0]!;
-    if (!NAME.test(name)) {
-      throw new UserError(
-        `NAME: expected lower-case letters, digits, "-" or "_", starting with a letter or digit, got ${showValue(name)}`,
-      );
-    }
+    const problem = extensionNameProblem(name);
+    if (problem) throw new UserError(`NAME: ${problem}`);
     const input: ScaffoldInput = {
       name,
       distros: values.distros ? listFlag(values.distros) : ['trixie', 'bookworm'],
       versions: values.versions ? listFlag(values.versions) : ['18'],
-      packageName: values['package-name'] ?? `postgresql-%version%-${name}`,
+      packageName: values['package-name'] ?? defaultPackageName(name),
     };
     for (const d of input.distros) {
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(d))
@@ -81,8 +86,13 @@ export const create: Command = {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       throw new UserError(`--root: cannot create ${shown} (${code})`);
     }
+    const guessed = values['package-name'] === undefined;
+    const example = input.packageName.replaceAll('%version%', input.versions[0]!);
     io.stdout(
       `created ${shown}/{metadata.hcl,Dockerfile,README.md}\n` +
+        (guessed
+          ? `package: ${input.packageName} (derived from NAME; check the Debian name, e.g. apt-cache policy ${example}, and rerun with --package-name if it differs)\n`
+          : '') +
         `next: fill in the package and sql versions in ${shown}/metadata.hcl (the TODO lines), then run ext-actions plan --extension ${name}\n`,
     );
     return 0;

@@ -5,7 +5,9 @@ import {
   ENVIRONMENTS,
   buildPlan,
   loadExtensions,
+  noExtensionsMessage,
   planTable,
+  scanExtensions,
   resolveTimestamp,
   toBakeDefinition,
   toMatrix,
@@ -44,7 +46,14 @@ export const plan: Command = {
     const platforms = listFlag(values.platforms);
     if (values.platforms && platforms.length === 0)
       throw new UserError('--platforms: expected a list such as linux/amd64');
-    const extensions = await loadExtensions(path.resolve(io.cwd, values.root), listFlag(values.extension));
+    const root = path.resolve(io.cwd, values.root);
+    const extensions = await loadExtensions(root, listFlag(values.extension), {
+      build: true,
+      rootLabel: '--root',
+      warn: (w) => printWarnings(io, [w]),
+    });
+    if (extensions.length === 0)
+      throw new UserError(noExtensionsMessage(await scanExtensions(root), '--root'));
     for (const ext of extensions) printWarnings(io, ext.warnings);
     const result = buildPlan(extensions, {
       // Contexts are written relative to where bake runs: the current directory.
