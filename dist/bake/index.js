@@ -52217,6 +52217,23 @@ async function withRetries(fn, o) {
   }
 }
 
+// src/registry/origin.ts
+var RefusedUrl = class extends Error {
+};
+function checkRegistryUrl(base, target, use, from) {
+  const origin = new URL(base);
+  if (target.protocol !== "https:" && target.protocol !== "http:")
+    throw new RefusedUrl("only http and https URLs are followed");
+  if (target.protocol === "http:" && !isInsecureHost(target.host))
+    throw new RefusedUrl("plain http is only used for the loopback");
+  const referrer = from ?? origin;
+  if (referrer.protocol === "https:" && target.protocol === "http:")
+    throw new RefusedUrl(`it would downgrade ${referrer.origin} to plain http`);
+  return {
+    credentials: target.origin === origin.origin || use === "token" && target.protocol === "https:"
+  };
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status2, code2) {
@@ -52238,6 +52255,7 @@ function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 var RetryableStatus = class extends Error {
   constructor(reason, retryAfterMs) {
     super(reason);
@@ -52315,13 +52333,19 @@ var RegistryClient = class {
     return false;
   }
   async fetchToken(challenge, scopes, req) {
-    const url2 = new URL(challenge.params["realm"]);
+    let url2;
+    try {
+      url2 = new URL(challenge.params["realm"]);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params["realm"])} is not a URL`);
+    }
+    const { credentials } = this.check(url2, "token", req, "the token realm");
     if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
     const wanted = new Set(scopes);
     if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
     for (const scope of wanted) url2.searchParams.append("scope", scope);
     const headers = {};
-    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers["authorization"] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -52338,7 +52362,7 @@ var RegistryClient = class {
       throw this.fail(
         { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
         res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${!this.credentials ? `; ${missingCredentialsHint(this.configLookup)}` : credentials ? "" : `; credentials are not sent to ${url2.origin}: it is neither the registry nor an https token service`}`
       );
     }
     const body = await res.json();
@@ -52346,59 +52370,102 @@ var RegistryClient = class {
     if (!token) throw this.fail(req, res.status, "the token response has no token");
     return token;
   }
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  urlOf(path11) {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path11) ? path11 : `${this.baseUrl}${path11}`);
+  }
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  check(url2, use, req, what, from) {
+    try {
+      return checkRegistryUrl(this.baseUrl, url2, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, void 0, `${what} ${url2.origin}${url2.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   async send(req, method, headers, body) {
-    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url2 = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-          try {
-            const stream = source ? await body.open(source.signal) : void 0;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url2, {
-              method,
-              headers: {
-                "user-agent": this.options.userAgent ?? "ext-actions",
-                ...headers,
-                ...stream ? { "content-length": String(body.size) } : {}
-              },
-              ...stream ? { body: stream, duplex: "half" } : {},
-              // A view of the same memory (not a copy): blobs can be large.
-              ...Buffer.isBuffer(body) ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength
-                )
-              } : {},
-              redirect: "follow",
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-            });
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers
+          let current = new URL(url2);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res;
+          for (let hop = 0; ; hop++) {
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : void 0;
+            try {
+              const stream = source ? await hopBody.open(source.signal) : void 0;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  "user-agent": this.options.userAgent ?? "ext-actions",
+                  ...hopHeaders,
+                  ...stream ? { "content-length": String(hopBody.size) } : {}
+                },
+                ...stream ? { body: stream, duplex: "half" } : {},
+                // A view of the same memory (not a copy): blobs can be large.
+                ...Buffer.isBuffer(hopBody) ? {
+                  body: new Uint8Array(
+                    hopBody.buffer,
+                    hopBody.byteOffset,
+                    hopBody.byteLength
+                  )
+                } : {},
+                redirect: "manual",
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
               });
+            } finally {
+              source?.abort();
             }
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get("retry-after"));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get("location") : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => void 0);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url2}`);
+            const next = new URL(location, current);
+            this.check(next, "registry", req, "the redirect to", current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "authorization")
+              );
+            }
+            if (res.status === 303 || (res.status === 301 || res.status === 302) && hopMethod === "POST") {
+              if (hopMethod !== "HEAD") hopMethod = "GET";
+              hopBody = void 0;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "content-type")
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers
+            });
+          }
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get("retry-after"));
+          await res.arrayBuffer().catch(() => void 0);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
@@ -52408,6 +52475,7 @@ var RegistryClient = class {
         }
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -52415,19 +52483,30 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url2 = this.urlOf(req.path);
+    const { credentials } = this.check(url2, "registry", req, "the URL");
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : void 0;
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+      if (res.status === 401 && credentials && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
         fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error63 = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error63.message} (credentials are not sent to ${url2.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error63.registry,
+          error63.repository,
+          error63.status,
+          error63.code
+        );
+      throw error63;
     }
     throw this.fail(req, 401, "authentication was refused");
   }

@@ -9,6 +9,9 @@
  *   the realm, with basic credentials when known; Basic: the credentials). Tokens are cached per scope.
  * - Credentials: given in the options (per registry host), else `$DOCKER_CONFIG/config.json` `auths`.
  * - Plain HTTP only for the loopback (`localhost`, `127.0.0.1`); HTTPS everywhere else.
+ * - URLs the registry names (token realm, upload `Location`, `Link` paging, redirects) are checked
+ *   (origin.ts): credentials go only to the registry's own origin or an https token realm, plain http
+ *   only to the loopback, never a downgrade from https. Redirects are followed here, hop by hop.
  * - Retries with exponential backoff (honouring `Retry-After`) on 429, 5xx and dropped connections.
  * - Errors are `RegistryError`s naming registry, repository, operation and status.
  */
@@ -26,6 +29,7 @@ import {
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import { withRetries } from '../process/retry.js';
 import { registryUrl } from './reference.js';
+import { checkRegistryUrl, RefusedUrl, type UrlUse } from './origin.js';
 
 export interface ClientOptions {
   /** Credentials per registry host (`ghcr.io`), or for every registry. Overrides the Docker config file. */
@@ -79,6 +83,7 @@ function isCredentials(value: unknown): value is Credentials {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /** A response worth retrying (429, 5xx), thrown inside the retry loop; `Retry-After` in ms when given. */
 class RetryableStatus extends Error {
@@ -209,13 +214,19 @@ export class RegistryClient {
   }
 
   private async fetchToken(challenge: Challenge, scopes: string[], req: RequestOptions): Promise<string> {
-    const url = new URL(challenge.params['realm']!);
+    let url: URL;
+    try {
+      url = new URL(challenge.params['realm']!);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params['realm'])} is not a URL`);
+    }
+    const { credentials } = this.check(url, 'token', req, 'the token realm');
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     const wanted = new Set(scopes);
     if (challenge.params['scope']) for (const s of challenge.params['scope'].split(' ')) wanted.add(s);
     for (const scope of wanted) url.searchParams.append('scope', scope);
     const headers: Record<string, string> = {};
-    if (this.credentials) headers['authorization'] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers['authorization'] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -233,7 +244,11 @@ export class RegistryClient {
         { ...req, what: `${req.what}: token request to ${url.origin}${url.pathname}` },
         res.status,
         `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ''}${
-          this.credentials ? '' : `; ${missingCredentialsHint(this.configLookup)}`
+          !this.credentials
+            ? `; ${missingCredentialsHint(this.configLookup)}`
+            : credentials
+              ? ''
+              : `; credentials are not sent to ${url.origin}: it is neither the registry nor an https token service`
         }`,
       );
     }
@@ -243,68 +258,120 @@ export class RegistryClient {
     return token;
   }
 
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  private urlOf(path: string): URL {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${path}`);
+  }
+
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  private check(
+    url: URL,
+    use: UrlUse,
+    req: RequestOptions,
+    what: string,
+    from?: URL,
+  ): { credentials: boolean } {
+    try {
+      return checkRegistryUrl(this.baseUrl, url, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, undefined, `${what} ${url.origin}${url.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   private async send(
     req: RequestOptions,
     method: string,
     headers: Record<string, string>,
     body: Buffer | BlobSource | undefined,
   ): Promise<Response> {
-    const url = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          // A streamed body is opened again for each attempt, and its source closed when the attempt ends.
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : undefined;
-          try {
-            const stream = source ? await (body as BlobSource).open(source.signal) : undefined;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url, {
-              method,
-              headers: {
-                'user-agent': this.options.userAgent ?? 'ext-actions',
-                ...headers,
-                ...(stream ? { 'content-length': String((body as BlobSource).size) } : {}),
-              },
-              ...(stream ? { body: stream, duplex: 'half' } : {}),
-              // A view of the same memory (not a copy): blobs can be large.
-              ...(Buffer.isBuffer(body)
-                ? {
-                    body: new Uint8Array(
-                      body.buffer,
-                      body.byteOffset,
-                      body.byteLength,
-                    ) as Uint8Array<ArrayBuffer>,
-                  }
-                : {}),
-              redirect: 'follow',
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
-            } as RequestInit);
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers,
-              });
+          let current = new URL(url);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res: Response;
+          for (let hop = 0; ; hop++) {
+            // A streamed body is opened again for each attempt (and hop), and its source closed when it ends.
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : undefined;
+            try {
+              const stream = source ? await (hopBody as BlobSource).open(source.signal) : undefined;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  'user-agent': this.options.userAgent ?? 'ext-actions',
+                  ...hopHeaders,
+                  ...(stream ? { 'content-length': String((hopBody as BlobSource).size) } : {}),
+                },
+                ...(stream ? { body: stream, duplex: 'half' } : {}),
+                // A view of the same memory (not a copy): blobs can be large.
+                ...(Buffer.isBuffer(hopBody)
+                  ? {
+                      body: new Uint8Array(
+                        hopBody.buffer,
+                        hopBody.byteOffset,
+                        hopBody.byteLength,
+                      ) as Uint8Array<ArrayBuffer>,
+                    }
+                  : {}),
+                redirect: 'manual',
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
+              } as RequestInit);
+            } finally {
+              source?.abort();
             }
-            // The last attempt's response is the caller's, whatever its status.
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get('retry-after'));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get('location') : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => undefined);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1000 : undefined,
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url}`);
+            const next = new URL(location, current);
+            this.check(next, 'registry', req, 'the redirect to', current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== 'authorization'),
+              );
+            }
+            // 303 (and 301/302 after a POST) turn into a GET without a body, as browsers do.
+            if (res.status === 303 || ((res.status === 301 || res.status === 302) && hopMethod === 'POST')) {
+              if (hopMethod !== 'HEAD') hopMethod = 'GET';
+              hopBody = undefined;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== 'content-type'),
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers,
+            });
+          }
+          // The last attempt's response is the caller's, whatever its status.
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get('retry-after'));
+          await res.arrayBuffer().catch(() => undefined);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1000 : undefined,
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : undefined;
@@ -315,6 +382,7 @@ export class RegistryClient {
         },
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, undefined, `${method} ${url}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -323,14 +391,18 @@ export class RegistryClient {
   private async request(req: RequestOptions): Promise<Response> {
     const method = req.method ?? 'GET';
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url = this.urlOf(req.path);
+    // A URL the registry named (Location, Link) on another origin gets neither credentials nor tokens.
+    const { credentials } = this.check(url, 'registry', req, 'the URL');
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : undefined;
       if (auth) headers['authorization'] = auth;
       const res = await this.send(req, method, headers, req.body);
       if (
         res.status === 401 &&
+        credentials &&
         (await this.authenticate(res.headers.get('www-authenticate'), req, scopes, fetched))
       ) {
         fetched = true;
@@ -338,7 +410,16 @@ export class RegistryClient {
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error.message} (credentials are not sent to ${url.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error.registry,
+          error.repository,
+          error.status,
+          error.code,
+        );
+      throw error;
     }
     throw this.fail(req, 401, 'authentication was refused');
   }
