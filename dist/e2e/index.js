@@ -38262,6 +38262,17 @@ var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::
 function isDigest(value) {
   return DIGEST_PATTERN.test(value);
 }
+var CONTENT_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var CONTENT_DIGEST_FORMS = "sha256:<64 hex digits> or sha512:<128 hex digits>";
+function isContentDigest(value) {
+  return typeof value === "string" && CONTENT_DIGEST_PATTERN.test(value);
+}
+function isTag(value) {
+  return TAG.test(value);
+}
+function isRepositoryPath(value) {
+  return value.split("/").every((part) => COMPONENT.test(part));
+}
 function splitReference(ref) {
   let name = ref;
   let digest;
@@ -38493,6 +38504,10 @@ var RegistryError = class extends UserError {
 function sha256Digest(data) {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
+function contentDigest(data, like) {
+  const algorithm = like?.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
@@ -38547,6 +38562,25 @@ var RegistryClient = class {
       status2,
       code2
     );
+  }
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  refuse(repository, message) {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  checkName(repository, what, value, kind) {
+    const req = { repository, path: "", expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, void 0, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === void 0) return;
+    if (kind === "digest" && !isContentDigest(value))
+      throw this.fail(req, void 0, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === "reference" && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        void 0,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`
+      );
   }
   authorization(scopes) {
     if (this.basic && this.credentials) return basicAuthorization(this.credentials);
@@ -38775,6 +38809,7 @@ var RegistryClient = class {
     await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
   }
   async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, "reference");
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -38784,8 +38819,9 @@ var RegistryClient = class {
       what: `get manifest ${JSON.stringify(reference)}`
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith("sha256:") && digest !== reference)
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -38808,6 +38844,8 @@ var RegistryClient = class {
   }
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository, reference) {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -38822,6 +38860,13 @@ var RegistryClient = class {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
@@ -38830,6 +38875,12 @@ var RegistryClient = class {
   }
   /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
   async putManifest(repository, reference, bytes, mediaType) {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: "PUT",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -38841,13 +38892,20 @@ var RegistryClient = class {
       what: `put manifest ${JSON.stringify(reference)}`
     });
     await res.arrayBuffer().catch(() => void 0);
-    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
+    const reported = res.headers.get("docker-content-digest");
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`
+      );
+    return digest;
   }
   /**
    * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository, digest) {
+    this.checkName(repository, `delete manifest ${digest}`, digest, "digest");
     const res = await this.request({
       method: "DELETE",
       path: `/v2/${repository}/manifests/${digest}`,
@@ -38860,6 +38918,7 @@ var RegistryClient = class {
     return res.status !== 404;
   }
   async hasBlob(repository, digest) {
+    this.checkName(repository, `check blob ${digest}`, digest, "digest");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/blobs/${digest}`,
@@ -38871,6 +38930,7 @@ var RegistryClient = class {
   }
   /** Downloads a blob and checks its digest. */
   async getBlob(repository, digest) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -38879,7 +38939,7 @@ var RegistryClient = class {
       what: `get blob ${digest}`
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -38891,6 +38951,7 @@ var RegistryClient = class {
   }
   /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
   async openBlob(repository, digest, signal) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const req = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -38907,6 +38968,8 @@ var RegistryClient = class {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository, digest, from) {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, "digest");
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req = {
       method: "POST",
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -38937,7 +39000,8 @@ var RegistryClient = class {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository, digest, data) {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, "digest");
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -38981,6 +39045,7 @@ var RegistryClient = class {
   }
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository) {
+    this.checkName(repository, "list tags");
     const tags = [];
     let path21 = `/v2/${repository}/tags/list?n=1000`;
     while (path21) {
@@ -39002,6 +39067,7 @@ var RegistryClient = class {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository, digest) {
+    this.checkName(repository, `list referrers of ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,

@@ -28,7 +28,7 @@ import {
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import { withRetries } from '../process/retry.js';
-import { registryUrl } from './reference.js';
+import { CONTENT_DIGEST_FORMS, isContentDigest, isRepositoryPath, isTag, registryUrl } from './reference.js';
 import { checkRegistryUrl, RefusedUrl, type UrlUse } from './origin.js';
 
 export interface ClientOptions {
@@ -76,6 +76,12 @@ export interface ManifestHead {
 
 export function sha256Digest(data: Uint8Array): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** The digest of `data` with the algorithm of `like` (`sha256:` or `sha512:`), sha256 by default. */
+export function contentDigest(data: Uint8Array, like?: string): string {
+  const algorithm = like?.startsWith('sha512:') ? 'sha512' : 'sha256';
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
 }
 
 function isCredentials(value: unknown): value is Credentials {
@@ -178,6 +184,27 @@ export class RegistryClient {
       status,
       code,
     );
+  }
+
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  private refuse(repository: string | undefined, message: string): RegistryError {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  private checkName(repository: string, what: string, value?: string, kind?: 'reference' | 'digest'): void {
+    const req = { repository, path: '', expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, undefined, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === undefined) return;
+    if (kind === 'digest' && !isContentDigest(value))
+      throw this.fail(req, undefined, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === 'reference' && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        undefined,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`,
+      );
   }
 
   private authorization(scopes: string[]): string | undefined {
@@ -455,6 +482,7 @@ export class RegistryClient {
     reference: string,
     accept = ALL_MANIFEST_TYPES,
   ): Promise<ManifestResult> {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, 'reference');
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -464,8 +492,10 @@ export class RegistryClient {
       what: `get manifest ${JSON.stringify(reference)}`,
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith('sha256:') && digest !== reference)
+    // Asked by digest: the content must have that digest (whatever the algorithm), else it is refused.
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : undefined);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -489,6 +519,8 @@ export class RegistryClient {
 
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, 'reference');
     const res = await this.request({
       method: 'HEAD',
       path: `/v2/${repository}/manifests/${reference}`,
@@ -504,6 +536,14 @@ export class RegistryClient {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    // The header is the registry's word only: it must be a digest, and the one asked for, if any.
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`,
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get('content-type')?.split(';')[0] ?? '',
@@ -518,6 +558,12 @@ export class RegistryClient {
     bytes: Buffer,
     mediaType: string,
   ): Promise<string> {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, 'reference');
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : undefined);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: 'PUT',
       path: `/v2/${repository}/manifests/${reference}`,
@@ -529,7 +575,13 @@ export class RegistryClient {
       what: `put manifest ${JSON.stringify(reference)}`,
     });
     await res.arrayBuffer().catch(() => undefined);
-    return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
+    const reported = res.headers.get('docker-content-digest');
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`,
+      );
+    return digest;
   }
 
   /**
@@ -537,6 +589,7 @@ export class RegistryClient {
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    this.checkName(repository, `delete manifest ${digest}`, digest, 'digest');
     const res = await this.request({
       method: 'DELETE',
       path: `/v2/${repository}/manifests/${digest}`,
@@ -550,6 +603,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
+    this.checkName(repository, `check blob ${digest}`, digest, 'digest');
     const res = await this.request({
       method: 'HEAD',
       path: `/v2/${repository}/blobs/${digest}`,
@@ -562,6 +616,7 @@ export class RegistryClient {
 
   /** Downloads a blob and checks its digest. */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
+    this.checkName(repository, `get blob ${digest}`, digest, 'digest');
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -570,7 +625,7 @@ export class RegistryClient {
       what: `get blob ${digest}`,
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -587,6 +642,7 @@ export class RegistryClient {
     digest: string,
     signal?: AbortSignal,
   ): Promise<ReadableStream<Uint8Array>> {
+    this.checkName(repository, `get blob ${digest}`, digest, 'digest');
     const req: RequestOptions = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -604,6 +660,8 @@ export class RegistryClient {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, 'digest');
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req: RequestOptions = {
       method: 'POST',
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -637,7 +695,8 @@ export class RegistryClient {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository: string, digest: string, data: Buffer | BlobSource): Promise<void> {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, 'digest');
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -683,6 +742,7 @@ export class RegistryClient {
 
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository: string): Promise<string[]> {
+    this.checkName(repository, 'list tags');
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
     while (path) {
@@ -705,6 +765,7 @@ export class RegistryClient {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository: string, digest: string): Promise<ImageIndex | undefined> {
+    this.checkName(repository, `list referrers of ${digest}`, digest, 'digest');
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,
