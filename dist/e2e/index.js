@@ -62229,6 +62229,11 @@ import { finished } from "node:stream/promises";
 import zlib from "node:zlib";
 var TEXT_LIMIT = 32 * 1024 * 1024;
 var keepText = (p) => p.endsWith(".control") || p.endsWith(".sql");
+var DEFAULT_MAX_TREE_BYTES = 256 * 1024 * 1024;
+var ENTRY_OVERHEAD = 160;
+var TreeTooLarge = class extends Error {
+};
+var hasDotDot = (p) => p.split("/").includes("..");
 function normalizePath(name) {
   return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
 }
@@ -62255,7 +62260,19 @@ function removeTree(files, root, keepRoot, current) {
     if (key === root ? !keepRoot : inside2) files.delete(key);
   }
 }
-async function applyLayer(files, data, compression) {
+async function applyLayer(files, data, compression, options = {}) {
+  const budget = options.budget ?? { maxBytes: DEFAULT_MAX_TREE_BYTES, used: 0 };
+  const spend = (bytes) => {
+    budget.used += bytes;
+    if (budget.used > budget.maxBytes)
+      throw new TreeTooLarge(
+        `the image needs more than ${(budget.maxBytes / 1048576).toFixed(1)} MiB of memory to check (file names, the first bytes of every file, the text of SQL and control files)`
+      );
+  };
+  const refuse = (entry) => {
+    if (!options.refused) throw new Error(`${entry.name}: ${entry.reason}`);
+    options.refused.push(entry);
+  };
   const extract = import_tar_stream.default.extract();
   const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
   const hash2 = createHash4("sha256");
@@ -62274,13 +62291,27 @@ async function applyLayer(files, data, compression) {
       const chunks = [];
       let kept = 0;
       const wantText = keepText(name);
+      spend(ENTRY_OVERHEAD + 2 * name.length + 2 * (header.linkname?.length ?? 0));
       for await (const chunk of entry) {
         if (kept < (wantText ? TEXT_LIMIT : 64)) {
-          chunks.push(chunk);
-          kept += chunk.length;
+          const part = wantText ? chunk : chunk.subarray(0, 64 - kept);
+          spend(part.length);
+          chunks.push(part);
+          kept += part.length;
         }
       }
       if (name === "") continue;
+      if (hasDotDot(name)) {
+        refuse({ name: header.name, reason: 'a tar entry whose name has a ".." part: refused' });
+        continue;
+      }
+      if (header.type === "link" && hasDotDot(normalizePath(header.linkname ?? ""))) {
+        refuse({
+          name: header.name,
+          reason: `a hard link to ${header.linkname}, whose name has a ".." part: refused`
+        });
+        continue;
+      }
       const base = name.slice(name.lastIndexOf("/") + 1);
       const dir = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : "";
       if (base === ".wh..wh..opq") {
@@ -62310,14 +62341,35 @@ async function applyLayer(files, data, compression) {
   await Promise.race([finished(source), failed]);
   return `sha256:${hash2.digest("hex")}`;
 }
-function resolveLink(linkPath, linkname) {
-  const parts = linkname.startsWith("/") ? [] : linkPath.split("/").slice(0, -1);
-  for (const part of linkname.split("/")) {
+function resolveLink(files, linkPath) {
+  const linkname = files.get(linkPath)?.linkname ?? "";
+  if (linkname.startsWith("/")) return { kind: "absolute" };
+  const stack = linkPath.split("/").slice(0, -1);
+  let queue = linkname.split("/");
+  let via;
+  let hops = 0;
+  const at = (kind) => via ? { kind, via } : { kind };
+  while (queue.length) {
+    const part = queue.shift();
     if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
+    if (part === "..") {
+      if (stack.length === 0) return at("outside");
+      stack.pop();
+      continue;
+    }
+    const next = [...stack, part].join("/");
+    const entry = files.get(next);
+    if (entry?.type === "symlink") {
+      if (++hops > 40) return { kind: "loop" };
+      via ??= next;
+      const target = entry.linkname ?? "";
+      if (target.startsWith("/")) return { kind: "absolute", via: next };
+      queue = [...target.split("/"), ...queue];
+      continue;
+    }
+    stack.push(part);
   }
-  return parts.join("/");
+  return { kind: "path", path: stack.join("/") };
 }
 
 // src/layout/checks.ts
@@ -62401,6 +62453,21 @@ function checkLayout(files, ctx) {
       `unexpected top-level ${entry?.type === "directory" || !entry ? "folder" : "file"}: an extension image holds only ${[...allowed].join(", ")} (plus folders metadata.hcl paths name)`,
       top
     );
+  }
+  const links = /* @__PURE__ */ new Map();
+  for (const [p, f] of files) {
+    if (f.type !== "symlink") continue;
+    const target = resolveLink(files, p);
+    links.set(p, target);
+    const through = "via" in target && target.via ? ` (through ${target.via})` : "";
+    if (target.kind === "absolute" && !through)
+      add(
+        "error",
+        `symbolic link to ${f.linkname}: an absolute link points into the PostgreSQL container, not the image`,
+        p
+      );
+    else if (target.kind === "absolute" || target.kind === "outside")
+      add("error", `symbolic link to ${f.linkname} leaves the image${through}`, p);
   }
   const dirs = controlDirs(ext);
   const libDirs = libraryDirs(ext);
@@ -62571,8 +62638,10 @@ function checkLayout(files, ctx) {
     const base = p.slice(p.lastIndexOf("/") + 1);
     if (!LIBRARY.test(base)) continue;
     if (f.type === "symlink") {
-      const target = resolveLink(p, f.linkname ?? "");
-      if (!files.has(target)) add("error", `symbolic link to ${f.linkname} which is not in the image`, p);
+      const target = links.get(p);
+      if (target.kind === "absolute" || target.kind === "outside") continue;
+      if (target.kind !== "path" || !files.has(target.path))
+        add("error", `symbolic link to ${f.linkname} which is not in the image`, p);
       continue;
     }
     if (f.type !== "file") continue;
@@ -62645,8 +62714,10 @@ function checkAnnotations(annotations, extension) {
 
 // src/layout/verify.ts
 var DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
-async function readLayer(client, repository, layer, compression, files, retries) {
+async function readLayer(client, repository, layer, compression, files, retries, apply) {
   const before = new Map(files);
+  const used = apply.budget.used;
+  const refused = apply.refused.length;
   let attempts = 0;
   let transferError;
   try {
@@ -62657,12 +62728,14 @@ async function readLayer(client, repository, layer, compression, files, retries)
         if (attempt > 1) {
           files.clear();
           for (const [p, f] of before) files.set(p, f);
+          apply.budget.used = used;
+          apply.refused.length = refused;
         }
         const body = Readable2.fromWeb(
           await client.openBlob(repository, layer.digest)
         );
         body.once("error", (err) => transferError = err);
-        const digest = await applyLayer(files, body, compression);
+        const digest = await applyLayer(files, body, compression, apply);
         if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
         return void 0;
       },
@@ -62699,6 +62772,10 @@ async function verifyLayout(ref, options = {}) {
       if (platform2 === "unknown/unknown") platform2 = fromConfig;
     }
     const files = /* @__PURE__ */ new Map();
+    const apply = {
+      refused: [],
+      budget: { maxBytes: options.maxMemoryBytes ?? DEFAULT_MAX_TREE_BYTES, used: 0 }
+    };
     let sizeBytes = 0;
     let unreadable = false;
     for (const layer of manifest.layers) {
@@ -62718,13 +62795,17 @@ async function verifyLayout(ref, options = {}) {
         layer,
         compression,
         files,
-        options.retries ?? 5
+        options.retries ?? 5,
+        apply
       );
       if (failure2) {
         findings.push({ level: "error", platform: platform2, reason: failure2 });
         unreadable = true;
+        if (apply.budget.used > apply.budget.maxBytes) break;
       }
     }
+    for (const entry2 of apply.refused)
+      findings.push({ level: "error", platform: platform2, file: entry2.name, reason: entry2.reason });
     if (!unreadable)
       findings.push(
         ...checkLayout(files, {

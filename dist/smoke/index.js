@@ -53474,6 +53474,7 @@ function isAttestation(d) {
 
 // src/layout/files.ts
 var TEXT_LIMIT = 32 * 1024 * 1024;
+var DEFAULT_MAX_TREE_BYTES = 256 * 1024 * 1024;
 function normalizePath(name) {
   return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
 }
