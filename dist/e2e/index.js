@@ -29274,8 +29274,8 @@ var require_graceful_fs = __commonJS({
       }
       var fs$copyFile = fs6.copyFile;
       if (fs$copyFile)
-        fs6.copyFile = copyFile3;
-      function copyFile3(src, dest, flags, cb) {
+        fs6.copyFile = copyFile4;
+      function copyFile4(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
           flags = 0;
@@ -29918,16 +29918,16 @@ var require_copy = __commonJS({
       throw new Error(`Unknown file: ${src}`);
     }
     async function onFile(srcStat, destStat, src, dest, opts) {
-      if (!destStat) return copyFile3(srcStat, src, dest, opts);
+      if (!destStat) return copyFile4(srcStat, src, dest, opts);
       if (opts.overwrite) {
         await fs5.unlink(dest);
-        return copyFile3(srcStat, src, dest, opts);
+        return copyFile4(srcStat, src, dest, opts);
       }
       if (opts.errorOnExist) {
         throw new Error(`'${dest}' already exists`);
       }
     }
-    async function copyFile3(srcStat, src, dest, opts) {
+    async function copyFile4(srcStat, src, dest, opts) {
       await fs5.copyFile(src, dest);
       if (opts.preserveTimestamps) {
         if (fileIsNotWritable(srcStat.mode)) {
@@ -30039,18 +30039,18 @@ var require_copy_sync = __commonJS({
       throw new Error(`Unknown file: ${src}`);
     }
     function onFile(srcStat, destStat, src, dest, opts) {
-      if (!destStat) return copyFile3(srcStat, src, dest, opts);
+      if (!destStat) return copyFile4(srcStat, src, dest, opts);
       return mayCopyFile(srcStat, src, dest, opts);
     }
     function mayCopyFile(srcStat, src, dest, opts) {
       if (opts.overwrite) {
         fs5.unlinkSync(dest);
-        return copyFile3(srcStat, src, dest, opts);
+        return copyFile4(srcStat, src, dest, opts);
       } else if (opts.errorOnExist) {
         throw new Error(`'${dest}' already exists`);
       }
     }
-    function copyFile3(srcStat, src, dest, opts) {
+    function copyFile4(srcStat, src, dest, opts) {
       fs5.copyFileSync(src, dest);
       if (opts.preserveTimestamps) handleTimestamps(srcStat.mode, src, dest);
       return setDestMode(dest, srcStat.mode);
@@ -35725,7 +35725,7 @@ var require_extract = __commonJS({
         let promiseReject = null;
         let entryStream = null;
         let entryCallback = null;
-        const extract = this;
+        const extract2 = this;
         this.on("entry", onentry);
         this.on("error", (err) => {
           error63 = err;
@@ -35763,7 +35763,7 @@ var require_extract = __commonJS({
           promiseResolve = resolve2;
           promiseReject = reject;
           consumeCallback(null);
-          if (extract._finished && promiseResolve) {
+          if (extract2._finished && promiseResolve) {
             promiseResolve({ value: void 0, done: true });
             promiseResolve = promiseReject = null;
           }
@@ -35786,11 +35786,11 @@ var require_extract = __commonJS({
           promiseResolve = promiseReject = null;
         }
         function destroy(err) {
-          extract.destroy(err);
+          extract2.destroy(err);
           consumeCallback(err);
           return new Promise((resolve2, reject) => {
-            if (extract.destroyed) return resolve2({ value: void 0, done: true });
-            extract.once("close", function() {
+            if (extract2.destroyed) return resolve2({ value: void 0, done: true });
+            extract2.once("close", function() {
               if (err) reject(err);
               else resolve2({ value: void 0, done: true });
             });
@@ -35798,7 +35798,7 @@ var require_extract = __commonJS({
         }
       }
     };
-    module.exports = function extract(opts) {
+    module.exports = function extract2(opts) {
       return new Extract(opts);
     };
     function noop() {
@@ -61108,7 +61108,7 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/tools/install.ts
-import { chmod as chmod2, mkdir as mkdir3, rm as rm2, stat as stat4 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir3, rm as rm2, stat as stat4 } from "node:fs/promises";
 import os8 from "node:os";
 import path12 from "node:path";
 
@@ -61277,6 +61277,41 @@ async function expectedSha256(spec, tool, mirror) {
   }
   return expected;
 }
+var isFile = (p) => stat4(p).then(
+  (s) => s.isFile(),
+  () => false
+);
+function keptArchive(spec) {
+  return `.ext-actions-${path12.basename(new URL(spec.url).pathname) || spec.name}`;
+}
+async function extract(spec, archive, out) {
+  if (spec.archive === "zip") await extractZip(archive, out);
+  else await extractTar(archive, out);
+  return path12.join(out, spec.pathInArchive ?? spec.binary);
+}
+async function cacheProblem(spec, dir, executable, expected) {
+  if (!spec.archive) {
+    const actual2 = (await sha256File(executable)).sha256;
+    return actual2 === expected ? void 0 : `has SHA-256 ${actual2}, not the published ${expected}`;
+  }
+  const archive = path12.join(dir, keptArchive(spec));
+  if (!await isFile(archive)) return "has no verified archive beside it (an older or foreign cache entry)";
+  const actual = (await sha256File(archive)).sha256;
+  if (actual !== expected) return `has an archive with SHA-256 ${actual}, not the published ${expected}`;
+  const work = path12.join(
+    process.env["RUNNER_TEMP"],
+    `ext-actions-${spec.name}-check-${process.pid}-${Date.now()}`
+  );
+  try {
+    const inside2 = await extract(spec, archive, work).catch(() => void 0);
+    if (!inside2 || !await isFile(inside2))
+      return `has an archive without ${spec.pathInArchive ?? spec.binary}`;
+    const [a, b] = await Promise.all([sha256File(inside2), sha256File(executable)]);
+    return a.sha256 === b.sha256 ? void 0 : "differs from the executable in its verified archive";
+  } finally {
+    await rm2(work, { recursive: true, force: true });
+  }
+}
 async function installTool(spec) {
   validateSpec(spec);
   const env = spec.env ?? process.env;
@@ -61288,18 +61323,19 @@ async function installTool(spec) {
     arch: spec.arch ?? hostArch(),
     url: mirrorUrl(spec.url, mirror)
   };
+  const expected = await expectedSha256(spec, tool, mirror);
   const cachedDir = find(spec.name, spec.version, tool.arch);
   if (cachedDir) {
     const cachedPath = path12.join(cachedDir, spec.binary);
-    if (await stat4(cachedPath).then(
-      (s) => s.isFile(),
-      () => false
-    )) {
-      info(`${describe4(tool)}: using the verified copy cached at ${cachedPath}`);
-      return { ...tool, path: cachedPath, dir: cachedDir, sha256: void 0, fromCache: true };
+    if (await isFile(cachedPath)) {
+      const problem = await cacheProblem(spec, cachedDir, cachedPath, expected);
+      if (problem === void 0) {
+        info(`${describe4(tool)}: using the cached copy at ${cachedPath} (SHA-256 verified again)`);
+        return { ...tool, path: cachedPath, dir: cachedDir, sha256: expected, fromCache: true };
+      }
+      warning(`${describe4(tool)}: the cached copy at ${cachedPath} ${problem}: downloading it again`);
     }
   }
-  const expected = await expectedSha256(spec, tool, mirror);
   info(`${describe4(tool)}: downloading ${tool.url}`);
   const work = path12.join(
     process.env["RUNNER_TEMP"],
@@ -61328,8 +61364,7 @@ async function installTool(spec) {
     if (spec.archive) {
       const out = path12.join(work, "extracted");
       try {
-        if (spec.archive === "zip") await extractZip(asset, out);
-        else await extractTar(asset, out);
+        await extract(spec, asset, out);
       } catch (err) {
         throw new UserError(
           `cannot install ${describe4(tool)}: extracting ${tool.url} failed: ${err.message}`
@@ -61349,6 +61384,7 @@ async function installTool(spec) {
     const dir = await cacheFile(executable, spec.binary, spec.name, spec.version, tool.arch);
     const installed = path12.join(dir, spec.binary);
     await chmod2(installed, 493);
+    if (spec.archive) await copyFile3(asset, path12.join(dir, keptArchive(spec)));
     info(`${describe4(tool)}: installed ${installed}`);
     return { ...tool, path: installed, dir, sha256: actual.sha256, fromCache: false };
   } finally {
@@ -62273,7 +62309,7 @@ async function applyLayer(files, data, compression, options = {}) {
     if (!options.refused) throw new Error(`${entry.name}: ${entry.reason}`);
     options.refused.push(entry);
   };
-  const extract = import_tar_stream.default.extract();
+  const extract2 = import_tar_stream.default.extract();
   const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
   const hash2 = createHash4("sha256");
   source.on("data", (chunk) => hash2.update(chunk));
@@ -62282,10 +62318,10 @@ async function applyLayer(files, data, compression, options = {}) {
     source.on("error", reject);
     unzip?.on("error", reject);
   });
-  (unzip ? source.pipe(unzip) : source).pipe(extract);
+  (unzip ? source.pipe(unzip) : source).pipe(extract2);
   const layer = /* @__PURE__ */ new Map();
   const work = (async () => {
-    for await (const entry of extract) {
+    for await (const entry of extract2) {
       const header = entry.header;
       const name = normalizePath(header.name);
       const chunks = [];
@@ -62943,10 +62979,10 @@ async function noLinkedParents(dir, rel) {
 async function extractLayer(dir, body, compression) {
   const hash2 = createHash5("sha256");
   body.on("data", (chunk) => hash2.update(chunk));
-  const extract = import_tar_stream2.default.extract();
+  const extract2 = import_tar_stream2.default.extract();
   const created = /* @__PURE__ */ new Set();
   const done = new Promise((resolve2, reject) => {
-    extract.on("entry", (header, stream2, next) => {
+    extract2.on("entry", (header, stream2, next) => {
       const handle = async () => {
         const rel = normalizePath(header.name);
         if (rel === "") return stream2.resume();
@@ -63000,18 +63036,18 @@ async function extractLayer(dir, body, compression) {
       handle().then(
         () => next(),
         (err) => {
-          extract.destroy(err);
+          extract2.destroy(err);
           body.destroy();
           reject(err);
         }
       );
     });
-    extract.on("finish", resolve2);
-    extract.on("error", reject);
+    extract2.on("finish", resolve2);
+    extract2.on("error", reject);
   });
   const unzip = decompressor(compression);
   const streams = unzip ? [unzip] : [];
-  await Promise.all([pipeline2(body, ...streams, extract), done]);
+  await Promise.all([pipeline2(body, ...streams, extract2), done]);
   return `sha256:${hash2.digest("hex")}`;
 }
 async function extractImage(client, repository, digest, dir) {

@@ -407,7 +407,10 @@ describe('tool downloads are verified', () => {
     const first = server.requests.length;
     expect(first).toBe(6);
     await e2e(defaultExec, log, options(), inspect);
-    expect(server.requests.length).toBe(first);
+    // Cache hits are verified again against the published checksums: only those files are fetched.
+    const again = server.requests.slice(first);
+    expect(again).toHaveLength(3);
+    expect(again.every((p) => /(\.sha256sum|\.sha256|checksums\.txt)$/.test(p))).toBe(true);
   });
 });
 
