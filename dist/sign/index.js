@@ -58253,6 +58253,10 @@ async function resolveCosign(requested, env = process.env) {
           `cosign ${version3} found on PATH at ${onPath} is too old; this action needs v3 or later: set "cosign-version" (e.g. ${DEFAULT_COSIGN_VERSION}) to install one`
         );
       }
+      warning(
+        `using cosign ${version3} found on PATH at ${onPath}: ext-actions did not verify this binary (set "cosign-version" to install a checksum- and Sigstore-verified release)`,
+        { title: "cosign from PATH" }
+      );
       return { path: onPath, version: version3, source: "path" };
     }
   }
