@@ -57961,13 +57961,16 @@ var DownloadError = class extends Error {
   transient;
 };
 async function fetchText(url2, what) {
+  return (await fetchBytes(url2, what)).toString("utf8");
+}
+async function fetchBytes(url2, what) {
   try {
     return await withRetries(
       async () => {
         let res;
         try {
           res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
-          if (res.ok) return await res.text();
+          if (res.ok) return Buffer.from(await res.arrayBuffer());
         } catch (err) {
           throw new DownloadError(
             err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err),

@@ -150,13 +150,18 @@ class DownloadError extends Error {
 
 /** GETs a small text file (checksums, bundles) with up to 3 attempts on network errors and 5xx/408/429. */
 export async function fetchText(url: string, what: string): Promise<string> {
+  return (await fetchBytes(url, what)).toString('utf8');
+}
+
+/** GETs a small file's exact bytes (a manifest to hash), as fetchText does. */
+export async function fetchBytes(url: string, what: string): Promise<Buffer> {
   try {
     return await withRetries(
       async () => {
         let res: Response;
         try {
           res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
-          if (res.ok) return await res.text();
+          if (res.ok) return Buffer.from(await res.arrayBuffer());
         } catch (err) {
           throw new DownloadError(
             err instanceof Error
