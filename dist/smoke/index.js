@@ -54710,7 +54710,8 @@ var RegistryClient = class {
       const auth = credentials ? this.authorization(scopes) : void 0;
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && credentials && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
+      if (res.status === 401 && credentials && fromRegistry && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
         fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;

@@ -427,9 +427,12 @@ export class RegistryClient {
       const auth = credentials ? this.authorization(scopes) : undefined;
       if (auth) headers['authorization'] = auth;
       const res = await this.send(req, method, headers, req.body);
+      // A challenge is answered only when the registry itself sent it (not a server it redirected to).
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
       if (
         res.status === 401 &&
         credentials &&
+        fromRegistry &&
         (await this.authenticate(res.headers.get('www-authenticate'), req, scopes, fetched))
       ) {
         fetched = true;

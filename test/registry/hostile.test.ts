@@ -165,12 +165,26 @@ describe('credentials stay with their registry', () => {
     const digest = sha256Digest(data);
     const other = await serve((_req, res) => res.writeHead(200).end(data));
     let target = `http://${other.host}/blob`;
+    let open = false;
     const registry = await serve((req, res) => {
-      if (req.headers.authorization !== BASIC) return unauthorized(res, 'Basic realm="registry"');
+      if (req.url?.startsWith('/token')) return json(res, 200, { token: 'issued' });
+      if (!open && req.headers.authorization !== BASIC) return unauthorized(res, 'Basic realm="registry"');
       res.writeHead(307, { location: target }).end();
     });
     expect(await client(registry.host).getBlob('r', digest)).toEqual(data);
     expect(authorizations(other)).toEqual([undefined]);
+    // A server the registry redirects to cannot make the client log in (to any realm) on its behalf.
+    const asking = await serve((_req, res) =>
+      unauthorized(res, `Bearer realm="http://${registry.host}/token",service="evil"`),
+    );
+    target = `http://${asking.host}/blob`;
+    open = true; // the registry redirects anonymous reads: the client holds no token yet
+    const refused = await client(registry.host)
+      .getBlob('r', digest)
+      .catch((e: unknown) => e);
+    expect((refused as RegistryError).status).toBe(401);
+    expect(authorizations(asking)).toEqual([undefined]);
+    expect(registry.seen.filter((x) => x.path.startsWith('/token'))).toEqual([]);
     target = 'http://example.invalid/blob';
     const err = await client(registry.host)
       .getBlob('r', digest)
