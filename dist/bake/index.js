@@ -51025,6 +51025,17 @@ var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::
 function isDigest(value) {
   return DIGEST_PATTERN.test(value);
 }
+var CONTENT_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var CONTENT_DIGEST_FORMS = "sha256:<64 hex digits> or sha512:<128 hex digits>";
+function isContentDigest(value) {
+  return typeof value === "string" && CONTENT_DIGEST_PATTERN.test(value);
+}
+function isTag(value) {
+  return TAG.test(value);
+}
+function isRepositoryPath(value) {
+  return value.split("/").every((part) => COMPONENT.test(part));
+}
 function splitReference(ref) {
   let name = ref;
   let digest;
@@ -51990,6 +52001,11 @@ function isAttestation(d) {
 // src/layout/files.ts
 var TEXT_LIMIT = 32 * 1024 * 1024;
 var keepText = (p) => p.endsWith(".control") || p.endsWith(".sql");
+var DEFAULT_MAX_TREE_BYTES = 256 * 1024 * 1024;
+var ENTRY_OVERHEAD = 160;
+var TreeTooLarge = class extends Error {
+};
+var hasDotDot = (p) => p.split("/").includes("..");
 function normalizePath(name) {
   return name.split("/").filter((part) => part !== "" && part !== ".").join("/");
 }
@@ -52016,7 +52032,19 @@ function removeTree(files, root, keepRoot, current) {
     if (key === root ? !keepRoot : inside) files.delete(key);
   }
 }
-async function applyLayer(files, data, compression) {
+async function applyLayer(files, data, compression, options = {}) {
+  const budget = options.budget ?? { maxBytes: DEFAULT_MAX_TREE_BYTES, used: 0 };
+  const spend = (bytes) => {
+    budget.used += bytes;
+    if (budget.used > budget.maxBytes)
+      throw new TreeTooLarge(
+        `the image needs more than ${(budget.maxBytes / 1048576).toFixed(1)} MiB of memory to check (file names, the first bytes of every file, the text of SQL and control files)`
+      );
+  };
+  const refuse = (entry) => {
+    if (!options.refused) throw new Error(`${entry.name}: ${entry.reason}`);
+    options.refused.push(entry);
+  };
   const extract = import_tar_stream.default.extract();
   const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
   const hash2 = createHash2("sha256");
@@ -52035,13 +52063,27 @@ async function applyLayer(files, data, compression) {
       const chunks = [];
       let kept = 0;
       const wantText = keepText(name);
+      spend(ENTRY_OVERHEAD + 2 * name.length + 2 * (header.linkname?.length ?? 0));
       for await (const chunk of entry) {
         if (kept < (wantText ? TEXT_LIMIT : 64)) {
-          chunks.push(chunk);
-          kept += chunk.length;
+          const part = wantText ? chunk : chunk.subarray(0, 64 - kept);
+          spend(part.length);
+          chunks.push(part);
+          kept += part.length;
         }
       }
       if (name === "") continue;
+      if (hasDotDot(name)) {
+        refuse({ name: header.name, reason: 'a tar entry whose name has a ".." part: refused' });
+        continue;
+      }
+      if (header.type === "link" && hasDotDot(normalizePath(header.linkname ?? ""))) {
+        refuse({
+          name: header.name,
+          reason: `a hard link to ${header.linkname}, whose name has a ".." part: refused`
+        });
+        continue;
+      }
       const base = name.slice(name.lastIndexOf("/") + 1);
       const dir = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : "";
       if (base === ".wh..wh..opq") {
@@ -52071,14 +52113,35 @@ async function applyLayer(files, data, compression) {
   await Promise.race([finished(source), failed]);
   return `sha256:${hash2.digest("hex")}`;
 }
-function resolveLink(linkPath, linkname) {
-  const parts = linkname.startsWith("/") ? [] : linkPath.split("/").slice(0, -1);
-  for (const part of linkname.split("/")) {
+function resolveLink(files, linkPath) {
+  const linkname = files.get(linkPath)?.linkname ?? "";
+  if (linkname.startsWith("/")) return { kind: "absolute" };
+  const stack = linkPath.split("/").slice(0, -1);
+  let queue = linkname.split("/");
+  let via;
+  let hops = 0;
+  const at = (kind) => via ? { kind, via } : { kind };
+  while (queue.length) {
+    const part = queue.shift();
     if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
+    if (part === "..") {
+      if (stack.length === 0) return at("outside");
+      stack.pop();
+      continue;
+    }
+    const next = [...stack, part].join("/");
+    const entry = files.get(next);
+    if (entry?.type === "symlink") {
+      if (++hops > 40) return { kind: "loop" };
+      via ??= next;
+      const target = entry.linkname ?? "";
+      if (target.startsWith("/")) return { kind: "absolute", via: next };
+      queue = [...target.split("/"), ...queue];
+      continue;
+    }
+    stack.push(part);
   }
-  return parts.join("/");
+  return { kind: "path", path: stack.join("/") };
 }
 
 // src/layout/checks.ts
@@ -52162,6 +52225,21 @@ function checkLayout(files, ctx) {
       `unexpected top-level ${entry?.type === "directory" || !entry ? "folder" : "file"}: an extension image holds only ${[...allowed].join(", ")} (plus folders metadata.hcl paths name)`,
       top
     );
+  }
+  const links = /* @__PURE__ */ new Map();
+  for (const [p, f] of files) {
+    if (f.type !== "symlink") continue;
+    const target = resolveLink(files, p);
+    links.set(p, target);
+    const through = "via" in target && target.via ? ` (through ${target.via})` : "";
+    if (target.kind === "absolute" && !through)
+      add(
+        "error",
+        `symbolic link to ${f.linkname}: an absolute link points into the PostgreSQL container, not the image`,
+        p
+      );
+    else if (target.kind === "absolute" || target.kind === "outside")
+      add("error", `symbolic link to ${f.linkname} leaves the image${through}`, p);
   }
   const dirs = controlDirs(ext);
   const libDirs = libraryDirs(ext);
@@ -52332,8 +52410,10 @@ function checkLayout(files, ctx) {
     const base = p.slice(p.lastIndexOf("/") + 1);
     if (!LIBRARY2.test(base)) continue;
     if (f.type === "symlink") {
-      const target = resolveLink(p, f.linkname ?? "");
-      if (!files.has(target)) add("error", `symbolic link to ${f.linkname} which is not in the image`, p);
+      const target = links.get(p);
+      if (target.kind === "absolute" || target.kind === "outside") continue;
+      if (target.kind !== "path" || !files.has(target.path))
+        add("error", `symbolic link to ${f.linkname} which is not in the image`, p);
       continue;
     }
     if (f.type !== "file") continue;
@@ -52509,6 +52589,23 @@ async function withRetries(fn, o) {
   }
 }
 
+// src/registry/origin.ts
+var RefusedUrl = class extends Error {
+};
+function checkRegistryUrl(base, target, use, from) {
+  const origin = new URL(base);
+  if (target.protocol !== "https:" && target.protocol !== "http:")
+    throw new RefusedUrl("only http and https URLs are followed");
+  if (target.protocol === "http:" && !isInsecureHost(target.host))
+    throw new RefusedUrl("plain http is only used for the loopback");
+  const referrer = from ?? origin;
+  if (referrer.protocol === "https:" && target.protocol === "http:")
+    throw new RefusedUrl(`it would downgrade ${referrer.origin} to plain http`);
+  return {
+    credentials: target.origin === origin.origin || use === "token" && target.protocol === "https:"
+  };
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status2, code) {
@@ -52526,10 +52623,15 @@ var RegistryError = class extends UserError {
 function sha256Digest(data) {
   return `sha256:${createHash3("sha256").update(data).digest("hex")}`;
 }
+function contentDigest(data, like) {
+  const algorithm = like?.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algorithm}:${createHash3(algorithm).update(data).digest("hex")}`;
+}
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 var RetryableStatus = class extends Error {
   constructor(reason, retryAfterMs) {
     super(reason);
@@ -52580,6 +52682,25 @@ var RegistryClient = class {
       code
     );
   }
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  refuse(repository, message) {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  checkName(repository, what, value, kind) {
+    const req = { repository, path: "", expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, void 0, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === void 0) return;
+    if (kind === "digest" && !isContentDigest(value))
+      throw this.fail(req, void 0, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === "reference" && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        void 0,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`
+      );
+  }
   authorization(scopes) {
     if (this.basic && this.credentials) return basicAuthorization(this.credentials);
     const token = this.tokens.get(scopes.join(" "));
@@ -52607,13 +52728,19 @@ var RegistryClient = class {
     return false;
   }
   async fetchToken(challenge, scopes, req) {
-    const url2 = new URL(challenge.params["realm"]);
+    let url2;
+    try {
+      url2 = new URL(challenge.params["realm"]);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params["realm"])} is not a URL`);
+    }
+    const { credentials } = this.check(url2, "token", req, "the token realm");
     if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
     const wanted = new Set(scopes);
     if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
     for (const scope of wanted) url2.searchParams.append("scope", scope);
     const headers = {};
-    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers["authorization"] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -52630,7 +52757,7 @@ var RegistryClient = class {
       throw this.fail(
         { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
         res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${!this.credentials ? `; ${missingCredentialsHint(this.configLookup)}` : credentials ? "" : `; credentials are not sent to ${url2.origin}: it is neither the registry nor an https token service`}`
       );
     }
     const body = await res.json();
@@ -52638,59 +52765,102 @@ var RegistryClient = class {
     if (!token) throw this.fail(req, res.status, "the token response has no token");
     return token;
   }
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  urlOf(path11) {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path11) ? path11 : `${this.baseUrl}${path11}`);
+  }
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  check(url2, use, req, what, from) {
+    try {
+      return checkRegistryUrl(this.baseUrl, url2, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, void 0, `${what} ${url2.origin}${url2.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   async send(req, method, headers, body) {
-    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url2 = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-          try {
-            const stream = source ? await body.open(source.signal) : void 0;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url2, {
-              method,
-              headers: {
-                "user-agent": this.options.userAgent ?? "ext-actions",
-                ...headers,
-                ...stream ? { "content-length": String(body.size) } : {}
-              },
-              ...stream ? { body: stream, duplex: "half" } : {},
-              // A view of the same memory (not a copy): blobs can be large.
-              ...Buffer.isBuffer(body) ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength
-                )
-              } : {},
-              redirect: "follow",
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-            });
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers
+          let current = new URL(url2);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res;
+          for (let hop = 0; ; hop++) {
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : void 0;
+            try {
+              const stream = source ? await hopBody.open(source.signal) : void 0;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  "user-agent": this.options.userAgent ?? "ext-actions",
+                  ...hopHeaders,
+                  ...stream ? { "content-length": String(hopBody.size) } : {}
+                },
+                ...stream ? { body: stream, duplex: "half" } : {},
+                // A view of the same memory (not a copy): blobs can be large.
+                ...Buffer.isBuffer(hopBody) ? {
+                  body: new Uint8Array(
+                    hopBody.buffer,
+                    hopBody.byteOffset,
+                    hopBody.byteLength
+                  )
+                } : {},
+                redirect: "manual",
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
               });
+            } finally {
+              source?.abort();
             }
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get("retry-after"));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get("location") : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => void 0);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url2}`);
+            const next = new URL(location, current);
+            this.check(next, "registry", req, "the redirect to", current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "authorization")
+              );
+            }
+            if (res.status === 303 || (res.status === 301 || res.status === 302) && hopMethod === "POST") {
+              if (hopMethod !== "HEAD") hopMethod = "GET";
+              hopBody = void 0;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "content-type")
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers
+            });
+          }
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get("retry-after"));
+          await res.arrayBuffer().catch(() => void 0);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
@@ -52700,6 +52870,7 @@ var RegistryClient = class {
         }
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -52707,19 +52878,31 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url2 = this.urlOf(req.path);
+    const { credentials } = this.check(url2, "registry", req, "the URL");
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : void 0;
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
+      if (res.status === 401 && credentials && fromRegistry && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
         fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error63 = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error63.message} (credentials are not sent to ${url2.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error63.registry,
+          error63.repository,
+          error63.status,
+          error63.code
+        );
+      throw error63;
     }
     throw this.fail(req, 401, "authentication was refused");
   }
@@ -52746,6 +52929,7 @@ var RegistryClient = class {
     await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
   }
   async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, "reference");
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -52755,8 +52939,9 @@ var RegistryClient = class {
       what: `get manifest ${JSON.stringify(reference)}`
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith("sha256:") && digest !== reference)
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -52779,6 +52964,8 @@ var RegistryClient = class {
   }
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository, reference) {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -52793,6 +52980,13 @@ var RegistryClient = class {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
@@ -52801,6 +52995,12 @@ var RegistryClient = class {
   }
   /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
   async putManifest(repository, reference, bytes, mediaType) {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: "PUT",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -52812,13 +53012,20 @@ var RegistryClient = class {
       what: `put manifest ${JSON.stringify(reference)}`
     });
     await res.arrayBuffer().catch(() => void 0);
-    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
+    const reported = res.headers.get("docker-content-digest");
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`
+      );
+    return digest;
   }
   /**
    * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository, digest) {
+    this.checkName(repository, `delete manifest ${digest}`, digest, "digest");
     const res = await this.request({
       method: "DELETE",
       path: `/v2/${repository}/manifests/${digest}`,
@@ -52831,6 +53038,7 @@ var RegistryClient = class {
     return res.status !== 404;
   }
   async hasBlob(repository, digest) {
+    this.checkName(repository, `check blob ${digest}`, digest, "digest");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/blobs/${digest}`,
@@ -52842,6 +53050,7 @@ var RegistryClient = class {
   }
   /** Downloads a blob and checks its digest. */
   async getBlob(repository, digest) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -52850,7 +53059,7 @@ var RegistryClient = class {
       what: `get blob ${digest}`
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -52862,6 +53071,7 @@ var RegistryClient = class {
   }
   /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
   async openBlob(repository, digest, signal) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const req = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -52878,6 +53088,8 @@ var RegistryClient = class {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository, digest, from) {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, "digest");
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req = {
       method: "POST",
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -52908,7 +53120,8 @@ var RegistryClient = class {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository, digest, data) {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, "digest");
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -52952,6 +53165,7 @@ var RegistryClient = class {
   }
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository) {
+    this.checkName(repository, "list tags");
     const tags = [];
     let path11 = `/v2/${repository}/tags/list?n=1000`;
     while (path11) {
@@ -52973,6 +53187,7 @@ var RegistryClient = class {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository, digest) {
+    this.checkName(repository, `list referrers of ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,
@@ -53063,8 +53278,10 @@ async function inspectImage(ref, options = {}) {
 
 // src/layout/verify.ts
 var DEFAULT_MAX_SIZE_BYTES = 512 * 1024 * 1024;
-async function readLayer(client, repository, layer, compression, files, retries) {
+async function readLayer(client, repository, layer, compression, files, retries, apply) {
   const before = new Map(files);
+  const used = apply.budget.used;
+  const refused = apply.refused.length;
   let attempts = 0;
   let transferError;
   try {
@@ -53075,12 +53292,14 @@ async function readLayer(client, repository, layer, compression, files, retries)
         if (attempt > 1) {
           files.clear();
           for (const [p, f] of before) files.set(p, f);
+          apply.budget.used = used;
+          apply.refused.length = refused;
         }
         const body = Readable2.fromWeb(
           await client.openBlob(repository, layer.digest)
         );
         body.once("error", (err) => transferError = err);
-        const digest = await applyLayer(files, body, compression);
+        const digest = await applyLayer(files, body, compression, apply);
         if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
         return void 0;
       },
@@ -53117,6 +53336,10 @@ async function verifyLayout(ref, options = {}) {
       if (platform2 === "unknown/unknown") platform2 = fromConfig;
     }
     const files = /* @__PURE__ */ new Map();
+    const apply = {
+      refused: [],
+      budget: { maxBytes: options.maxMemoryBytes ?? DEFAULT_MAX_TREE_BYTES, used: 0 }
+    };
     let sizeBytes = 0;
     let unreadable = false;
     for (const layer of manifest.layers) {
@@ -53136,13 +53359,17 @@ async function verifyLayout(ref, options = {}) {
         layer,
         compression,
         files,
-        options.retries ?? 5
+        options.retries ?? 5,
+        apply
       );
       if (failure2) {
         findings.push({ level: "error", platform: platform2, reason: failure2 });
         unreadable = true;
+        if (apply.budget.used > apply.budget.maxBytes) break;
       }
     }
+    for (const entry2 of apply.refused)
+      findings.push({ level: "error", platform: platform2, file: entry2.name, reason: entry2.reason });
     if (!unreadable)
       findings.push(
         ...checkLayout(files, {

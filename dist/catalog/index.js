@@ -57631,6 +57631,17 @@ var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::
 function isDigest(value) {
   return DIGEST_PATTERN.test(value);
 }
+var CONTENT_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var CONTENT_DIGEST_FORMS = "sha256:<64 hex digits> or sha512:<128 hex digits>";
+function isContentDigest(value) {
+  return typeof value === "string" && CONTENT_DIGEST_PATTERN.test(value);
+}
+function isTag(value) {
+  return TAG.test(value);
+}
+function isRepositoryPath(value) {
+  return value.split("/").every((part) => COMPONENT.test(part));
+}
 function splitReference(ref) {
   let name = ref;
   let digest;
@@ -57808,6 +57819,23 @@ async function withRetries(fn, o) {
   }
 }
 
+// src/registry/origin.ts
+var RefusedUrl = class extends Error {
+};
+function checkRegistryUrl(base, target, use, from) {
+  const origin = new URL(base);
+  if (target.protocol !== "https:" && target.protocol !== "http:")
+    throw new RefusedUrl("only http and https URLs are followed");
+  if (target.protocol === "http:" && !isInsecureHost(target.host))
+    throw new RefusedUrl("plain http is only used for the loopback");
+  const referrer = from ?? origin;
+  if (referrer.protocol === "https:" && target.protocol === "http:")
+    throw new RefusedUrl(`it would downgrade ${referrer.origin} to plain http`);
+  return {
+    credentials: target.origin === origin.origin || use === "token" && target.protocol === "https:"
+  };
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status, code) {
@@ -57825,10 +57853,15 @@ var RegistryError = class extends UserError {
 function sha256Digest(data) {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
+function contentDigest(data, like) {
+  const algorithm = like?.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 var RetryableStatus = class extends Error {
   constructor(reason, retryAfterMs) {
     super(reason);
@@ -57879,6 +57912,25 @@ var RegistryClient = class {
       code
     );
   }
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  refuse(repository, message) {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  checkName(repository, what, value, kind) {
+    const req = { repository, path: "", expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, void 0, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === void 0) return;
+    if (kind === "digest" && !isContentDigest(value))
+      throw this.fail(req, void 0, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === "reference" && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        void 0,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`
+      );
+  }
   authorization(scopes) {
     if (this.basic && this.credentials) return basicAuthorization(this.credentials);
     const token = this.tokens.get(scopes.join(" "));
@@ -57906,13 +57958,19 @@ var RegistryClient = class {
     return false;
   }
   async fetchToken(challenge, scopes, req) {
-    const url2 = new URL(challenge.params["realm"]);
+    let url2;
+    try {
+      url2 = new URL(challenge.params["realm"]);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params["realm"])} is not a URL`);
+    }
+    const { credentials } = this.check(url2, "token", req, "the token realm");
     if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
     const wanted = new Set(scopes);
     if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
     for (const scope of wanted) url2.searchParams.append("scope", scope);
     const headers = {};
-    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers["authorization"] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -57929,7 +57987,7 @@ var RegistryClient = class {
       throw this.fail(
         { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
         res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${!this.credentials ? `; ${missingCredentialsHint(this.configLookup)}` : credentials ? "" : `; credentials are not sent to ${url2.origin}: it is neither the registry nor an https token service`}`
       );
     }
     const body = await res.json();
@@ -57937,59 +57995,102 @@ var RegistryClient = class {
     if (!token) throw this.fail(req, res.status, "the token response has no token");
     return token;
   }
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  urlOf(path7) {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path7) ? path7 : `${this.baseUrl}${path7}`);
+  }
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  check(url2, use, req, what, from) {
+    try {
+      return checkRegistryUrl(this.baseUrl, url2, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, void 0, `${what} ${url2.origin}${url2.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   async send(req, method, headers, body) {
-    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url2 = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-          try {
-            const stream = source ? await body.open(source.signal) : void 0;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url2, {
-              method,
-              headers: {
-                "user-agent": this.options.userAgent ?? "ext-actions",
-                ...headers,
-                ...stream ? { "content-length": String(body.size) } : {}
-              },
-              ...stream ? { body: stream, duplex: "half" } : {},
-              // A view of the same memory (not a copy): blobs can be large.
-              ...Buffer.isBuffer(body) ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength
-                )
-              } : {},
-              redirect: "follow",
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-            });
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers
+          let current = new URL(url2);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res;
+          for (let hop = 0; ; hop++) {
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : void 0;
+            try {
+              const stream = source ? await hopBody.open(source.signal) : void 0;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  "user-agent": this.options.userAgent ?? "ext-actions",
+                  ...hopHeaders,
+                  ...stream ? { "content-length": String(hopBody.size) } : {}
+                },
+                ...stream ? { body: stream, duplex: "half" } : {},
+                // A view of the same memory (not a copy): blobs can be large.
+                ...Buffer.isBuffer(hopBody) ? {
+                  body: new Uint8Array(
+                    hopBody.buffer,
+                    hopBody.byteOffset,
+                    hopBody.byteLength
+                  )
+                } : {},
+                redirect: "manual",
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
               });
+            } finally {
+              source?.abort();
             }
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get("retry-after"));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get("location") : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => void 0);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url2}`);
+            const next = new URL(location, current);
+            this.check(next, "registry", req, "the redirect to", current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "authorization")
+              );
+            }
+            if (res.status === 303 || (res.status === 301 || res.status === 302) && hopMethod === "POST") {
+              if (hopMethod !== "HEAD") hopMethod = "GET";
+              hopBody = void 0;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "content-type")
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers
+            });
+          }
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get("retry-after"));
+          await res.arrayBuffer().catch(() => void 0);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
@@ -57999,6 +58100,7 @@ var RegistryClient = class {
         }
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -58006,19 +58108,31 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url2 = this.urlOf(req.path);
+    const { credentials } = this.check(url2, "registry", req, "the URL");
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : void 0;
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
+      if (res.status === 401 && credentials && fromRegistry && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
         fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error63 = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error63.message} (credentials are not sent to ${url2.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error63.registry,
+          error63.repository,
+          error63.status,
+          error63.code
+        );
+      throw error63;
     }
     throw this.fail(req, 401, "authentication was refused");
   }
@@ -58045,6 +58159,7 @@ var RegistryClient = class {
     await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
   }
   async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, "reference");
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -58054,8 +58169,9 @@ var RegistryClient = class {
       what: `get manifest ${JSON.stringify(reference)}`
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith("sha256:") && digest !== reference)
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -58078,6 +58194,8 @@ var RegistryClient = class {
   }
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository, reference) {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -58092,6 +58210,13 @@ var RegistryClient = class {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
@@ -58100,6 +58225,12 @@ var RegistryClient = class {
   }
   /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
   async putManifest(repository, reference, bytes, mediaType) {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: "PUT",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -58111,13 +58242,20 @@ var RegistryClient = class {
       what: `put manifest ${JSON.stringify(reference)}`
     });
     await res.arrayBuffer().catch(() => void 0);
-    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
+    const reported = res.headers.get("docker-content-digest");
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`
+      );
+    return digest;
   }
   /**
    * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository, digest) {
+    this.checkName(repository, `delete manifest ${digest}`, digest, "digest");
     const res = await this.request({
       method: "DELETE",
       path: `/v2/${repository}/manifests/${digest}`,
@@ -58130,6 +58268,7 @@ var RegistryClient = class {
     return res.status !== 404;
   }
   async hasBlob(repository, digest) {
+    this.checkName(repository, `check blob ${digest}`, digest, "digest");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/blobs/${digest}`,
@@ -58141,6 +58280,7 @@ var RegistryClient = class {
   }
   /** Downloads a blob and checks its digest. */
   async getBlob(repository, digest) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -58149,7 +58289,7 @@ var RegistryClient = class {
       what: `get blob ${digest}`
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -58161,6 +58301,7 @@ var RegistryClient = class {
   }
   /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
   async openBlob(repository, digest, signal) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const req = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -58177,6 +58318,8 @@ var RegistryClient = class {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository, digest, from) {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, "digest");
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req = {
       method: "POST",
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -58207,7 +58350,8 @@ var RegistryClient = class {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository, digest, data) {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, "digest");
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -58251,6 +58395,7 @@ var RegistryClient = class {
   }
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository) {
+    this.checkName(repository, "list tags");
     const tags = [];
     let path7 = `/v2/${repository}/tags/list?n=1000`;
     while (path7) {
@@ -58272,6 +58417,7 @@ var RegistryClient = class {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository, digest) {
+    this.checkName(repository, `list referrers of ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,

@@ -39530,6 +39530,17 @@ var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::
 function isDigest(value) {
   return DIGEST_PATTERN.test(value);
 }
+var CONTENT_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var CONTENT_DIGEST_FORMS = "sha256:<64 hex digits> or sha512:<128 hex digits>";
+function isContentDigest(value) {
+  return typeof value === "string" && CONTENT_DIGEST_PATTERN.test(value);
+}
+function isTag(value) {
+  return TAG.test(value);
+}
+function isRepositoryPath(value) {
+  return value.split("/").every((part) => COMPONENT.test(part));
+}
 function splitReference(ref) {
   let name = ref;
   let digest;
@@ -39725,6 +39736,23 @@ async function withRetries(fn, o) {
   }
 }
 
+// src/registry/origin.ts
+var RefusedUrl = class extends Error {
+};
+function checkRegistryUrl(base, target, use, from) {
+  const origin = new URL(base);
+  if (target.protocol !== "https:" && target.protocol !== "http:")
+    throw new RefusedUrl("only http and https URLs are followed");
+  if (target.protocol === "http:" && !isInsecureHost(target.host))
+    throw new RefusedUrl("plain http is only used for the loopback");
+  const referrer = from ?? origin;
+  if (referrer.protocol === "https:" && target.protocol === "http:")
+    throw new RefusedUrl(`it would downgrade ${referrer.origin} to plain http`);
+  return {
+    credentials: target.origin === origin.origin || use === "token" && target.protocol === "https:"
+  };
+}
+
 // src/registry/client.ts
 var RegistryError = class extends UserError {
   constructor(message, registry2, repository, status, code) {
@@ -39742,10 +39770,15 @@ var RegistryError = class extends UserError {
 function sha256Digest(data) {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
+function contentDigest(data, like) {
+  const algorithm = like?.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
 function isCredentials(value) {
   return typeof value === "object" && value !== null && typeof value.username === "string";
 }
 var RETRY_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 var RetryableStatus = class extends Error {
   constructor(reason, retryAfterMs) {
     super(reason);
@@ -39796,6 +39829,25 @@ var RegistryClient = class {
       code
     );
   }
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  refuse(repository, message) {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  checkName(repository, what, value, kind) {
+    const req = { repository, path: "", expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, void 0, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === void 0) return;
+    if (kind === "digest" && !isContentDigest(value))
+      throw this.fail(req, void 0, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === "reference" && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        void 0,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`
+      );
+  }
   authorization(scopes) {
     if (this.basic && this.credentials) return basicAuthorization(this.credentials);
     const token = this.tokens.get(scopes.join(" "));
@@ -39823,13 +39875,19 @@ var RegistryClient = class {
     return false;
   }
   async fetchToken(challenge, scopes, req) {
-    const url2 = new URL(challenge.params["realm"]);
+    let url2;
+    try {
+      url2 = new URL(challenge.params["realm"]);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params["realm"])} is not a URL`);
+    }
+    const { credentials } = this.check(url2, "token", req, "the token realm");
     if (challenge.params["service"]) url2.searchParams.set("service", challenge.params["service"]);
     const wanted = new Set(scopes);
     if (challenge.params["scope"]) for (const s of challenge.params["scope"].split(" ")) wanted.add(s);
     for (const scope of wanted) url2.searchParams.append("scope", scope);
     const headers = {};
-    if (this.credentials) headers["authorization"] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers["authorization"] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -39846,7 +39904,7 @@ var RegistryClient = class {
       throw this.fail(
         { ...req, what: `${req.what}: token request to ${url2.origin}${url2.pathname}` },
         res.status,
-        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${this.credentials ? "" : `; ${missingCredentialsHint(this.configLookup)}`}`
+        `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ""}${!this.credentials ? `; ${missingCredentialsHint(this.configLookup)}` : credentials ? "" : `; credentials are not sent to ${url2.origin}: it is neither the registry nor an https token service`}`
       );
     }
     const body = await res.json();
@@ -39854,59 +39912,102 @@ var RegistryClient = class {
     if (!token) throw this.fail(req, res.status, "the token response has no token");
     return token;
   }
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  urlOf(path2) {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path2) ? path2 : `${this.baseUrl}${path2}`);
+  }
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  check(url2, use, req, what, from) {
+    try {
+      return checkRegistryUrl(this.baseUrl, url2, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, void 0, `${what} ${url2.origin}${url2.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   async send(req, method, headers, body) {
-    const url2 = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url2 = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : void 0;
-          try {
-            const stream = source ? await body.open(source.signal) : void 0;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url2, {
-              method,
-              headers: {
-                "user-agent": this.options.userAgent ?? "ext-actions",
-                ...headers,
-                ...stream ? { "content-length": String(body.size) } : {}
-              },
-              ...stream ? { body: stream, duplex: "half" } : {},
-              // A view of the same memory (not a copy): blobs can be large.
-              ...Buffer.isBuffer(body) ? {
-                body: new Uint8Array(
-                  body.buffer,
-                  body.byteOffset,
-                  body.byteLength
-                )
-              } : {},
-              redirect: "follow",
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
-            });
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers
+          let current = new URL(url2);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res;
+          for (let hop = 0; ; hop++) {
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : void 0;
+            try {
+              const stream = source ? await hopBody.open(source.signal) : void 0;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  "user-agent": this.options.userAgent ?? "ext-actions",
+                  ...hopHeaders,
+                  ...stream ? { "content-length": String(hopBody.size) } : {}
+                },
+                ...stream ? { body: stream, duplex: "half" } : {},
+                // A view of the same memory (not a copy): blobs can be large.
+                ...Buffer.isBuffer(hopBody) ? {
+                  body: new Uint8Array(
+                    hopBody.buffer,
+                    hopBody.byteOffset,
+                    hopBody.byteLength
+                  )
+                } : {},
+                redirect: "manual",
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout
               });
+            } finally {
+              source?.abort();
             }
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get("retry-after"));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get("location") : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => void 0);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url2}`);
+            const next = new URL(location, current);
+            this.check(next, "registry", req, "the redirect to", current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "authorization")
+              );
+            }
+            if (res.status === 303 || (res.status === 301 || res.status === 302) && hopMethod === "POST") {
+              if (hopMethod !== "HEAD") hopMethod = "GET";
+              hopBody = void 0;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== "content-type")
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers
+            });
+          }
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get("retry-after"));
+          await res.arrayBuffer().catch(() => void 0);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1e3 : void 0
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
@@ -39916,6 +40017,7 @@ var RegistryClient = class {
         }
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -39923,19 +40025,31 @@ var RegistryClient = class {
   async request(req) {
     const method = req.method ?? "GET";
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url2 = this.urlOf(req.path);
+    const { credentials } = this.check(url2, "registry", req, "the URL");
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : void 0;
       if (auth) headers["authorization"] = auth;
       const res = await this.send(req, method, headers, req.body);
-      if (res.status === 401 && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
+      if (res.status === 401 && credentials && fromRegistry && await this.authenticate(res.headers.get("www-authenticate"), req, scopes, fetched)) {
         fetched = true;
         await res.arrayBuffer().catch(() => void 0);
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error63 = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error63.message} (credentials are not sent to ${url2.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error63.registry,
+          error63.repository,
+          error63.status,
+          error63.code
+        );
+      throw error63;
     }
     throw this.fail(req, 401, "authentication was refused");
   }
@@ -39962,6 +40076,7 @@ var RegistryClient = class {
     await this.request({ path: "/v2/", expect: [200], what: "API check /v2/" });
   }
   async getManifest(repository, reference, accept = ALL_MANIFEST_TYPES) {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, "reference");
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -39971,8 +40086,9 @@ var RegistryClient = class {
       what: `get manifest ${JSON.stringify(reference)}`
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith("sha256:") && digest !== reference)
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -39995,6 +40111,8 @@ var RegistryClient = class {
   }
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository, reference) {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -40009,6 +40127,13 @@ var RegistryClient = class {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get("content-type")?.split(";")[0] ?? "",
@@ -40017,6 +40142,12 @@ var RegistryClient = class {
   }
   /** Uploads a manifest under a tag or its digest; returns the digest the registry reports. */
   async putManifest(repository, reference, bytes, mediaType) {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, "reference");
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : void 0);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: "PUT",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -40028,13 +40159,20 @@ var RegistryClient = class {
       what: `put manifest ${JSON.stringify(reference)}`
     });
     await res.arrayBuffer().catch(() => void 0);
-    return res.headers.get("docker-content-digest") ?? sha256Digest(bytes);
+    const reported = res.headers.get("docker-content-digest");
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`
+      );
+    return digest;
   }
   /**
    * Deletes a manifest by digest (`DELETE /v2/<name>/manifests/<digest>`), which untags it too.
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository, digest) {
+    this.checkName(repository, `delete manifest ${digest}`, digest, "digest");
     const res = await this.request({
       method: "DELETE",
       path: `/v2/${repository}/manifests/${digest}`,
@@ -40047,6 +40185,7 @@ var RegistryClient = class {
     return res.status !== 404;
   }
   async hasBlob(repository, digest) {
+    this.checkName(repository, `check blob ${digest}`, digest, "digest");
     const res = await this.request({
       method: "HEAD",
       path: `/v2/${repository}/blobs/${digest}`,
@@ -40058,6 +40197,7 @@ var RegistryClient = class {
   }
   /** Downloads a blob and checks its digest. */
   async getBlob(repository, digest) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -40066,7 +40206,7 @@ var RegistryClient = class {
       what: `get blob ${digest}`
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -40078,6 +40218,7 @@ var RegistryClient = class {
   }
   /** Opens a blob for streaming (the caller checks its digest); the signal aborts the download. */
   async openBlob(repository, digest, signal) {
+    this.checkName(repository, `get blob ${digest}`, digest, "digest");
     const req = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -40094,6 +40235,8 @@ var RegistryClient = class {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository, digest, from) {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, "digest");
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req = {
       method: "POST",
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -40124,7 +40267,8 @@ var RegistryClient = class {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository, digest, data) {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, "digest");
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -40168,6 +40312,7 @@ var RegistryClient = class {
   }
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository) {
+    this.checkName(repository, "list tags");
     const tags = [];
     let path2 = `/v2/${repository}/tags/list?n=1000`;
     while (path2) {
@@ -40189,6 +40334,7 @@ var RegistryClient = class {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository, digest) {
+    this.checkName(repository, `list referrers of ${digest}`, digest, "digest");
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,
@@ -40223,13 +40369,40 @@ var ClientPool = class {
 // src/registry/promote.ts
 var TAG2 = /^[\w][\w.-]{0,127}$/;
 var ARTIFACT_SUFFIXES = ["", ".sig", ".att", ".sbom"];
+function checkDescriptors(where, digest, json2) {
+  const lists = [];
+  if (json2.manifests !== void 0) {
+    if (!Array.isArray(json2.manifests))
+      throw new UserError(`${where}: manifest ${digest} has "manifests" that is not a list`);
+    json2.manifests.forEach((d, i) => lists.push([`manifests[${i}]`, d]));
+  }
+  if (json2.config !== void 0) lists.push(["config", json2.config]);
+  if (json2.layers !== void 0) {
+    if (!Array.isArray(json2.layers))
+      throw new UserError(`${where}: manifest ${digest} has "layers" that is not a list`);
+    json2.layers.forEach((d, i) => lists.push([`layers[${i}]`, d]));
+  }
+  for (const [name, d] of lists) {
+    const desc = typeof d === "object" && d !== null ? d : {};
+    if (!isContentDigest(desc.digest))
+      throw new UserError(
+        `${where}: manifest ${digest} lists ${name} with digest ${JSON.stringify(desc.digest ?? null)}, which is not a digest (${CONTENT_DIGEST_FORMS})`
+      );
+    if (typeof desc.size !== "number" || !Number.isSafeInteger(desc.size) || desc.size < 0)
+      throw new UserError(
+        `${where}: manifest ${digest} lists ${name} with size ${JSON.stringify(desc.size ?? null)}, which is not a size in bytes`
+      );
+  }
+}
 var SourceGraph = class {
-  constructor(client, repository) {
+  constructor(client, repository, where) {
     this.client = client;
     this.repository = repository;
+    this.where = where;
   }
   client;
   repository;
+  where;
   manifests = [];
   blobs = /* @__PURE__ */ new Map();
   seen = /* @__PURE__ */ new Set();
@@ -40237,7 +40410,15 @@ var SourceGraph = class {
   async add(node2) {
     if (this.seen.has(node2.digest)) return [];
     this.seen.add(node2.digest);
-    const json2 = JSON.parse(node2.bytes.toString("utf8"));
+    let json2;
+    try {
+      json2 = JSON.parse(node2.bytes.toString("utf8"));
+    } catch {
+      throw new UserError(`${this.where}: manifest ${node2.digest} is not JSON`);
+    }
+    if (typeof json2 !== "object" || json2 === null)
+      throw new UserError(`${this.where}: manifest ${node2.digest} is not a JSON object`);
+    checkDescriptors(this.where, node2.digest, json2);
     const images = [];
     if (isIndexType(node2.mediaType) || Array.isArray(json2.manifests)) {
       for (const child of json2.manifests ?? []) {
@@ -40288,7 +40469,7 @@ async function promote(source, destination, options = {}) {
       `destination: ${repositoryName(dest)} is the source repository; promote copies to another one`
     );
   const top = await from.getManifest(src.repository, src.digest ?? src.tag);
-  const graph = new SourceGraph(from, src.repository);
+  const graph = new SourceGraph(from, src.repository, `source ${repositoryName(src)}`);
   const images = await graph.add({ digest: top.digest, mediaType: top.mediaType, bytes: top.bytes });
   const artifactTags = /* @__PURE__ */ new Map();
   if (options.signatures ?? true) {
@@ -40305,6 +40486,12 @@ async function promote(source, destination, options = {}) {
         subjects.push(...(await graph.add(node2)).filter((d) => !subjects.includes(d)));
       }
       const referrers = await from.referrersApi(src.repository, subject);
+      if (referrers)
+        checkDescriptors(
+          `source ${repositoryName(src)}`,
+          `referrers of ${subject}`,
+          referrers
+        );
       for (const r of referrers?.manifests ?? []) {
         const m = await from.getManifest(src.repository, r.digest);
         subjects.push(

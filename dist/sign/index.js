@@ -37407,7 +37407,7 @@ var require_polyfill = __commonJS({
     } = __require("os");
     var {
       chmod: chmod4,
-      copyFile: copyFile3,
+      copyFile: copyFile4,
       lstat: lstat2,
       mkdir: mkdir4,
       readdir: readdir2,
@@ -37632,7 +37632,7 @@ var require_polyfill = __commonJS({
       }
     }
     async function _copyFile(srcStat, src, dest, opts) {
-      await copyFile3(src, dest);
+      await copyFile4(src, dest);
       if (opts.preserveTimestamps) {
         return handleTimestampsAndMode(srcStat.mode, src, dest);
       }
@@ -57899,7 +57899,7 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/tools/install.ts
-import { chmod as chmod2, mkdir as mkdir2, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import os7 from "node:os";
 import path5 from "node:path";
 
@@ -57978,13 +57978,16 @@ var DownloadError = class extends Error {
   transient;
 };
 async function fetchText(url2, what) {
+  return (await fetchBytes(url2, what)).toString("utf8");
+}
+async function fetchBytes(url2, what) {
   try {
     return await withRetries(
       async () => {
         let res;
         try {
           res = await fetch(url2, { signal: AbortSignal.timeout(3e4), redirect: "follow" });
-          if (res.ok) return await res.text();
+          if (res.ok) return Buffer.from(await res.arrayBuffer());
         } catch (err) {
           throw new DownloadError(
             err instanceof Error ? err.cause instanceof Error ? err.cause.message : err.message : String(err),
@@ -58028,6 +58031,41 @@ async function expectedSha256(spec, tool, mirror) {
   }
   return expected;
 }
+var isFile = (p) => stat2(p).then(
+  (s) => s.isFile(),
+  () => false
+);
+function keptArchive(spec) {
+  return `.ext-actions-${path5.basename(new URL(spec.url).pathname) || spec.name}`;
+}
+async function extract(spec, archive, out) {
+  if (spec.archive === "zip") await extractZip(archive, out);
+  else await extractTar(archive, out);
+  return path5.join(out, spec.pathInArchive ?? spec.binary);
+}
+async function cacheProblem(spec, dir, executable, expected) {
+  if (!spec.archive) {
+    const actual2 = (await sha256File(executable)).sha256;
+    return actual2 === expected ? void 0 : `has SHA-256 ${actual2}, not the published ${expected}`;
+  }
+  const archive = path5.join(dir, keptArchive(spec));
+  if (!await isFile(archive)) return "has no verified archive beside it (an older or foreign cache entry)";
+  const actual = (await sha256File(archive)).sha256;
+  if (actual !== expected) return `has an archive with SHA-256 ${actual}, not the published ${expected}`;
+  const work = path5.join(
+    process.env["RUNNER_TEMP"],
+    `ext-actions-${spec.name}-check-${process.pid}-${Date.now()}`
+  );
+  try {
+    const inside = await extract(spec, archive, work).catch(() => void 0);
+    if (!inside || !await isFile(inside))
+      return `has an archive without ${spec.pathInArchive ?? spec.binary}`;
+    const [a, b] = await Promise.all([sha256File(inside), sha256File(executable)]);
+    return a.sha256 === b.sha256 ? void 0 : "differs from the executable in its verified archive";
+  } finally {
+    await rm2(work, { recursive: true, force: true });
+  }
+}
 async function installTool(spec) {
   validateSpec(spec);
   const env = spec.env ?? process.env;
@@ -58039,18 +58077,19 @@ async function installTool(spec) {
     arch: spec.arch ?? hostArch(),
     url: mirrorUrl(spec.url, mirror)
   };
+  const expected = await expectedSha256(spec, tool, mirror);
   const cachedDir = find(spec.name, spec.version, tool.arch);
   if (cachedDir) {
     const cachedPath = path5.join(cachedDir, spec.binary);
-    if (await stat2(cachedPath).then(
-      (s) => s.isFile(),
-      () => false
-    )) {
-      info(`${describe(tool)}: using the verified copy cached at ${cachedPath}`);
-      return { ...tool, path: cachedPath, dir: cachedDir, sha256: void 0, fromCache: true };
+    if (await isFile(cachedPath)) {
+      const problem = await cacheProblem(spec, cachedDir, cachedPath, expected);
+      if (problem === void 0) {
+        info(`${describe(tool)}: using the cached copy at ${cachedPath} (SHA-256 verified again)`);
+        return { ...tool, path: cachedPath, dir: cachedDir, sha256: expected, fromCache: true };
+      }
+      warning(`${describe(tool)}: the cached copy at ${cachedPath} ${problem}: downloading it again`);
     }
   }
-  const expected = await expectedSha256(spec, tool, mirror);
   info(`${describe(tool)}: downloading ${tool.url}`);
   const work = path5.join(
     process.env["RUNNER_TEMP"],
@@ -58079,8 +58118,7 @@ async function installTool(spec) {
     if (spec.archive) {
       const out = path5.join(work, "extracted");
       try {
-        if (spec.archive === "zip") await extractZip(asset, out);
-        else await extractTar(asset, out);
+        await extract(spec, asset, out);
       } catch (err) {
         throw new UserError(
           `cannot install ${describe(tool)}: extracting ${tool.url} failed: ${err.message}`
@@ -58100,6 +58138,7 @@ async function installTool(spec) {
     const dir = await cacheFile(executable, spec.binary, spec.name, spec.version, tool.arch);
     const installed = path5.join(dir, spec.binary);
     await chmod2(installed, 493);
+    if (spec.archive) await copyFile3(asset, path5.join(dir, keptArchive(spec)));
     info(`${describe(tool)}: installed ${installed}`);
     return { ...tool, path: installed, dir, sha256: actual.sha256, fromCache: false };
   } finally {
@@ -58234,6 +58273,10 @@ async function resolveCosign(requested, env = process.env) {
           `cosign ${version3} found on PATH at ${onPath} is too old; this action needs v3 or later: set "cosign-version" (e.g. ${DEFAULT_COSIGN_VERSION}) to install one`
         );
       }
+      warning(
+        `using cosign ${version3} found on PATH at ${onPath}: ext-actions did not verify this binary (set "cosign-version" to install a checksum- and Sigstore-verified release)`,
+        { title: "cosign from PATH" }
+      );
       return { path: onPath, version: version3, source: "path" };
     }
   }
@@ -58465,7 +58508,7 @@ async function resolveTlog(value, env) {
   }
   return true;
 }
-async function isFile(p) {
+async function isFile2(p) {
   return stat3(p).then(
     (s) => s.isFile(),
     () => false
@@ -58482,7 +58525,7 @@ async function plan(req, env) {
   const missing = [];
   for (const f of req.files) {
     const file2 = path7.resolve(workspace, f);
-    if (!await isFile(file2)) missing.push(f);
+    if (!await isFile2(file2)) missing.push(f);
     else files.push({ file: file2, bundle: `${file2}.sigstore.json` });
   }
   if (missing.length) {
@@ -58512,7 +58555,7 @@ async function plan(req, env) {
       key = { ref: req.key, inline: void 0 };
     } else {
       const file2 = path7.resolve(workspace, req.key);
-      if (!await isFile(file2)) {
+      if (!await isFile2(file2)) {
         throw new UserError(
           `input "key": expected a private key file, a KMS URI (awskms://, gcpkms://, hashivault://, env://...) or PEM text; no file ${showValue(req.key)}; nothing was signed`
         );
@@ -58687,7 +58730,7 @@ async function sign(req, env = process.env) {
         await runCosign(cosign.path, signBlobArgs(f.file, f.bundle, signer), childEnv, delay).catch(
           (e) => fail(f.file, e)
         );
-        if (!await isFile(f.bundle)) fail(f.file, new Error(`cosign did not write ${f.bundle}`));
+        if (!await isFile2(f.bundle)) fail(f.file, new Error(`cosign did not write ${f.bundle}`));
         signedFiles.push(f);
       }
     });

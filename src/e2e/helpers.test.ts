@@ -14,14 +14,21 @@ describe('cnpg', () => {
     expect(parseCnpgVersions('')).toEqual(['1.30']);
     expect(parseCnpgVersions('main, v1.28\nlatest')).toEqual(['main', '1.28', '1.30']);
     expect(parseCnpgVersions('["previous","1.29"]')).toEqual(['1.29']);
-    expect(() => parseCnpgVersions('1.30.1')).toThrow(/input "cnpg"/);
+    expect(parseCnpgVersions('1.30.1, v1.29.2')).toEqual(['1.30.1', '1.29.2']);
+    expect(() => parseCnpgVersions('1.30.1.2')).toThrow(/input "cnpg"/);
   });
-  it('manifest URL per version', () => {
+  it('manifest URL per version: a pinned patch release asset, main only from the moving branch', () => {
     expect(cnpgManifestUrl('main')).toBe(
       'https://raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml',
     );
     expect(cnpgManifestUrl('1.27')).toBe(
-      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.27/manifests/operator-manifest.yaml',
+      'https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v1.27.4/cnpg-1.27.4.yaml',
+    );
+    expect(cnpgManifestUrl('1.29.1')).toBe(
+      'https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v1.29.1/cnpg-1.29.1.yaml',
+    );
+    expect(() => cnpgManifestUrl('1.25')).toThrow(
+      'input "cnpg": no patch release of CloudNativePG 1.25 is pinned in ext-actions (pinned: 1.30, 1.29, 1.28, 1.27); name one, e.g. 1.25.0',
     );
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { runCommand } from '../process/exec.js';
 import { chainsawArgv, suites } from './chainsaw.js';
-import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, cnpgManifestUrl } from './cnpg.js';
+import { CNPG_DEPLOYMENT, CNPG_NAMESPACE, fetchCnpgManifest } from './cnpg.js';
 import { diagnosticCommands, INSTANCE_PODS, instanceLogCommand } from './diagnostics.js';
 import {
   CERTS_DIR,
@@ -422,11 +422,17 @@ export async function runE2e(exec: Exec, log: Log, config: RunConfig): Promise<R
       });
       step = `${label}: CloudNativePG install`;
       await log.group(`CloudNativePG ${cnpg}`, async () => {
+        // The manifest is downloaded and verified first (a release's Sigstore bundle), then applied from the file.
+        const manifest = await fetchCnpgManifest(cnpg, config.workDir, {
+          ...(log.warning ? { warn: (m: string) => log.warning!(m) } : {}),
+        }).catch((err: unknown) => {
+          throw new StepError(`${step}: ${(err as Error).message}`);
+        });
         await must(
           exec,
           step,
           tools.kubectl,
-          ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', cnpgManifestUrl(cnpg)],
+          ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', manifest.file],
           clean(),
         );
         await must(

@@ -127,10 +127,13 @@ describe('applyLayer', () => {
 });
 
 describe('paths', () => {
-  it('resolves symlinks relative to their folder or the image root', () => {
-    expect(resolveLink('lib/libx.so', 'libx.so.1')).toBe('lib/libx.so.1');
-    expect(resolveLink('lib/a/libx.so', '../libx.so.1')).toBe('lib/libx.so.1');
-    expect(resolveLink('lib/libx.so', '/system/libx.so.1')).toBe('system/libx.so.1');
+  it('resolves symlinks relative to their folder; an absolute one is not the image root', () => {
+    const at = (p: string, linkname: string) =>
+      resolveLink(new Map([[p, { type: 'symlink', size: 0, linkname }]]), p);
+    expect(at('lib/libx.so', 'libx.so.1')).toEqual({ kind: 'path', path: 'lib/libx.so.1' });
+    expect(at('lib/a/libx.so', '../libx.so.1')).toEqual({ kind: 'path', path: 'lib/libx.so.1' });
+    expect(at('lib/libx.so', '/system/libx.so.1')).toEqual({ kind: 'absolute' });
+    expect(at('lib/libx.so', '../../libx.so.1')).toEqual({ kind: 'outside' });
   });
 
   it('derives allowed folders and control dirs from metadata', () => {
@@ -292,5 +295,98 @@ describe('calibration on PostgreSQL 18 rules (real PGDG/Debian layouts)', () => 
     expect(libraryName('$libdir/a/b')).toEqual({ name: 'a/b', kind: 'nested' });
     expect(libraryName('vector')).toEqual({ name: 'vector', kind: 'bare' });
     expect(libraryName('/usr/lib/x.so')).toEqual({ name: '/usr/lib/x.so', kind: 'path' });
+  });
+});
+
+describe('links and names that leave the image', () => {
+  const link = (linkname: string): ImageFile => ({ type: 'symlink', size: 0, linkname });
+  const so = (): ImageFile => ({ type: 'file', size: 1, head: elf(2, true, 62) });
+  const linkFindings = (files: ImageFiles) =>
+    checkLayout(files, { platform: 'linux/amd64' })
+      .filter((f) => /link/.test(f.reason))
+      .map((f) => `${f.level} ${f.file}: ${f.reason}`);
+
+  it('rejects absolute links, links that climb out of the image, and chains that do through another link', () => {
+    const files: ImageFiles = new Map([
+      ['lib/data', link('/var/lib/postgresql/data')],
+      ['share/extension/x--1.1.sql', link('../../../../etc/passwd')],
+      ['lib/x.so', so()],
+      ['lib/evil.so', link('../../../../lib/x.so')],
+      // lib/root points at the image root (inside); lib/up goes one further through it.
+      ['lib/root', link('..')],
+      ['lib/up', link('root/../x')],
+    ]);
+    expect(linkFindings(files)).toEqual([
+      'error lib/data: symbolic link to /var/lib/postgresql/data: an absolute link points into the PostgreSQL container, not the image',
+      'error share/extension/x--1.1.sql: symbolic link to ../../../../etc/passwd leaves the image',
+      'error lib/evil.so: symbolic link to ../../../../lib/x.so leaves the image',
+      'error lib/up: symbolic link to root/../x leaves the image (through lib/root)',
+    ]);
+  });
+
+  it('keeps the relative links real Debian/PGDG images have inside the image', () => {
+    const files: ImageFiles = new Map([
+      ['lib/libfoo.so.1.2', so()],
+      ['lib/libfoo.so', link('libfoo.so.1.2')],
+      ['lib/libfoo.so.1', link('./libfoo.so.1.2')],
+      ['system/libgeos.so.3.12.1', so()],
+      ['system/libgeos.so', link('libgeos.so.3.12.1')],
+      ['lib/sys', link('../system')],
+      ['lib/geos.so', link('sys/libgeos.so')],
+      ['share/extension/postgis--3.6.1.sql', { type: 'file', size: 1, text: 'x' }],
+      ['share/contrib/postgis-3.6/postgis.sql', link('../../extension/postgis--3.6.1.sql')],
+      ['lib/bitcode/postgis-3', { type: 'directory', size: 0 }],
+      ['lib/bitcode/postgis-3.index.bc', { type: 'file', size: 1 }],
+    ]);
+    expect(linkFindings(files)).toEqual([]);
+    // A library link to nothing in the image is still an error; a loop resolves to nothing.
+    files.set('lib/a.so', link('b.so'));
+    files.set('lib/b.so', link('a.so'));
+    expect(linkFindings(files)).toEqual([
+      'error lib/a.so: symbolic link to b.so which is not in the image',
+      'error lib/b.so: symbolic link to a.so which is not in the image',
+    ]);
+  });
+
+  it('refuses tar entries whose names or hard-link targets have ".." parts', async () => {
+    const pack = tar.pack();
+    const chunks: Buffer[] = [];
+    pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+    const end = new Promise<void>((r) => pack.on('end', () => r()));
+    pack.entry({ name: 'lib/ok.so', size: 1 }, 'x');
+    pack.entry({ name: 'share/../../etc/cron.d/x', size: 1 }, 'x');
+    pack.entry({ name: '../x', size: 1 }, 'x');
+    pack.entry({ name: 'lib/hard.so', type: 'link', linkname: 'lib/../../etc/shadow' });
+    pack.finalize();
+    await end;
+    const files: ImageFiles = new Map();
+    const refused: { name: string; reason: string }[] = [];
+    await applyLayer(files, gzipSync(Buffer.concat(chunks)), 'gzip', { refused });
+    expect([...files.keys()]).toEqual(['lib/ok.so']);
+    expect(refused).toEqual([
+      { name: 'share/../../etc/cron.d/x', reason: 'a tar entry whose name has a ".." part: refused' },
+      { name: '../x', reason: 'a tar entry whose name has a ".." part: refused' },
+      {
+        name: 'lib/hard.so',
+        reason: 'a hard link to lib/../../etc/shadow, whose name has a ".." part: refused',
+      },
+    ]);
+  });
+
+  it('caps the memory the whole tree takes, not only each file', async () => {
+    const text = 'x'.repeat(4096);
+    const layer = await tarGz(
+      Array.from({ length: 64 }, (_, i) => ({ name: `share/extension/e--${i}.sql`, body: text })),
+    );
+    // Each file is far under the per-file limit; together they are over a 128 KiB budget.
+    const budget = { maxBytes: 128 * 1024, used: 0 };
+    await expect(applyLayer(new Map(), layer, 'gzip', { budget })).rejects.toThrow(
+      'the image needs more than 0.1 MiB of memory to check (file names, the first bytes of every file, the text of SQL and control files)',
+    );
+    const roomy = { maxBytes: 1024 * 1024, used: 0 };
+    const files: ImageFiles = new Map();
+    await applyLayer(files, layer, 'gzip', { budget: roomy });
+    expect(files.size).toBe(64);
+    expect(roomy.used).toBeGreaterThan(64 * 4096);
   });
 });

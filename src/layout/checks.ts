@@ -4,7 +4,7 @@
  */
 import type { Extension } from '../matrix/index.js';
 import { readElf } from './elf.js';
-import { resolveLink, type ImageFiles } from './files.js';
+import { resolveLink, type ImageFiles, type LinkResolution } from './files.js';
 
 export interface Finding {
   level: 'error' | 'warning';
@@ -140,6 +140,24 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
       `unexpected top-level ${entry?.type === 'directory' || !entry ? 'folder' : 'file'}: an extension image holds only ${[...allowed].join(', ')} (plus folders metadata.hcl paths name)`,
       top,
     );
+  }
+
+  // 1b. Links stay inside the image: it is mounted at /extensions/<name>/, so an absolute link or one
+  //     climbing above the image root leads into the PostgreSQL container (its data, its libraries).
+  const links = new Map<string, LinkResolution>();
+  for (const [p, f] of files) {
+    if (f.type !== 'symlink') continue;
+    const target = resolveLink(files, p);
+    links.set(p, target);
+    const through = 'via' in target && target.via ? ` (through ${target.via})` : '';
+    if (target.kind === 'absolute' && !through)
+      add(
+        'error',
+        `symbolic link to ${f.linkname}: an absolute link points into the PostgreSQL container, not the image`,
+        p,
+      );
+    else if (target.kind === 'absolute' || target.kind === 'outside')
+      add('error', `symbolic link to ${f.linkname} leaves the image${through}`, p);
   }
 
   // Control files and scripts, wherever they are.
@@ -327,14 +345,16 @@ export function checkLayout(files: ImageFiles, ctx: LayoutContext): Finding[] {
       );
   }
 
-  // 6. Shared libraries are ELF for this platform's architecture.
+  // 6. Shared libraries are ELF for this platform's architecture; a library link leads to one.
   const arch = ctx.platform.split('/')[1];
   for (const [p, f] of files) {
     const base = p.slice(p.lastIndexOf('/') + 1);
     if (!LIBRARY.test(base)) continue;
     if (f.type === 'symlink') {
-      const target = resolveLink(p, f.linkname ?? '');
-      if (!files.has(target)) add('error', `symbolic link to ${f.linkname} which is not in the image`, p);
+      const target = links.get(p)!;
+      if (target.kind === 'absolute' || target.kind === 'outside') continue; // reported above
+      if (target.kind !== 'path' || !files.has(target.path))
+        add('error', `symbolic link to ${f.linkname} which is not in the image`, p);
       continue;
     }
     if (f.type !== 'file') continue;

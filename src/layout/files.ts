@@ -27,6 +27,36 @@ export type ImageFiles = Map<string, ImageFile>;
 const TEXT_LIMIT = 32 * 1024 * 1024;
 const keepText = (p: string) => p.endsWith('.control') || p.endsWith('.sql');
 
+/**
+ * What the tree of one image may take in memory, all layers together: file names, the first bytes of
+ * every file and the text of SQL and control files (each file is capped too, at 32 MiB of text).
+ * `used` grows as layers are applied; over `maxBytes`, applyLayer throws TreeTooLarge.
+ */
+export interface TreeBudget {
+  maxBytes: number;
+  used: number;
+}
+export const DEFAULT_MAX_TREE_BYTES = 256 * 1024 * 1024;
+/** Bookkeeping counted per entry on top of its name and kept bytes (map entry, object, strings). */
+const ENTRY_OVERHEAD = 160;
+
+export class TreeTooLarge extends Error {}
+
+/** A tar entry left out of the tree, with the reason (for a finding). */
+export interface RefusedEntry {
+  /** The name as written in the tar. */
+  name: string;
+  reason: string;
+}
+
+export interface ApplyOptions {
+  /** Entries refused (names or hard-link targets with `..` parts) are listed here; without it they throw. */
+  refused?: RefusedEntry[];
+  budget?: TreeBudget;
+}
+
+const hasDotDot = (p: string) => p.split('/').includes('..');
+
 /** `./share//extension/./x/` -> `share/extension/x`; the root entry (`.`, `./`, `/`) -> `` (skipped). */
 export function normalizePath(name: string): string {
   return name
@@ -72,7 +102,20 @@ export async function applyLayer(
   files: ImageFiles,
   data: Buffer | Readable,
   compression: 'gzip' | 'zstd' | 'none',
+  options: ApplyOptions = {},
 ): Promise<string> {
+  const budget = options.budget ?? { maxBytes: DEFAULT_MAX_TREE_BYTES, used: 0 };
+  const spend = (bytes: number) => {
+    budget.used += bytes;
+    if (budget.used > budget.maxBytes)
+      throw new TreeTooLarge(
+        `the image needs more than ${(budget.maxBytes / 1048576).toFixed(1)} MiB of memory to check (file names, the first bytes of every file, the text of SQL and control files)`,
+      );
+  };
+  const refuse = (entry: RefusedEntry) => {
+    if (!options.refused) throw new Error(`${entry.name}: ${entry.reason}`);
+    options.refused.push(entry);
+  };
   const extract = tar.extract();
   const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
   const hash = createHash('sha256');
@@ -91,13 +134,28 @@ export async function applyLayer(
       const chunks: Buffer[] = [];
       let kept = 0;
       const wantText = keepText(name);
+      spend(ENTRY_OVERHEAD + 2 * name.length + 2 * (header.linkname?.length ?? 0));
       for await (const chunk of entry as AsyncIterable<Buffer>) {
         if (kept < (wantText ? TEXT_LIMIT : 64)) {
-          chunks.push(chunk);
-          kept += chunk.length;
+          const part = wantText ? chunk : chunk.subarray(0, 64 - kept);
+          spend(part.length);
+          chunks.push(part);
+          kept += part.length;
         }
       }
       if (name === '') continue;
+      // `..` parts would place a file (or a whiteout) outside the folder it claims: never applied.
+      if (hasDotDot(name)) {
+        refuse({ name: header.name, reason: 'a tar entry whose name has a ".." part: refused' });
+        continue;
+      }
+      if (header.type === 'link' && hasDotDot(normalizePath(header.linkname ?? ''))) {
+        refuse({
+          name: header.name,
+          reason: `a hard link to ${header.linkname}, whose name has a ".." part: refused`,
+        });
+        continue;
+      }
       const base = name.slice(name.lastIndexOf('/') + 1);
       const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
       if (base === '.wh..wh..opq') {
@@ -138,13 +196,46 @@ export async function applyLayer(
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** Resolves a symlink's target path (relative to the link's folder, or the image root when absolute). */
-export function resolveLink(linkPath: string, linkname: string): string {
-  const parts = linkname.startsWith('/') ? [] : linkPath.split('/').slice(0, -1);
-  for (const part of linkname.split('/')) {
+/**
+ * Where a symlink of the image leads once the image is mounted (at `/extensions/<name>/`), resolved
+ * the way the kernel does: relative to the link's folder, component by component, following the
+ * links met on the way (a folder link included). The image is not the container's root, so:
+ * - `absolute`: the link (or one met on the way, `via`) is absolute: it points into the PostgreSQL
+ *   container, not the image;
+ * - `outside`: a `..` climbs above the image root (directly, or after a link met on the way, `via`);
+ * - `loop`: more than 40 links were followed (ELOOP);
+ * - `path`: the target inside the image (which may not exist).
+ */
+export type LinkResolution =
+  { kind: 'path'; path: string } | { kind: 'absolute' | 'outside'; via?: string } | { kind: 'loop' };
+
+export function resolveLink(files: ImageFiles, linkPath: string): LinkResolution {
+  const linkname = files.get(linkPath)?.linkname ?? '';
+  if (linkname.startsWith('/')) return { kind: 'absolute' };
+  const stack = linkPath.split('/').slice(0, -1);
+  let queue = linkname.split('/');
+  let via: string | undefined;
+  let hops = 0;
+  const at = (kind: 'absolute' | 'outside'): LinkResolution => (via ? { kind, via } : { kind });
+  while (queue.length) {
+    const part = queue.shift()!;
     if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
+    if (part === '..') {
+      if (stack.length === 0) return at('outside');
+      stack.pop();
+      continue;
+    }
+    const next = [...stack, part].join('/');
+    const entry = files.get(next);
+    if (entry?.type === 'symlink') {
+      if (++hops > 40) return { kind: 'loop' };
+      via ??= next;
+      const target = entry.linkname ?? '';
+      if (target.startsWith('/')) return { kind: 'absolute', via: next };
+      queue = [...target.split('/'), ...queue];
+      continue;
+    }
+    stack.push(part);
   }
-  return parts.join('/');
+  return { kind: 'path', path: stack.join('/') };
 }

@@ -8,13 +8,25 @@ import type { Descriptor, ImageConfig, ImageManifest } from '../registry/media-t
 import { parseReference } from '../registry/reference.js';
 import { withRetries } from '../process/retry.js';
 import { checkAnnotations, checkLayout, type Finding } from './checks.js';
-import { applyLayer, layerCompression, type ImageFiles } from './files.js';
+import {
+  applyLayer,
+  DEFAULT_MAX_TREE_BYTES,
+  layerCompression,
+  type ImageFiles,
+  type RefusedEntry,
+  type TreeBudget,
+} from './files.js';
 
 export interface VerifyOptions extends ClientOptions {
   /** The extension's metadata: enables the annotation checks and names the expected control file. */
   extension?: Extension;
   /** Budget for the compressed layers of one platform (default 512 MiB). */
   maxSizeBytes?: number;
+  /**
+   * Memory the file tree of one platform may take while it is checked (default 256 MiB): file names,
+   * the first bytes of every file and the text of SQL and control files, all layers together.
+   */
+  maxMemoryBytes?: number;
   pool?: ClientPool;
 }
 
@@ -41,8 +53,11 @@ async function readLayer(
   compression: 'gzip' | 'zstd' | 'none',
   files: ImageFiles,
   retries: number,
+  apply: { refused: RefusedEntry[]; budget: TreeBudget },
 ): Promise<string | undefined> {
   const before = new Map(files);
+  const used = apply.budget.used;
+  const refused = apply.refused.length;
   let attempts = 0;
   let transferError: Error | undefined;
   try {
@@ -53,12 +68,14 @@ async function readLayer(
         if (attempt > 1) {
           files.clear();
           for (const [p, f] of before) files.set(p, f);
+          apply.budget.used = used;
+          apply.refused.length = refused;
         }
         const body = Readable.fromWeb(
           (await client.openBlob(repository, layer.digest)) as NodeReadableStream<Uint8Array>,
         );
         body.once('error', (err) => (transferError = err));
-        const digest = await applyLayer(files, body, compression);
+        const digest = await applyLayer(files, body, compression, apply);
         if (digest !== layer.digest) return `layer ${layer.digest} arrived with content digest ${digest}`;
         return undefined;
       },
@@ -101,6 +118,10 @@ export async function verifyLayout(ref: string, options: VerifyOptions = {}): Pr
       if (platform === 'unknown/unknown') platform = fromConfig;
     }
     const files: ImageFiles = new Map();
+    const apply = {
+      refused: [] as RefusedEntry[],
+      budget: { maxBytes: options.maxMemoryBytes ?? DEFAULT_MAX_TREE_BYTES, used: 0 },
+    };
     let sizeBytes = 0;
     let unreadable = false;
     for (const layer of manifest.layers) {
@@ -121,12 +142,17 @@ export async function verifyLayout(ref: string, options: VerifyOptions = {}): Pr
         compression,
         files,
         options.retries ?? 5,
+        apply,
       );
       if (failure) {
         findings.push({ level: 'error', platform, reason: failure });
         unreadable = true;
+        // Over the memory budget: the next layers would only add to it.
+        if (apply.budget.used > apply.budget.maxBytes) break;
       }
     }
+    for (const entry of apply.refused)
+      findings.push({ level: 'error', platform, file: entry.name, reason: entry.reason });
     // The checks on a tree missing (part of) a layer would only add noise to the read error.
     if (!unreadable)
       findings.push(

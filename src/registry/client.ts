@@ -9,6 +9,9 @@
  *   the realm, with basic credentials when known; Basic: the credentials). Tokens are cached per scope.
  * - Credentials: given in the options (per registry host), else `$DOCKER_CONFIG/config.json` `auths`.
  * - Plain HTTP only for the loopback (`localhost`, `127.0.0.1`); HTTPS everywhere else.
+ * - URLs the registry names (token realm, upload `Location`, `Link` paging, redirects) are checked
+ *   (origin.ts): credentials go only to the registry's own origin or an https token realm, plain http
+ *   only to the loopback, never a downgrade from https. Redirects are followed here, hop by hop.
  * - Retries with exponential backoff (honouring `Retry-After`) on 429, 5xx and dropped connections.
  * - Errors are `RegistryError`s naming registry, repository, operation and status.
  */
@@ -25,7 +28,8 @@ import {
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import { withRetries } from '../process/retry.js';
-import { registryUrl } from './reference.js';
+import { CONTENT_DIGEST_FORMS, isContentDigest, isRepositoryPath, isTag, registryUrl } from './reference.js';
+import { checkRegistryUrl, RefusedUrl, type UrlUse } from './origin.js';
 
 export interface ClientOptions {
   /** Credentials per registry host (`ghcr.io`), or for every registry. Overrides the Docker config file. */
@@ -74,11 +78,18 @@ export function sha256Digest(data: Uint8Array): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
+/** The digest of `data` with the algorithm of `like` (`sha256:` or `sha512:`), sha256 by default. */
+export function contentDigest(data: Uint8Array, like?: string): string {
+  const algorithm = like?.startsWith('sha512:') ? 'sha512' : 'sha256';
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
+}
+
 function isCredentials(value: unknown): value is Credentials {
   return typeof value === 'object' && value !== null && typeof (value as Credentials).username === 'string';
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /** A response worth retrying (429, 5xx), thrown inside the retry loop; `Retry-After` in ms when given. */
 class RetryableStatus extends Error {
@@ -175,6 +186,27 @@ export class RegistryClient {
     );
   }
 
+  /** An error about what the registry answered (status 200: the content, not the exchange, is wrong). */
+  private refuse(repository: string | undefined, message: string): RegistryError {
+    return new RegistryError(`${this.where(repository)}: ${message}`, this.registry, repository, 200);
+  }
+
+  /** Refuses a repository name, tag or digest that is not one, before it goes into a request path. */
+  private checkName(repository: string, what: string, value?: string, kind?: 'reference' | 'digest'): void {
+    const req = { repository, path: '', expect: [], what };
+    if (!isRepositoryPath(repository))
+      throw this.fail(req, undefined, `${JSON.stringify(repository)} is not a repository name`);
+    if (value === undefined) return;
+    if (kind === 'digest' && !isContentDigest(value))
+      throw this.fail(req, undefined, `${JSON.stringify(value)} is not a digest (${CONTENT_DIGEST_FORMS})`);
+    if (kind === 'reference' && !isContentDigest(value) && !isTag(value))
+      throw this.fail(
+        req,
+        undefined,
+        `${JSON.stringify(value)} is neither a tag nor a digest (${CONTENT_DIGEST_FORMS})`,
+      );
+  }
+
   private authorization(scopes: string[]): string | undefined {
     if (this.basic && this.credentials) return basicAuthorization(this.credentials);
     const token = this.tokens.get(scopes.join(' '));
@@ -209,13 +241,19 @@ export class RegistryClient {
   }
 
   private async fetchToken(challenge: Challenge, scopes: string[], req: RequestOptions): Promise<string> {
-    const url = new URL(challenge.params['realm']!);
+    let url: URL;
+    try {
+      url = new URL(challenge.params['realm']!);
+    } catch {
+      throw this.fail(req, 401, `the token realm ${JSON.stringify(challenge.params['realm'])} is not a URL`);
+    }
+    const { credentials } = this.check(url, 'token', req, 'the token realm');
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     const wanted = new Set(scopes);
     if (challenge.params['scope']) for (const s of challenge.params['scope'].split(' ')) wanted.add(s);
     for (const scope of wanted) url.searchParams.append('scope', scope);
     const headers: Record<string, string> = {};
-    if (this.credentials) headers['authorization'] = basicAuthorization(this.credentials);
+    if (this.credentials && credentials) headers['authorization'] = basicAuthorization(this.credentials);
     const res = await this.send(
       {
         ...req,
@@ -233,7 +271,11 @@ export class RegistryClient {
         { ...req, what: `${req.what}: token request to ${url.origin}${url.pathname}` },
         res.status,
         `${res.status} ${res.statusText}${text ? ` (${text.slice(0, 200).trim()})` : ''}${
-          this.credentials ? '' : `; ${missingCredentialsHint(this.configLookup)}`
+          !this.credentials
+            ? `; ${missingCredentialsHint(this.configLookup)}`
+            : credentials
+              ? ''
+              : `; credentials are not sent to ${url.origin}: it is neither the registry nor an https token service`
         }`,
       );
     }
@@ -243,68 +285,120 @@ export class RegistryClient {
     return token;
   }
 
-  /** One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response. */
+  /** The absolute URL of a request: a path below the registry root, or a URL the registry named. */
+  private urlOf(path: string): URL {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${path}`);
+  }
+
+  /** Checks a URL the registry named (origin.ts); a refusal is a RegistryError naming `what`. */
+  private check(
+    url: URL,
+    use: UrlUse,
+    req: RequestOptions,
+    what: string,
+    from?: URL,
+  ): { credentials: boolean } {
+    try {
+      return checkRegistryUrl(this.baseUrl, url, use, from);
+    } catch (err) {
+      if (err instanceof RefusedUrl)
+        throw this.fail(req, undefined, `${what} ${url.origin}${url.pathname} is refused: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * One HTTP exchange with retries on 429/5xx/dropped connections. Returns the final response.
+   * Redirects are followed here (at most 10): each hop is checked like any URL the registry names,
+   * and the Authorization header only goes to a hop on the same origin as the one before.
+   */
   private async send(
     req: RequestOptions,
     method: string,
     headers: Record<string, string>,
     body: Buffer | BlobSource | undefined,
   ): Promise<Response> {
-    const url = /^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`;
+    const url = this.urlOf(req.path).toString();
     const attempts = this.retries + 1;
     try {
       return await withRetries(
         async (attempt) => {
-          // A streamed body is opened again for each attempt, and its source closed when the attempt ends.
-          const source = body && !Buffer.isBuffer(body) ? new AbortController() : undefined;
-          try {
-            const stream = source ? await (body as BlobSource).open(source.signal) : undefined;
-            const timeout = AbortSignal.timeout(this.timeout);
-            const res = await fetch(url, {
-              method,
-              headers: {
-                'user-agent': this.options.userAgent ?? 'ext-actions',
-                ...headers,
-                ...(stream ? { 'content-length': String((body as BlobSource).size) } : {}),
-              },
-              ...(stream ? { body: stream, duplex: 'half' } : {}),
-              // A view of the same memory (not a copy): blobs can be large.
-              ...(Buffer.isBuffer(body)
-                ? {
-                    body: new Uint8Array(
-                      body.buffer,
-                      body.byteOffset,
-                      body.byteLength,
-                    ) as Uint8Array<ArrayBuffer>,
-                  }
-                : {}),
-              redirect: 'follow',
-              signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
-            } as RequestInit);
-            source?.abort();
-            if (req.read && res.status === 200) {
-              const bytes = await res.arrayBuffer();
-              return new Response(bytes, {
-                status: res.status,
-                statusText: res.statusText,
-                headers: res.headers,
-              });
+          let current = new URL(url);
+          let hopMethod = method;
+          let hopHeaders = headers;
+          let hopBody = body;
+          let res: Response;
+          for (let hop = 0; ; hop++) {
+            // A streamed body is opened again for each attempt (and hop), and its source closed when it ends.
+            const source = hopBody && !Buffer.isBuffer(hopBody) ? new AbortController() : undefined;
+            try {
+              const stream = source ? await (hopBody as BlobSource).open(source.signal) : undefined;
+              const timeout = AbortSignal.timeout(this.timeout);
+              res = await fetch(current, {
+                method: hopMethod,
+                headers: {
+                  'user-agent': this.options.userAgent ?? 'ext-actions',
+                  ...hopHeaders,
+                  ...(stream ? { 'content-length': String((hopBody as BlobSource).size) } : {}),
+                },
+                ...(stream ? { body: stream, duplex: 'half' } : {}),
+                // A view of the same memory (not a copy): blobs can be large.
+                ...(Buffer.isBuffer(hopBody)
+                  ? {
+                      body: new Uint8Array(
+                        hopBody.buffer,
+                        hopBody.byteOffset,
+                        hopBody.byteLength,
+                      ) as Uint8Array<ArrayBuffer>,
+                    }
+                  : {}),
+                redirect: 'manual',
+                signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
+              } as RequestInit);
+            } finally {
+              source?.abort();
             }
-            // The last attempt's response is the caller's, whatever its status.
-            if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
-            const after = Number(res.headers.get('retry-after'));
+            const location = REDIRECT_STATUS.has(res.status) ? res.headers.get('location') : null;
+            if (location === null) break;
             await res.arrayBuffer().catch(() => undefined);
-            throw new RetryableStatus(
-              `${res.status} ${res.statusText}`,
-              Number.isFinite(after) && after > 0 ? after * 1000 : undefined,
-            );
-          } catch (err) {
-            source?.abort();
-            throw err;
+            if (hop >= 10) throw this.fail(req, res.status, `more than 10 redirects from ${url}`);
+            const next = new URL(location, current);
+            this.check(next, 'registry', req, 'the redirect to', current);
+            if (next.origin !== current.origin) {
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== 'authorization'),
+              );
+            }
+            // 303 (and 301/302 after a POST) turn into a GET without a body, as browsers do.
+            if (res.status === 303 || ((res.status === 301 || res.status === 302) && hopMethod === 'POST')) {
+              if (hopMethod !== 'HEAD') hopMethod = 'GET';
+              hopBody = undefined;
+              hopHeaders = Object.fromEntries(
+                Object.entries(hopHeaders).filter(([k]) => k.toLowerCase() !== 'content-type'),
+              );
+            }
+            current = next;
           }
+          if (req.read && res.status === 200) {
+            const bytes = await res.arrayBuffer();
+            return new Response(bytes, {
+              status: res.status,
+              statusText: res.statusText,
+              headers: res.headers,
+            });
+          }
+          // The last attempt's response is the caller's, whatever its status.
+          if (!RETRY_STATUS.has(res.status) || attempt >= attempts) return res;
+          const after = Number(res.headers.get('retry-after'));
+          await res.arrayBuffer().catch(() => undefined);
+          throw new RetryableStatus(
+            `${res.status} ${res.statusText}`,
+            Number.isFinite(after) && after > 0 ? after * 1000 : undefined,
+          );
         },
         {
           attempts,
+          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : undefined;
@@ -315,6 +409,7 @@ export class RegistryClient {
         },
       );
     } catch (err) {
+      if (err instanceof RegistryError) throw err;
       throw this.fail(req, undefined, `${method} ${url}: ${failureReason(err)} (after ${attempts} attempts)`);
     }
   }
@@ -323,14 +418,21 @@ export class RegistryClient {
   private async request(req: RequestOptions): Promise<Response> {
     const method = req.method ?? 'GET';
     const scopes = req.scopes ?? (req.repository ? [`repository:${req.repository}:pull`] : []);
+    const url = this.urlOf(req.path);
+    // A URL the registry named (Location, Link) on another origin gets neither credentials nor tokens.
+    const { credentials } = this.check(url, 'registry', req, 'the URL');
     let fetched = false;
     for (let round = 0; round < 3; round++) {
       const headers = { ...req.headers };
-      const auth = this.authorization(scopes);
+      const auth = credentials ? this.authorization(scopes) : undefined;
       if (auth) headers['authorization'] = auth;
       const res = await this.send(req, method, headers, req.body);
+      // A challenge is answered only when the registry itself sent it (not a server it redirected to).
+      const fromRegistry = !res.url || new URL(res.url).origin === new URL(this.baseUrl).origin;
       if (
         res.status === 401 &&
+        credentials &&
+        fromRegistry &&
         (await this.authenticate(res.headers.get('www-authenticate'), req, scopes, fetched))
       ) {
         fetched = true;
@@ -338,7 +440,16 @@ export class RegistryClient {
         continue;
       }
       if (req.expect.includes(res.status)) return res;
-      throw await this.errorFrom(req, res);
+      const error = await this.errorFrom(req, res);
+      if (!credentials && (res.status === 401 || res.status === 403))
+        throw new RegistryError(
+          `${error.message} (credentials are not sent to ${url.origin}, which is not the registry's origin ${new URL(this.baseUrl).origin})`,
+          error.registry,
+          error.repository,
+          error.status,
+          error.code,
+        );
+      throw error;
     }
     throw this.fail(req, 401, 'authentication was refused');
   }
@@ -374,6 +485,7 @@ export class RegistryClient {
     reference: string,
     accept = ALL_MANIFEST_TYPES,
   ): Promise<ManifestResult> {
+    this.checkName(repository, `get manifest ${JSON.stringify(reference)}`, reference, 'reference');
     const res = await this.request({
       path: `/v2/${repository}/manifests/${reference}`,
       repository,
@@ -383,8 +495,10 @@ export class RegistryClient {
       what: `get manifest ${JSON.stringify(reference)}`,
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (reference.startsWith('sha256:') && digest !== reference)
+    // Asked by digest: the content must have that digest (whatever the algorithm), else it is refused.
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : undefined);
+    if (byDigest && digest !== reference)
       throw new RegistryError(
         `${this.where(repository)}: manifest ${reference} has content digest ${digest}`,
         this.registry,
@@ -408,6 +522,8 @@ export class RegistryClient {
 
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
+    const what = `check manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, 'reference');
     const res = await this.request({
       method: 'HEAD',
       path: `/v2/${repository}/manifests/${reference}`,
@@ -423,6 +539,14 @@ export class RegistryClient {
       const m = await this.getManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
+    // The header is the registry's word only: it must be a digest, and the one asked for, if any.
+    if (!isContentDigest(digest))
+      throw this.refuse(
+        repository,
+        `${what}: the Docker-Content-Digest header ${JSON.stringify(digest)} is not a digest`,
+      );
+    if (isContentDigest(reference) && digest !== reference)
+      throw this.refuse(repository, `${what}: the registry reports digest ${digest} for ${reference}`);
     return {
       digest,
       mediaType: res.headers.get('content-type')?.split(';')[0] ?? '',
@@ -437,6 +561,12 @@ export class RegistryClient {
     bytes: Buffer,
     mediaType: string,
   ): Promise<string> {
+    const what = `put manifest ${JSON.stringify(reference)}`;
+    this.checkName(repository, what, reference, 'reference');
+    const byDigest = isContentDigest(reference);
+    const digest = contentDigest(bytes, byDigest ? reference : undefined);
+    if (byDigest && digest !== reference)
+      throw new Error(`putManifest: the bytes have digest ${digest}, not ${reference}`);
     const res = await this.request({
       method: 'PUT',
       path: `/v2/${repository}/manifests/${reference}`,
@@ -448,7 +578,13 @@ export class RegistryClient {
       what: `put manifest ${JSON.stringify(reference)}`,
     });
     await res.arrayBuffer().catch(() => undefined);
-    return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
+    const reported = res.headers.get('docker-content-digest');
+    if (reported && reported !== digest && reported !== sha256Digest(bytes))
+      throw this.refuse(
+        repository,
+        `${what}: the registry reports digest ${reported} for content with digest ${digest}`,
+      );
+    return digest;
   }
 
   /**
@@ -456,6 +592,7 @@ export class RegistryClient {
    * Returns false when it was already gone; a registry that forbids deletes (405) is an error.
    */
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    this.checkName(repository, `delete manifest ${digest}`, digest, 'digest');
     const res = await this.request({
       method: 'DELETE',
       path: `/v2/${repository}/manifests/${digest}`,
@@ -469,6 +606,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
+    this.checkName(repository, `check blob ${digest}`, digest, 'digest');
     const res = await this.request({
       method: 'HEAD',
       path: `/v2/${repository}/blobs/${digest}`,
@@ -481,6 +619,7 @@ export class RegistryClient {
 
   /** Downloads a blob and checks its digest. */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
+    this.checkName(repository, `get blob ${digest}`, digest, 'digest');
     const res = await this.request({
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -489,7 +628,7 @@ export class RegistryClient {
       what: `get blob ${digest}`,
     });
     const data = Buffer.from(await res.arrayBuffer());
-    const actual = sha256Digest(data);
+    const actual = contentDigest(data, digest);
     if (actual !== digest)
       throw new RegistryError(
         `${this.where(repository)}: blob ${digest} arrived with content digest ${actual}`,
@@ -506,6 +645,7 @@ export class RegistryClient {
     digest: string,
     signal?: AbortSignal,
   ): Promise<ReadableStream<Uint8Array>> {
+    this.checkName(repository, `get blob ${digest}`, digest, 'digest');
     const req: RequestOptions = {
       path: `/v2/${repository}/blobs/${digest}`,
       repository,
@@ -523,6 +663,8 @@ export class RegistryClient {
    * mounted; false when the registry declined (the caller then uploads the blob).
    */
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    this.checkName(repository, `mount blob ${digest} from ${from}`, digest, 'digest');
+    this.checkName(from, `mount blob ${digest} from ${from}`);
     const req: RequestOptions = {
       method: 'POST',
       path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -556,7 +698,8 @@ export class RegistryClient {
    * streamed (the registry checks the digest given in the PUT); a Buffer is checked here first.
    */
   async pushBlob(repository: string, digest: string, data: Buffer | BlobSource): Promise<void> {
-    if (Buffer.isBuffer(data) && sha256Digest(data) !== digest)
+    this.checkName(repository, `upload blob ${digest}`, digest, 'digest');
+    if (Buffer.isBuffer(data) && contentDigest(data, digest) !== digest)
       throw new Error(`pushBlob: data does not match ${digest}`);
     const scopes = [`repository:${repository}:pull,push`];
     for (let attempt = 0; ; attempt++) {
@@ -602,6 +745,7 @@ export class RegistryClient {
 
   /** Every tag of a repository (following `Link` pagination); empty when the repository does not exist. */
   async listTags(repository: string): Promise<string[]> {
+    this.checkName(repository, 'list tags');
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
     while (path) {
@@ -624,6 +768,7 @@ export class RegistryClient {
    * (distribution 2.8 answers 404), in which case callers use the `sha256-<hex>` tag fallback.
    */
   async referrersApi(repository: string, digest: string): Promise<ImageIndex | undefined> {
+    this.checkName(repository, `list referrers of ${digest}`, digest, 'digest');
     const res = await this.request({
       path: `/v2/${repository}/referrers/${digest}`,
       repository,

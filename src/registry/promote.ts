@@ -15,7 +15,9 @@ import { UserError } from '../errors.js';
 import { ClientPool, type ClientOptions, type RegistryClient } from './client.js';
 import { isIndexType, MEDIA_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import {
+  CONTENT_DIGEST_FORMS,
   fallbackTag,
+  isContentDigest,
   parseReference,
   parseRepository,
   repositoryName,
@@ -65,6 +67,37 @@ interface Node {
 const TAG = /^[\w][\w.-]{0,127}$/;
 const ARTIFACT_SUFFIXES = ['', '.sig', '.att', '.sbom'];
 
+/**
+ * Checks the descriptors a manifest lists (`manifests[]`, `config`, `layers[]`) before any of their
+ * digests goes into a request path or a size into an upload: a digest must be `sha256:`/`sha512:` hex
+ * of the right length, a size a whole number of bytes. `where` names the source repository.
+ */
+export function checkDescriptors(where: string, digest: string, json: ImageIndex & ImageManifest): void {
+  const lists: [string, unknown][] = [];
+  if (json.manifests !== undefined) {
+    if (!Array.isArray(json.manifests))
+      throw new UserError(`${where}: manifest ${digest} has "manifests" that is not a list`);
+    json.manifests.forEach((d, i) => lists.push([`manifests[${i}]`, d]));
+  }
+  if (json.config !== undefined) lists.push(['config', json.config]);
+  if (json.layers !== undefined) {
+    if (!Array.isArray(json.layers))
+      throw new UserError(`${where}: manifest ${digest} has "layers" that is not a list`);
+    json.layers.forEach((d, i) => lists.push([`layers[${i}]`, d]));
+  }
+  for (const [name, d] of lists) {
+    const desc = (typeof d === 'object' && d !== null ? d : {}) as { digest?: unknown; size?: unknown };
+    if (!isContentDigest(desc.digest))
+      throw new UserError(
+        `${where}: manifest ${digest} lists ${name} with digest ${JSON.stringify(desc.digest ?? null)}, which is not a digest (${CONTENT_DIGEST_FORMS})`,
+      );
+    if (typeof desc.size !== 'number' || !Number.isSafeInteger(desc.size) || desc.size < 0)
+      throw new UserError(
+        `${where}: manifest ${digest} lists ${name} with size ${JSON.stringify(desc.size ?? null)}, which is not a size in bytes`,
+      );
+  }
+}
+
 class SourceGraph {
   readonly manifests: Node[] = [];
   readonly blobs = new Map<string, number>();
@@ -72,16 +105,27 @@ class SourceGraph {
   constructor(
     private readonly client: RegistryClient,
     private readonly repository: string,
+    /** `source <registry>/<repository>`, for messages. */
+    private readonly where: string,
   ) {}
 
   /** Adds a manifest and everything it references, children first. Returns the image digests inside. */
   async add(node: Node): Promise<string[]> {
     if (this.seen.has(node.digest)) return [];
     this.seen.add(node.digest);
-    const json = JSON.parse(node.bytes.toString('utf8')) as ImageIndex & ImageManifest;
+    let json: ImageIndex & ImageManifest;
+    try {
+      json = JSON.parse(node.bytes.toString('utf8')) as ImageIndex & ImageManifest;
+    } catch {
+      throw new UserError(`${this.where}: manifest ${node.digest} is not JSON`);
+    }
+    if (typeof json !== 'object' || json === null)
+      throw new UserError(`${this.where}: manifest ${node.digest} is not a JSON object`);
+    checkDescriptors(this.where, node.digest, json);
     const images: string[] = [];
     if (isIndexType(node.mediaType) || Array.isArray(json.manifests)) {
       for (const child of json.manifests ?? []) {
+        // getManifest checks the content against the child's digest before anything uses it.
         const m = await this.client.getManifest(this.repository, child.digest);
         images.push(
           ...(await this.add({
@@ -139,7 +183,7 @@ export async function promote(
 
   // 1. Read the whole source graph.
   const top = await from.getManifest(src.repository, src.digest ?? src.tag!);
-  const graph = new SourceGraph(from, src.repository);
+  const graph = new SourceGraph(from, src.repository, `source ${repositoryName(src)}`);
   const images = await graph.add({ digest: top.digest, mediaType: top.mediaType, bytes: top.bytes });
   const artifactTags = new Map<string, Node>();
   if (options.signatures ?? true) {
@@ -156,6 +200,12 @@ export async function promote(
         subjects.push(...(await graph.add(node)).filter((d) => !subjects.includes(d)));
       }
       const referrers = await from.referrersApi(src.repository, subject);
+      if (referrers)
+        checkDescriptors(
+          `source ${repositoryName(src)}`,
+          `referrers of ${subject}`,
+          referrers as ImageIndex & ImageManifest,
+        );
       for (const r of referrers?.manifests ?? []) {
         const m = await from.getManifest(src.repository, r.digest);
         subjects.push(

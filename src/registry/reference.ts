@@ -26,6 +26,28 @@ export function isDigest(value: string): boolean {
   return DIGEST_PATTERN.test(value);
 }
 
+/**
+ * Every digest a registry may hand back, with the length its algorithm gives: `sha256:<64 hex>` or
+ * `sha512:<128 hex>` (the OCI image spec's registered algorithms). Checked before a digest goes into a
+ * request path.
+ */
+export const CONTENT_DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+export const CONTENT_DIGEST_FORMS = 'sha256:<64 hex digits> or sha512:<128 hex digits>';
+
+export function isContentDigest(value: unknown): value is string {
+  return typeof value === 'string' && CONTENT_DIGEST_PATTERN.test(value);
+}
+
+/** A tag as the distribution spec allows it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export function isTag(value: string): boolean {
+  return TAG.test(value);
+}
+
+/** A repository path inside a registry (`cloudnative-pg/pgvector`): lower-case components split by `/`. */
+export function isRepositoryPath(value: string): boolean {
+  return value.split('/').every((part) => COMPONENT.test(part));
+}
+
 /** A reference as written: `name` is everything before the tag and the digest. */
 export interface ReferenceParts {
   /** The repository name as written (`ghcr.io/a/b`, `alpine`, `127.0.0.1:5000/x`). */

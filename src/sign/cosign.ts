@@ -129,6 +129,11 @@ export async function resolveCosign(
           `cosign ${version} found on PATH at ${onPath} is too old; this action needs v3 or later: set "cosign-version" (e.g. ${DEFAULT_COSIGN_VERSION}) to install one`,
         );
       }
+      // Not downloaded here, so not verified here: say so where the run's reader sees it.
+      core.warning(
+        `using cosign ${version} found on PATH at ${onPath}: ext-actions did not verify this binary (set "cosign-version" to install a checksum- and Sigstore-verified release)`,
+        { title: 'cosign from PATH' },
+      );
       return { path: onPath, version, source: 'path' };
     }
   }

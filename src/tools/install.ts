@@ -2,7 +2,11 @@
  * A generic, verified installer for release binaries (cosign, kind, kubectl, chainsaw, ...).
  *
  * `installTool(spec)`:
- *  1. returns the cached executable when tool-cache already holds `<name>/<version>/<arch>`;
+ *  1. returns the cached executable when tool-cache already holds `<name>/<version>/<arch>` AND it
+ *     verifies again (every use: a cache on a persistent runner may have been tampered with): a plain
+ *     binary is hashed against the published checksum; for an archive, the archive kept beside the
+ *     executable is hashed against it and the executable compared with the one it holds. A cached
+ *     copy that fails is reported (a warning naming its path) and replaced by a verified download;
  *  2. fetches the published checksum (a checksum file, or a SHA-256 given by the caller) and, when the
  *     caller pins a SHA-256 from a published source, refuses a checksum file that disagrees with it;
  *  3. downloads the asset with `@actions/tool-cache` (404 and other HTTP errors fail at once);
@@ -18,7 +22,7 @@
  */
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -69,7 +73,7 @@ export interface InstalledTool extends ResolvedTool {
   path: string;
   /** The tool-cache directory holding it (add it to PATH if wanted). */
   dir: string;
-  /** SHA-256 of the downloaded asset; undefined when it came from the cache. */
+  /** SHA-256 of the asset, verified against the published checksum (for a cache hit too). */
   sha256: string | undefined;
   fromCache: boolean;
 }
@@ -146,13 +150,18 @@ class DownloadError extends Error {
 
 /** GETs a small text file (checksums, bundles) with up to 3 attempts on network errors and 5xx/408/429. */
 export async function fetchText(url: string, what: string): Promise<string> {
+  return (await fetchBytes(url, what)).toString('utf8');
+}
+
+/** GETs a small file's exact bytes (a manifest to hash), as fetchText does. */
+export async function fetchBytes(url: string, what: string): Promise<Buffer> {
   try {
     return await withRetries(
       async () => {
         let res: Response;
         try {
           res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
-          if (res.ok) return await res.text();
+          if (res.ok) return Buffer.from(await res.arrayBuffer());
         } catch (err) {
           throw new DownloadError(
             err instanceof Error
@@ -207,6 +216,53 @@ async function expectedSha256(
   return expected;
 }
 
+const isFile = (p: string) =>
+  stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+/** The name of the verified archive kept in the cache folder beside the executable. */
+function keptArchive(spec: ToolSpec): string {
+  return `.ext-actions-${path.basename(new URL(spec.url).pathname) || spec.name}`;
+}
+
+async function extract(spec: ToolSpec, archive: string, out: string): Promise<string> {
+  if (spec.archive === 'zip') await tc.extractZip(archive, out);
+  else await tc.extractTar(archive, out);
+  return path.join(out, spec.pathInArchive ?? spec.binary);
+}
+
+/** Why a cached copy does not verify against `expected` (see step 1), or undefined when it does. */
+async function cacheProblem(
+  spec: ToolSpec,
+  dir: string,
+  executable: string,
+  expected: string,
+): Promise<string | undefined> {
+  if (!spec.archive) {
+    const actual = (await sha256File(executable)).sha256;
+    return actual === expected ? undefined : `has SHA-256 ${actual}, not the published ${expected}`;
+  }
+  const archive = path.join(dir, keptArchive(spec));
+  if (!(await isFile(archive))) return 'has no verified archive beside it (an older or foreign cache entry)';
+  const actual = (await sha256File(archive)).sha256;
+  if (actual !== expected) return `has an archive with SHA-256 ${actual}, not the published ${expected}`;
+  const work = path.join(
+    process.env['RUNNER_TEMP']!,
+    `ext-actions-${spec.name}-check-${process.pid}-${Date.now()}`,
+  );
+  try {
+    const inside = await extract(spec, archive, work).catch(() => undefined);
+    if (!inside || !(await isFile(inside)))
+      return `has an archive without ${spec.pathInArchive ?? spec.binary}`;
+    const [a, b] = await Promise.all([sha256File(inside), sha256File(executable)]);
+    return a.sha256 === b.sha256 ? undefined : 'differs from the executable in its verified archive';
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 export async function installTool(spec: ToolSpec): Promise<InstalledTool> {
   validateSpec(spec);
   const env = spec.env ?? process.env;
@@ -219,21 +275,20 @@ export async function installTool(spec: ToolSpec): Promise<InstalledTool> {
     url: mirrorUrl(spec.url, mirror),
   };
 
+  const expected = await expectedSha256(spec, tool, mirror);
   const cachedDir = tc.find(spec.name, spec.version, tool.arch);
   if (cachedDir) {
     const cachedPath = path.join(cachedDir, spec.binary);
-    if (
-      await stat(cachedPath).then(
-        (s) => s.isFile(),
-        () => false,
-      )
-    ) {
-      core.info(`${describe(tool)}: using the verified copy cached at ${cachedPath}`);
-      return { ...tool, path: cachedPath, dir: cachedDir, sha256: undefined, fromCache: true };
+    if (await isFile(cachedPath)) {
+      const problem = await cacheProblem(spec, cachedDir, cachedPath, expected);
+      if (problem === undefined) {
+        core.info(`${describe(tool)}: using the cached copy at ${cachedPath} (SHA-256 verified again)`);
+        return { ...tool, path: cachedPath, dir: cachedDir, sha256: expected, fromCache: true };
+      }
+      core.warning(`${describe(tool)}: the cached copy at ${cachedPath} ${problem}: downloading it again`);
     }
   }
 
-  const expected = await expectedSha256(spec, tool, mirror);
   core.info(`${describe(tool)}: downloading ${tool.url}`);
   const work = path.join(
     process.env['RUNNER_TEMP']!,
@@ -268,8 +323,7 @@ export async function installTool(spec: ToolSpec): Promise<InstalledTool> {
     if (spec.archive) {
       const out = path.join(work, 'extracted');
       try {
-        if (spec.archive === 'zip') await tc.extractZip(asset, out);
-        else await tc.extractTar(asset, out);
+        await extract(spec, asset, out);
       } catch (err) {
         throw new UserError(
           `cannot install ${describe(tool)}: extracting ${tool.url} failed: ${(err as Error).message}`,
@@ -291,6 +345,8 @@ export async function installTool(spec: ToolSpec): Promise<InstalledTool> {
     const dir = await tc.cacheFile(executable, spec.binary, spec.name, spec.version, tool.arch);
     const installed = path.join(dir, spec.binary);
     await chmod(installed, 0o755);
+    // The verified archive stays beside its executable, so that each use can verify both again.
+    if (spec.archive) await copyFile(asset, path.join(dir, keptArchive(spec)));
     core.info(`${describe(tool)}: installed ${installed}`);
     return { ...tool, path: installed, dir, sha256: actual.sha256, fromCache: false };
   } finally {

@@ -23,7 +23,9 @@ import { parse } from 'yaml';
 import { e2e, type E2eOptions } from '../../src/e2e/flow.js';
 import type { Inspect } from '../../src/e2e/resolve.js';
 import { defaultExec, teardown, type Log } from '../../src/e2e/runner.js';
-import { MIRROR_ENV } from '../../src/tools/index.js';
+import { MIRROR_ENV, TRUSTED_ROOT_ENV } from '../../src/tools/index.js';
+import { cnpgManifestSigner } from '../../src/e2e/cnpg.js';
+import { mockSigstore } from '../support/sigstore-mock.js';
 import { AMD_ONLY, writeRepo } from '../bake/support/fixtures.js';
 import { startServer, type TestServer } from '../support/http-server.js';
 
@@ -57,7 +59,27 @@ function publish(tamper?: 'kind' | 'kubectl' | 'chainsaw', missing?: string) {
     '/github.com/kyverno/chainsaw/releases/download/v0.2.15/checksums.txt': `${sha('d')}  chainsaw_darwin_arm64.tar.gz\n${tamper === 'chainsaw' ? sha('x') : sha(tgz)}  chainsaw_linux_amd64.tar.gz\n`,
   };
   server.routes.clear();
-  for (const [p, body] of Object.entries(routes)) if (p !== missing) server.routes.set(p, { body });
+  for (const [p, body] of Object.entries({ ...routes, ...cnpgRoutes }))
+    if (p !== missing) server.routes.set(p, { body });
+}
+
+/** The CNPG operator manifests as published: release assets with their Sigstore bundles, and main's. */
+const cnpgRoutes: Record<string, string | Buffer> = {};
+const cnpgManifest = (v: string) => `# operator manifest ${v}\napiVersion: v1\nkind: Namespace\n`;
+async function publishCnpg(trustedRootFile: string) {
+  const sigstore = await mockSigstore();
+  writeFileSync(trustedRootFile, JSON.stringify(sigstore.trustedRoot));
+  for (const r of ['1.30.0', '1.29.2']) {
+    const rel = `/github.com/cloudnative-pg/cloudnative-pg/releases/download/v${r}/cnpg-${r}`;
+    cnpgRoutes[`${rel}.yaml`] = cnpgManifest(r);
+    cnpgRoutes[`${rel}.sigstore.json`] = await sigstore.signBlob(
+      Buffer.from(cnpgManifest(r)),
+      cnpgManifestSigner(r).subjectAlternativeName,
+      'https://token.actions.githubusercontent.com',
+    );
+  }
+  cnpgRoutes['/raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml'] =
+    cnpgManifest('main');
 }
 
 function calls(): { tool: string; argv: string[]; [k: string]: unknown }[] {
@@ -109,8 +131,10 @@ function options(overrides: Partial<E2eOptions> = {}): E2eOptions {
   };
 }
 
+const trustedRoot = path.join(mkdtempSync(path.join(os.tmpdir(), 'ext-e2e-root-')), 'trusted_root.json');
 beforeAll(async () => {
   server = await startServer();
+  await publishCnpg(trustedRoot);
   (globalThis as Record<string, unknown>)['TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS'] = 0;
   (globalThis as Record<string, unknown>)['TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS'] = 0;
 });
@@ -123,6 +147,7 @@ beforeEach(() => {
     RUNNER_TOOL_CACHE: path.join(dir, 'cache'),
     RUNNER_TEMP: path.join(dir, 'temp'),
     [MIRROR_ENV]: server.url,
+    [TRUSTED_ROOT_ENV]: trustedRoot,
     E2E_FAKE_LOG: logFile,
     E2E_FAKE_STATE: path.join(dir, 'state'),
     E2E_FAKE_DIR: FAKES,
@@ -204,15 +229,12 @@ describe('e2e flow', () => {
     );
     expect(restart).toBeGreaterThan(c.indexOf(kubelet));
     expect(restart).toBeLessThan(c.findIndex((x) => x.tool === 'kubectl'));
-    // CNPG from the release-1.30 manifest, then wait for the operator
+    // CNPG from the 1.30.0 release manifest, verified and applied from a file, then wait for the operator
     const kubectl = c.filter((x) => x.tool === 'kubectl').map((x) => x.argv.slice(2));
+    const applied = path.join(dir, 'work', 'cnpg-1.30.0.yaml');
+    expect(readFileSync(applied, 'utf8')).toBe(cnpgManifest('1.30.0'));
     expect(kubectl).toEqual([
-      [
-        'apply',
-        '--server-side',
-        '-f',
-        'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.30/manifests/operator-manifest.yaml',
-      ],
+      ['apply', '--server-side', '-f', applied],
       [
         'wait',
         '--for=condition=Available',
@@ -278,9 +300,10 @@ describe('e2e flow', () => {
     expect(parse(creates[0]!['config'] as string).featureGates).toEqual({ ImageVolume: true });
     const applies = c.filter((x) => x.tool === 'kubectl' && x.argv[2] === 'apply').map((x) => x.argv[5]);
     expect(applies).toEqual([
-      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml',
-      'https://raw.githubusercontent.com/cloudnative-pg/artifacts/release-1.29/manifests/operator-manifest.yaml',
+      path.join(dir, 'work', 'cnpg-main.yaml'),
+      path.join(dir, 'work', 'cnpg-1.29.2.yaml'),
     ]);
+    expect(readFileSync(applies[1]!, 'utf8')).toBe(cnpgManifest('1.29.2'));
     const deletes = c.filter((x) => x.tool === 'kind' && x.argv[0] === 'delete').map((x) => x.argv[3]);
     // each cluster is cleared before creation; main is deleted once its tests are done
     expect(deletes).toEqual(['ext-e2e-main', 'ext-e2e-main', 'ext-e2e-1-29']);
@@ -478,11 +501,15 @@ describe('tool downloads are verified', () => {
     );
   });
   it('installs once, then uses the cache', async () => {
+    const tools = () => server.requests.filter((p) => !p.includes('cloudnative-pg'));
     await e2e(defaultExec, log, options(), inspect);
-    const first = server.requests.length;
+    const first = tools().length;
     expect(first).toBe(6);
     await e2e(defaultExec, log, options(), inspect);
-    expect(server.requests.length).toBe(first);
+    // Cache hits are verified again against the published checksums: only those files are fetched.
+    const again = tools().slice(first);
+    expect(again).toHaveLength(3);
+    expect(again.every((p) => /(\.sha256sum|\.sha256|checksums\.txt)$/.test(p))).toBe(true);
   });
 });
 

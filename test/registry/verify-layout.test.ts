@@ -169,6 +169,42 @@ describe('verifyLayout', () => {
       'lib/broken.so',
     ],
     [
+      'a symlink to an absolute path (into the PostgreSQL container)',
+      (f) => [...f, { path: 'lib/data', type: 'symlink', linkname: '/var/lib/postgresql/data' }],
+      {},
+      /symbolic link to \/var\/lib\/postgresql\/data: an absolute link points into the PostgreSQL container/,
+      'lib/data',
+    ],
+    [
+      'an extension script that links out of the image',
+      (f) => [
+        ...f,
+        {
+          path: 'share/extension/vector--0.8.1--0.8.2.sql',
+          type: 'symlink',
+          linkname: '../../../../etc/passwd',
+        },
+      ],
+      {},
+      /symbolic link to \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd leaves the image/,
+      'share/extension/vector--0.8.1--0.8.2.sql',
+    ],
+    [
+      'a library link that climbs out and back into a same-named path',
+      (f) => [...f, { path: 'lib/evil.so', type: 'symlink', linkname: '../../../../lib/vector.so' }],
+      {},
+      /symbolic link to \.\.\/\.\.\/\.\.\/\.\.\/lib\/vector\.so leaves the image/,
+      'lib/evil.so',
+    ],
+    [
+      'a tar entry whose name climbs with ..',
+      (f) => [...f, { path: 'lib/../../etc/cron.d/x', content: 'x' }],
+      {},
+      /a tar entry whose name has a "\.\." part: refused/,
+      // the test helper writes the parent folders first: `lib/../` is the first entry refused
+      'lib/../',
+    ],
+    [
       'a dangling library symlink',
       (f) => [...f, { path: 'lib/libx.so', type: 'symlink', linkname: 'libx.so.2' }],
       {},
@@ -276,6 +312,34 @@ describe('verifyLayout', () => {
   it('rejects an image over the size budget', async () => {
     const result = await verifyLayout(await image(), { extension, maxSizeBytes: 100 });
     expect(errors(result).map((f) => f.reason)[0]).toMatch(/over the 0\.0 MiB budget/);
+  });
+
+  it('caps the memory of the whole tree, not only of each file', async () => {
+    const sql = 'x'.repeat(64 * 1024);
+    const ref = await image((f) => [
+      ...f,
+      ...Array.from({ length: 40 }, (_, i) => ({ path: `share/contrib/c${i}.sql`, content: sql })),
+    ]);
+    // 40 files of 64 KiB: each far under the per-file limit, together over 2 MiB.
+    const result = await verifyLayout(ref, { extension, maxMemoryBytes: 2 * 1024 * 1024 });
+    expect(errors(result).map((f) => f.reason)).toEqual([
+      expect.stringMatching(
+        /^layer sha256:\w+ cannot be read: the image needs more than 2\.0 MiB of memory to check/,
+      ),
+      expect.stringMatching(/^layer sha256:\w+ cannot be read: the image needs more than 2\.0 MiB/),
+    ]);
+    expect((await verifyLayout(ref, { extension, maxMemoryBytes: 8 * 1024 * 1024 })).ok).toBe(true);
+  });
+
+  it('keeps in-image relative links of real packages (soname links, a folder link, cp -a contrib links)', async () => {
+    const ref = await image((f) => [
+      ...f,
+      { path: 'lib/vector.so.0', type: 'symlink', linkname: 'vector.so' },
+      { path: 'lib/bitcode/vector/x.bc', content: 'bc' },
+      { path: 'lib/bitcode/vector.index.bc', type: 'symlink', linkname: './vector/x.bc' },
+      { path: 'share/contrib/vector.sql', type: 'symlink', linkname: '../extension/vector--0.8.1.sql' },
+    ]);
+    expect((await verifyLayout(ref, { extension })).findings.map(formatFinding)).toEqual([]);
   });
 
   it('applies whiteouts: a file deleted by an upper layer is not checked', async () => {

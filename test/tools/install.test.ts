@@ -76,6 +76,17 @@ function cacheIsEmpty(): boolean {
   }
 }
 
+/** Collects what is written to stdout (where @actions/core writes `::warning::` commands). */
+function captureStdout(): { text: () => string; stop: () => void } {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    chunks.push(String(chunk));
+    return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return { text: () => chunks.join(''), stop: () => void (process.stdout.write = write) };
+}
+
 describe('installTool', () => {
   it('downloads, verifies against the checksum file, caches, and reuses the cache on the second call', async () => {
     release();
@@ -90,7 +101,49 @@ describe('installTool', () => {
     const second = await installTool(spec());
     expect(second.fromCache).toBe(true);
     expect(second.path).toBe(first.path);
-    expect(server.requests).toHaveLength(2); // nothing fetched again
+    expect(second.sha256).toBe(sha(BIN)); // hashed again, against the checksum file fetched again
+    expect(server.requests.slice(2)).toEqual([`${REL}/checksums.txt`]); // the asset is not
+  });
+
+  it('re-verifies a cache hit: a tool planted in the cache is replaced by a verified download, loudly', async () => {
+    release();
+    const first = await installTool(spec({ pinned: sha(BIN) }));
+    writeFileSync(first.path, '#!/bin/sh\necho planted\n');
+    const out = captureStdout();
+    const again = await installTool(spec({ pinned: sha(BIN) })).finally(out.stop);
+    expect(again.fromCache).toBe(false);
+    expect(readFileSync(again.path, 'utf8')).toBe(BIN);
+    expect(out.text()).toContain(
+      `::warning::tool v1.2.3 (amd64): the cached copy at ${first.path} has SHA-256 ${sha('#!/bin/sh\necho planted\n')}, not the published ${sha(BIN)}: downloading it again`,
+    );
+    // Verified again on each use: the replaced copy is a clean hit.
+    expect((await installTool(spec({ pinned: sha(BIN) }))).fromCache).toBe(true);
+  });
+
+  it('re-verifies a cached archive tool: the kept archive against the checksum, the executable against the archive', async () => {
+    const src = path.join(dir, 'src');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'tool'), BIN, { mode: 0o755 });
+    const tgz = path.join(dir, 'tool_linux_amd64.tar.gz');
+    execFileSync('tar', ['-czf', tgz, '-C', src, 'tool']);
+    const archive = readFileSync(tgz);
+    server.routes.set(`${REL}/tool_linux_amd64.tar.gz`, { body: archive });
+    server.routes.set(`${REL}/checksums.txt`, { body: `${sha(archive)}  tool_linux_amd64.tar.gz\n` });
+    const archived = spec({
+      url: `${GH}/tool_linux_amd64.tar.gz`,
+      checksum: { url: `${GH}/checksums.txt`, fileName: 'tool_linux_amd64.tar.gz' },
+      archive: 'tar.gz',
+    });
+    const first = await installTool(archived);
+    expect((await installTool(archived)).fromCache).toBe(true);
+    writeFileSync(first.path, '#!/bin/sh\necho planted\n');
+    const out = captureStdout();
+    const again = await installTool(archived).finally(out.stop);
+    expect(again.fromCache).toBe(false);
+    expect(execFileSync(again.path, ['x']).toString()).toBe('fake tool x\n');
+    expect(out.text()).toContain(
+      `::warning::tool v1.2.3 (amd64): the cached copy at ${first.path} differs from the executable in its verified archive: downloading it again`,
+    );
   });
 
   it('accepts a value pinned in code that agrees with the checksum file', async () => {
