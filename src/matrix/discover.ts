@@ -1,35 +1,11 @@
 /** Finds extension folders (direct sub-folders of the root holding a metadata.hcl) and loads them. */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { METADATA_FILE, readExtension, type Extension } from './metadata.js';
+import { discoverExtensions } from './folders.js';
+import { readExtension, type Extension } from './metadata.js';
 import { compareKeys } from './version.js';
 
-/** Names of the extension folders under `root`, sorted (byte order, as the reference `get-targets`). */
-export async function discoverExtensions(root: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(root, { withFileTypes: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT' ? `root folder ${root}: not found` : `root folder ${root}: cannot be read (${code})`,
-    );
-  }
-  const names: string[] = [];
-  await Promise.all(
-    entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
-      .map(async (e) => {
-        const found = await stat(path.join(root, e.name, METADATA_FILE)).then(
-          (s) => s.isFile(),
-          () => false,
-        );
-        if (found) names.push(e.name);
-      }),
-  );
-  return names.sort(compareKeys);
-}
+export { discoverExtensions };
 
 /**
  * Loads the named extensions (all of them when `names` is empty). Problems in several files are

@@ -1,17 +1,26 @@
 /**
- * Reads an extension folder's `metadata.hcl` exactly as the reference tooling does (HashiCorp's own HCL
- * parser, compiled to WASM, through @cdktf/hcl2json), validates it with zod, and returns typed metadata
- * with every optional field defaulted. Every problem names the file, the field path, the bad value and
- * what is expected; a syntax error names the line and column.
+ * Reads an extension folder's `metadata.hcl` as the reference tooling does (./hcl.ts parses HCL's native
+ * syntax and returns what HashiCorp's parser gives through @cdktf/hcl2json), validates it with zod, and
+ * returns typed metadata with every optional field defaulted. Every problem names the file, the field
+ * path, the bad value and what is expected; a syntax error names the line and column of the first one.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { z } from 'zod';
+import { METADATA_FILE } from './folders.js';
+import { HclSyntaxError, parseHcl } from './hcl.js';
 import { UserError, showValue } from '../errors.js';
 import { extensionVersion } from './version.js';
 
-export const METADATA_FILE = 'metadata.hcl';
+export { METADATA_FILE };
+/** Largest metadata file accepted: real ones are 1-3 KiB. */
+export const MAX_METADATA_BYTES = 256 * 1024;
+
+function tooLarge(file: string, bytes: number): UserError {
+  return new UserError(
+    `${file}: ${bytes} bytes is over the ${MAX_METADATA_BYTES / 1024} KiB limit for a metadata file; expected a file of a few KiB`,
+  );
+}
 
 export interface VersionEntry {
   /** Full Debian package version, passed to the Dockerfile as EXT_VERSION. */
@@ -195,20 +204,6 @@ function literalize(value: unknown, at: (string | number)[], problems: Problem[]
   return value;
 }
 
-/**
- * Turns hcl2json's "parse config: [name:4,8-5,1: Summary; Detail. name:6,1-2: ...]" (several diagnostics
- * separated by spaces) into `file:4:8: Summary; Detail.` lines. A diagnostic starts with the range followed
- * by ": "; a range quoted inside a message ("already set at name:1,1-9.") is not followed by ": ".
- */
-function syntaxProblems(message: string, file: string, name: string): string[] {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const range = `${escaped}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: `;
-  const diag = new RegExp(`${range}([^]*?)(?=,?\\s+${range}|\\]$|$)`, 'g');
-  const out: string[] = [];
-  for (const m of message.matchAll(diag)) out.push(`${file}:${m[1]}:${m[2]}: ${m[3]!.trim()}`);
-  return out.length ? out : [`${file}: ${message}`];
-}
-
 /** Build args of a target block: literal strings (numbers and booleans are written as bake writes them). */
 function blockArgs(raw: unknown, at: string, problems: string[]): Record<string, string> {
   if (raw === undefined) return {};
@@ -233,13 +228,17 @@ function blockArgs(raw: unknown, at: string, problems: string[]): Record<string,
  * `metadata.name` must equal (bake uses it as the build context).
  */
 export async function parseMetadata(text: string, file: string, folder?: string): Promise<Extension> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_METADATA_BYTES) throw tooLarge(file, bytes);
   let doc: Record<string, unknown>;
   try {
-    doc = (await parseHcl(path.basename(file), text)) as Record<string, unknown>;
+    doc = parseHcl(text, file);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const lines = syntaxProblems(message, file, path.basename(file));
-    throw new UserError(`${file}: HCL syntax error`, lines);
+    if (!(err instanceof HclSyntaxError)) throw err;
+    // Only the first error: the ones after it are mostly its consequences.
+    throw new UserError(`${file}: HCL syntax error`, [
+      `${file}:${err.line}:${err.column}: ${err.summary}; ${err.detail}`,
+    ]);
   }
 
   const warnings: string[] = [];
@@ -430,8 +429,17 @@ export async function readExtension(dir: string): Promise<Extension> {
   const file = path.join(dir, METADATA_FILE);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // The size is checked before reading, so a huge file costs nothing.
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_METADATA_BYTES) throw tooLarge(file, size);
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'

@@ -1,4 +1,4 @@
-import { discoverExtensions } from '../../matrix/index.js';
+import { discoverExtensions } from '../../matrix/folders.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
 import path from 'node:path';
 
