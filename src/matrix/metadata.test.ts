@@ -371,6 +371,40 @@ describe('parseMetadata: bad input', () => {
   });
 });
 
+describe('parseMetadata: every problem of a file in one run', () => {
+  it('lists type errors and the checks of the fields that are well-typed together', async () => {
+    const msg = await problemsOf(
+      minimal(
+        '  sql_name = 5\n  create_extension = "yes"',
+        'trixie = { "18" = { package = "latest", sql = "1.0" } }',
+      ),
+    );
+    expect(msg.split('\n')).toEqual([
+      'demo/metadata.hcl: 3 problems in the extension metadata',
+      '  - metadata.sql_name: expected the name used by CREATE EXTENSION, got 5',
+      '  - metadata.create_extension: expected true or false, got "yes"',
+      '  - metadata.versions.trixie["18"].package: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got "latest"',
+    ]);
+  });
+
+  it('checks the other versions when one is mistyped, without blaming what it set aside', async () => {
+    const msg = await problemsOf(
+      minimal('', 'trixie = { "18" = { package = 42 } }, bookworm = { "18" = "latest", "17" = "1.0-1" }'),
+    );
+    expect(msg.split('\n')).toEqual([
+      'demo/metadata.hcl: 2 problems in the extension metadata',
+      '  - metadata.versions.trixie["18"].package: expected the Debian package version, e.g. "0.8.1-1.pgdg13+1", got 42',
+      '  - metadata.versions.bookworm["18"].package: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got "latest"',
+    ]);
+  });
+
+  it('still checks the folder name when another field is mistyped', async () => {
+    const msg = await problemsOf(minimal('  licenses = "MIT"'), 'other');
+    expect(msg).toContain('metadata.licenses: expected a list of SPDX license identifiers, got "MIT"');
+    expect(msg).toContain('metadata.name: expected the folder name "other"');
+  });
+});
+
 describe('readExtension', () => {
   it('reads <dir>/metadata.hcl and checks the folder name', async () => {
     const root = await tempDir('ext-meta-');

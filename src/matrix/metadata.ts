@@ -311,31 +311,68 @@ export async function parseMetadata(text: string, file: string, folder?: string)
   }
 
   const parsed = schema.safeParse(input);
+  // What is set aside (mistyped, or an expression) is not checked further; the rest still is, so one
+  // run lists every problem of the file.
+  const setAside = literalProblems.map((p) => fieldPath(p.path));
+  let data = parsed.success ? parsed.data : undefined;
   if (!parsed.success) {
+    const lenient = structuredClone(input);
     for (const issue of parsed.error.issues) {
       const got = valueAt(rawMetadata, issue.path);
       const missing = got === undefined;
       const message = missing ? issue.message.replace(/^expected/, 'missing; expected') : issue.message;
       problems.push(`${fieldPath(issue.path)}: ${message}${missing ? '' : `, got ${showValue(got)}`}`);
+      // A whole field, or one version entry of a distribution.
+      const at = issue.path.slice(0, issue.path[0] === 'versions' ? 3 : 1) as (string | number)[];
+      setAside.push(fieldPath(at));
+      setAsideAt(lenient, at, folder);
     }
+    const retry = schema.safeParse(lenient);
+    if (retry.success) data = retry.data;
   }
 
-  if (problems.length === 0 && parsed.success) {
-    const m = parsed.data;
+  if (data) {
+    const m = data;
     const metadata: ExtensionMetadata = {
       ...m,
       sql_name: m.sql_name ?? m.name,
       image_name: m.image_name ?? m.name,
       versions: m.versions,
     };
-    if (!parsed.data.platforms) delete metadata.platforms;
-    checkSemantics(metadata, folder, problems, warnings, file);
+    if (!m.platforms) delete metadata.platforms;
+    const checks: string[] = [];
+    checkSemantics(metadata, folder, checks, warnings, file);
+    problems.push(...checks.filter((p) => !setAside.some((at) => concerns(p, at))));
     if (problems.length === 0) {
       return { metadata, file, dir: path.dirname(file), defaultArgs, targetArgs, warnings };
     }
   }
   if (problems.length === 1) throw new UserError(`${file}: ${problems[0]}`);
   throw new UserError(`${file}: ${problems.length} problems in the extension metadata`, problems);
+}
+
+/** Replaces a mistyped value so the rest can be checked: dropped (defaults apply), or a neutral one. */
+function setAsideAt(input: Record<string, unknown>, at: (string | number)[], folder?: string): void {
+  const [field, distro, pg] = at;
+  if (field === undefined) return;
+  if (field === 'name') input['name'] = folder !== undefined && NAME.test(folder) ? folder : 'x';
+  else if (field !== 'versions' || distro === undefined) {
+    if (field === 'versions') input['versions'] = {};
+    else delete input[field];
+  } else {
+    const versions = input['versions'] as Record<string, unknown>;
+    const majors = versions[distro];
+    if (pg === undefined || !majors || typeof majors !== 'object') delete versions[distro];
+    else delete (majors as Record<string, unknown>)[pg];
+  }
+}
+
+/** Whether a problem (`metadata.x.y: ...`) is about the field at `at`, or a field around or inside it. */
+function concerns(problem: string, at: string): boolean {
+  const where = problem.slice(0, problem.indexOf(': '));
+  const within = (inner: string, outer: string) =>
+    inner.startsWith(outer) && ['', '.', '['].includes(inner.charAt(outer.length));
+  return within(where, at) || within(at, where);
 }
 
 function checkSemantics(
