@@ -9,17 +9,20 @@ const repo = path.resolve(import.meta.dirname, '..');
 export const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 /**
- * `node <args>` `runs` times; `check(stdout)` throws when the output is wrong.
- * Returns { medianMs, minMs, maxMs, peakRssMiB, stdout }.
+ * `node <args>` `runs` times, each run right after a bare `node -e 0` (so the ratio of the two medians
+ * holds on a busy machine too); `check(stdout)` throws when the output is wrong.
+ * Returns { medianMs, minMs, maxMs, peakRssMiB, bareMs, stdout }.
  */
-export function measureNode(args, { cwd = repo, runs = RUNS, check } = {}) {
+export function measureNode(args, { cwd = repo, runs = RUNS, check, bare = true } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ext-bench-rss-'));
   try {
     const rssFile = path.join(tmp, 'maxrss');
     const times = [];
+    const bareTimes = [];
     const rss = [];
     let stdout = '';
     for (let run = 0; run < runs; run++) {
+      if (bare) bareTimes.push(measureNode(['-e', '0'], { runs: 1, bare: false }).medianMs);
       const start = process.hrtime.bigint();
       const r = spawnSync(process.execPath, ['--import', path.join(repo, 'bench/maxrss.mjs'), ...args], {
         cwd,
@@ -34,7 +37,9 @@ export function measureNode(args, { cwd = repo, runs = RUNS, check } = {}) {
       rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
     }
     times.sort((a, b) => a - b);
+    bareTimes.sort((a, b) => a - b);
     return {
+      bareMs: bare ? bareTimes[Math.floor(bareTimes.length / 2)] : undefined,
       medianMs: times[Math.floor(times.length / 2)],
       minMs: times[0],
       maxMs: times[times.length - 1],
@@ -48,5 +53,5 @@ export function measureNode(args, { cwd = repo, runs = RUNS, check } = {}) {
 
 /** A bare Node start (`node -e 0`), the yardstick the start-up budgets are ratios of. */
 export function bareNode() {
-  return { name: 'bare node start (node -e 0)', ...measureNode(['-e', '0']) };
+  return { name: 'bare node start (node -e 0)', ...measureNode(['-e', '0'], { bare: false }) };
 }
