@@ -260,6 +260,9 @@ class Parser {
           }
           labels.push(label);
         }
+        if (labels.length > MAX_HCL_DEPTH) {
+          this.fail(p, 'Too many block labels', `A block may have at most ${MAX_HCL_DEPTH} labels.`);
+        }
         this.skip(false);
       }
       const brace = this.pos;
@@ -337,6 +340,7 @@ class Parser {
     const save = this.pos;
     this.skip();
     if (this.src[this.pos] === '?') {
+      this.enter(this.pos);
       this.pos++;
       this.skip();
       const yes = this.expression();
@@ -351,6 +355,7 @@ class Parser {
       this.pos++;
       this.skip();
       const no = this.expression();
+      this.leave();
       return { kind: 'cond', cond, yes, no, start, end: no.end };
     }
     this.pos = save;
@@ -410,8 +415,10 @@ class Parser {
     const c = this.src[this.pos];
     if (c === '-' || c === '!') {
       this.pos++;
+      this.enter(start);
       this.skip();
       const operand = this.unary();
+      this.leave();
       return { kind: 'unary', op: c, operand, start, end: operand.end };
     }
     return this.postfix();

@@ -205,6 +205,9 @@ describe('parseMetadata: bad input', () => {
       ['[', ']'],
       ['{ a = ', ' }'],
       ['(', ')'],
+      ['-', ''],
+      ['x ? 1 : ', ''],
+      ['"${', '}"'],
     ]) {
       const deep = `${open!.repeat(100_000)}1${close!.repeat(100_000)}`.slice(0, 200_000);
       const msg = await problemsOf(minimal(`  licenses = ${deep}`));
@@ -212,6 +215,9 @@ describe('parseMetadata: bad input', () => {
         /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:3:\d+: Nesting too deep; .*at most 64 levels/,
       );
     }
+    expect(await problemsOf(`${minimal()}target ${'"l" '.repeat(50_000)}{\n}\n`)).toMatch(
+      /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:6:\d+: Too many block labels; /,
+    );
     // 64 levels are fine (as far as the syntax goes).
     const ok = await problemsOf(minimal(`  licenses = ${'['.repeat(63)}${']'.repeat(63)}`));
     expect(ok).toContain('metadata.licenses');
