@@ -3,7 +3,8 @@
  * must load under Node 24 (what `runs.using: node24` gives) as well as this machine's Node.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,4 +59,45 @@ describe('dist/', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toContain('pgvector');
   }, 300_000);
+
+  it('keeps undici (about 0.4 MB) out of every start-up: only dist/chunks/undici.cjs holds it', () => {
+    const all = files(path.join(repo, 'dist'));
+    const holding = all.filter((f) =>
+      readFileSync(path.join(repo, 'dist', f), 'utf8').includes('UNDICI-EHPA'),
+    );
+    expect(holding).toEqual(['chunks/undici.cjs']);
+    // The lazy loader finds it at ../chunks/undici.cjs: true from every bundle one folder below dist/.
+    const loaders = all.filter((f) =>
+      readFileSync(path.join(repo, 'dist', f), 'utf8').includes('../chunks/undici.cjs'),
+    );
+    expect(loaders.length).toBeGreaterThan(0);
+    for (const f of all) expect(f.split('/'), f).toHaveLength(2);
+  });
+
+  it('loads undici on first use through scripts/lazy-undici.js (ProxyAgent and fetch)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ext-lazy-undici-'));
+    const server = createServer((_, res) => res.end('hello from the server'));
+    try {
+      mkdirSync(path.join(dir, 'chunks'));
+      mkdirSync(path.join(dir, 'bundle'));
+      copyFileSync(path.join(repo, 'dist/chunks/undici.cjs'), path.join(dir, 'chunks/undici.cjs'));
+      copyFileSync(path.join(repo, 'scripts/lazy-undici.js'), path.join(dir, 'bundle/shim.mjs'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const shim = (await import(path.join(dir, 'bundle/shim.mjs'))) as {
+        ProxyAgent: new (o: { uri: string }) => { dispatch: unknown; close(): Promise<void> };
+        fetch: (url: string) => Promise<Response>;
+      };
+      const agent = new shim.ProxyAgent({ uri: `http://127.0.0.1:${port}` });
+      // undici's agent (a dispatcher), not the loader's placeholder class.
+      expect(agent).not.toBeInstanceOf(shim.ProxyAgent);
+      expect(typeof agent.dispatch).toBe('function');
+      await agent.close();
+      const res = await shim.fetch(`http://127.0.0.1:${port}/`);
+      expect(await res.text()).toBe('hello from the server');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -23,11 +23,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(help());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`ext-actions: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(`${command.summary}\n\nusage: ${command.usage}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
@@ -176,20 +176,51 @@ describe('parseMetadata: bad input', () => {
     expect(msg).not.toMatch(/\bat .*\.js:\d+/); // no stack frames
   });
 
-  it('reports each of several syntax errors on its own line', async () => {
-    const msg = await problemsOf('@ # !\n= =\n');
-    const lines = msg.split('\n');
-    expect(lines[0]).toBe('demo/metadata.hcl: HCL syntax error');
-    expect(lines.length).toBeGreaterThan(2);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}- demo\/metadata\.hcl:1:\d+: [A-Z]/);
+  it('reports the first syntax error alone, not the errors cascading from it', async () => {
+    // hcl2json reported 33 errors for this file, the real cause (line 3) last.
+    const msg = await problemsOf(minimal('  sql_name = "demo\n  licenses = ["MIT"]'));
+    expect(msg.split('\n')).toEqual([
+      'demo/metadata.hcl: HCL syntax error',
+      expect.stringMatching(/^ {2}- demo\/metadata\.hcl:3:19: Invalid multi-line string; /),
+    ]);
   });
 
-  it('keeps a position quoted inside a syntax error message in that message', async () => {
+  it('names where a redefined attribute was first set', async () => {
     const msg = await problemsOf(`${minimal()}metadata = {}\n`);
     expect(msg).toMatch(
-      /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:6:1: Attribute redefined; .*already set at metadata\.hcl:1,1-9\. /,
+      /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:6:1: Attribute redefined; .*already set at demo\/metadata\.hcl:1:1\. /,
     );
     expect(msg.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a file over 256 KiB, naming the file and the limit', async () => {
+    const big = minimal(`  licenses = [${'"MIT", '.repeat(40_000)}]`);
+    expect(await problemsOf(big)).toMatch(
+      /^demo\/metadata\.hcl: \d+ bytes is over the 256 KiB limit for a metadata file; expected a file of a few KiB$/,
+    );
+  });
+
+  it('refuses nesting deeper than 64 levels with one message, not a stack overflow', async () => {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{ a = ', ' }'],
+      ['(', ')'],
+      ['-', ''],
+      ['x ? 1 : ', ''],
+      ['"${', '}"'],
+    ]) {
+      const deep = `${open!.repeat(100_000)}1${close!.repeat(100_000)}`.slice(0, 200_000);
+      const msg = await problemsOf(minimal(`  licenses = ${deep}`));
+      expect(msg).toMatch(
+        /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:3:\d+: Nesting too deep; .*at most 64 levels/,
+      );
+    }
+    expect(await problemsOf(`${minimal()}target ${'"l" '.repeat(50_000)}{\n}\n`)).toMatch(
+      /^demo\/metadata\.hcl: HCL syntax error\n {2}- demo\/metadata\.hcl:6:\d+: Too many block labels; /,
+    );
+    // 64 levels are fine (as far as the syntax goes).
+    const ok = await problemsOf(minimal(`  licenses = ${'['.repeat(63)}${']'.repeat(63)}`));
+    expect(ok).toContain('metadata.licenses');
   });
 
   it('requires the metadata attribute', async () => {
@@ -453,6 +484,40 @@ describe('parseMetadata: bad input', () => {
   });
 });
 
+describe('parseMetadata: every problem of a file in one run', () => {
+  it('lists type errors and the checks of the fields that are well-typed together', async () => {
+    const msg = await problemsOf(
+      minimal(
+        '  sql_name = 5\n  create_extension = "yes"',
+        'trixie = { "18" = { package = "latest", sql = "1.0" } }',
+      ),
+    );
+    expect(msg.split('\n')).toEqual([
+      'demo/metadata.hcl: 3 problems in the extension metadata',
+      '  - metadata.sql_name: expected the name used by CREATE EXTENSION, got 5',
+      '  - metadata.create_extension: expected true or false, got "yes"',
+      '  - metadata.versions.trixie["18"].package: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got "latest"',
+    ]);
+  });
+
+  it('checks the other versions when one is mistyped, without blaming what it set aside', async () => {
+    const msg = await problemsOf(
+      minimal('', 'trixie = { "18" = { package = 42 } }, bookworm = { "18" = "latest", "17" = "1.0-1" }'),
+    );
+    expect(msg.split('\n')).toEqual([
+      'demo/metadata.hcl: 2 problems in the extension metadata',
+      '  - metadata.versions.trixie["18"].package: expected the Debian package version, e.g. "0.8.1-1.pgdg13+1", got 42',
+      '  - metadata.versions.bookworm["18"].package: expected a Debian package version starting with [epoch:]N(.N)*, e.g. "0.8.1-1.pgdg13+1", got "latest"',
+    ]);
+  });
+
+  it('still checks the folder name when another field is mistyped', async () => {
+    const msg = await problemsOf(minimal('  licenses = "MIT"'), 'other');
+    expect(msg).toContain('metadata.licenses: expected a list of SPDX license identifiers, got "MIT"');
+    expect(msg).toContain('metadata.name: expected the folder name "other"');
+  });
+});
+
 describe('readExtension', () => {
   it('reads <dir>/metadata.hcl and checks the folder name', async () => {
     const root = await tempDir('ext-meta-');
@@ -461,6 +526,17 @@ describe('readExtension', () => {
     const ext = await readExtension(path.join(root, 'demo'));
     expect(ext.metadata.name).toBe('demo');
     expect(ext.file).toBe(path.join(root, 'demo', 'metadata.hcl'));
+  });
+
+  it('refuses a file over 256 KiB before reading it', async () => {
+    const root = await tempDir('ext-meta-');
+    await mkdir(path.join(root, 'demo'));
+    const file = path.join(root, 'demo', 'metadata.hcl');
+    await writeFile(file, `${minimal()}${'#'.repeat(300 * 1024)}\n`);
+    const size = (await readFile(file)).length;
+    await expect(readExtension(path.join(root, 'demo'))).rejects.toThrow(
+      `${file}: ${size} bytes is over the 256 KiB limit for a metadata file`,
+    );
   });
 
   it('names the missing file', async () => {

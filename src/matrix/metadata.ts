@@ -1,13 +1,14 @@
 /**
- * Reads an extension folder's `metadata.hcl` exactly as the reference tooling does (HashiCorp's own HCL
- * parser, compiled to WASM, through @cdktf/hcl2json), validates it with zod, and returns typed metadata
- * with every optional field defaulted. Every problem names the file, the field path, the bad value and
- * what is expected; a syntax error names the line and column.
+ * Reads an extension folder's `metadata.hcl` as the reference tooling does (./hcl.ts parses HCL's native
+ * syntax and returns what HashiCorp's parser gives through @cdktf/hcl2json), validates it with zod, and
+ * returns typed metadata with every optional field defaulted. Every problem names the file, the field
+ * path, the bad value and what is expected; a syntax error names the line and column of the first one.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { z } from 'zod';
+import { METADATA_FILE } from './folders.js';
+import { HclSyntaxError, parseHcl } from './hcl.js';
 import { UserError, showValue } from '../errors.js';
 import { extensionVersion } from './version.js';
 import {
@@ -28,7 +29,15 @@ import {
   type TextRule,
 } from './fields.js';
 
-export const METADATA_FILE = 'metadata.hcl';
+export { METADATA_FILE };
+/** Largest metadata file accepted: real ones are 1-3 KiB. */
+export const MAX_METADATA_BYTES = 256 * 1024;
+
+function tooLarge(file: string, bytes: number): UserError {
+  return new UserError(
+    `${file}: ${bytes} bytes is over the ${MAX_METADATA_BYTES / 1024} KiB limit for a metadata file; expected a file of a few KiB`,
+  );
+}
 
 export interface VersionEntry {
   /** Full Debian package version, passed to the Dockerfile as EXT_VERSION. */
@@ -236,20 +245,6 @@ function literalize(value: unknown, at: (string | number)[], problems: Problem[]
   return value;
 }
 
-/**
- * Turns hcl2json's "parse config: [name:4,8-5,1: Summary; Detail. name:6,1-2: ...]" (several diagnostics
- * separated by spaces) into `file:4:8: Summary; Detail.` lines. A diagnostic starts with the range followed
- * by ": "; a range quoted inside a message ("already set at name:1,1-9.") is not followed by ": ".
- */
-function syntaxProblems(message: string, file: string, name: string): string[] {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const range = `${escaped}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: `;
-  const diag = new RegExp(`${range}([^]*?)(?=,?\\s+${range}|\\]$|$)`, 'g');
-  const out: string[] = [];
-  for (const m of message.matchAll(diag)) out.push(`${file}:${m[1]}:${m[2]}: ${m[3]!.trim()}`);
-  return out.length ? out : [`${file}: ${message}`];
-}
-
 /** Build args of a target block: literal strings (numbers and booleans are written as bake writes them). */
 function blockArgs(raw: unknown, at: string, problems: string[]): Record<string, string> {
   if (raw === undefined) return {};
@@ -284,13 +279,17 @@ function blockArgs(raw: unknown, at: string, problems: string[]): Record<string,
  * `metadata.name` must equal (bake uses it as the build context).
  */
 export async function parseMetadata(text: string, file: string, folder?: string): Promise<Extension> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_METADATA_BYTES) throw tooLarge(file, bytes);
   let doc: Record<string, unknown>;
   try {
-    doc = (await parseHcl(path.basename(file), text)) as Record<string, unknown>;
+    doc = parseHcl(text, file);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const lines = syntaxProblems(message, file, path.basename(file));
-    throw new UserError(`${file}: HCL syntax error`, lines);
+    if (!(err instanceof HclSyntaxError)) throw err;
+    // Only the first error: the ones after it are mostly its consequences.
+    throw new UserError(`${file}: HCL syntax error`, [
+      `${file}:${err.line}:${err.column}: ${err.summary}; ${err.detail}`,
+    ]);
   }
 
   const warnings: string[] = [];
@@ -372,31 +371,68 @@ export async function parseMetadata(text: string, file: string, folder?: string)
   }
 
   const parsed = schema.safeParse(input);
+  // What is set aside (mistyped, or an expression) is not checked further; the rest still is, so one
+  // run lists every problem of the file.
+  const setAside = literalProblems.map((p) => fieldPath(p.path));
+  let data = parsed.success ? parsed.data : undefined;
   if (!parsed.success) {
+    const lenient = structuredClone(input);
     for (const issue of parsed.error.issues) {
       const got = valueAt(rawMetadata, issue.path);
       const missing = got === undefined;
       const message = missing ? issue.message.replace(/^expected/, 'missing; expected') : issue.message;
       problems.push(`${fieldPath(issue.path)}: ${message}${missing ? '' : `, got ${showValue(got)}`}`);
+      // A whole field, or one version entry of a distribution.
+      const at = issue.path.slice(0, issue.path[0] === 'versions' ? 3 : 1) as (string | number)[];
+      setAside.push(fieldPath(at));
+      setAsideAt(lenient, at, folder);
     }
+    const retry = schema.safeParse(lenient);
+    if (retry.success) data = retry.data;
   }
 
-  if (problems.length === 0 && parsed.success) {
-    const m = parsed.data;
+  if (data) {
+    const m = data;
     const metadata: ExtensionMetadata = {
       ...m,
       sql_name: m.sql_name ?? m.name,
       image_name: m.image_name ?? m.name,
       versions: m.versions,
     };
-    if (!parsed.data.platforms) delete metadata.platforms;
-    checkSemantics(metadata, folder, problems, warnings, file);
+    if (!m.platforms) delete metadata.platforms;
+    const checks: string[] = [];
+    checkSemantics(metadata, folder, checks, warnings, file);
+    problems.push(...checks.filter((p) => !setAside.some((at) => concerns(p, at))));
     if (problems.length === 0) {
       return { metadata, file, dir: path.dirname(file), defaultArgs, targetArgs, warnings };
     }
   }
   if (problems.length === 1) throw new UserError(`${file}: ${problems[0]}`);
   throw new UserError(`${file}: ${problems.length} problems in the extension metadata`, problems);
+}
+
+/** Replaces a mistyped value so the rest can be checked: dropped (defaults apply), or a neutral one. */
+function setAsideAt(input: Record<string, unknown>, at: (string | number)[], folder?: string): void {
+  const [field, distro, pg] = at;
+  if (field === undefined) return;
+  if (field === 'name') input['name'] = folder !== undefined && NAME.test(folder) ? folder : 'x';
+  else if (field !== 'versions' || distro === undefined) {
+    if (field === 'versions') input['versions'] = {};
+    else delete input[field];
+  } else {
+    const versions = input['versions'] as Record<string, unknown>;
+    const majors = versions[distro];
+    if (pg === undefined || !majors || typeof majors !== 'object') delete versions[distro];
+    else delete (majors as Record<string, unknown>)[pg];
+  }
+}
+
+/** Whether a problem (`metadata.x.y: ...`) is about the field at `at`, or a field around or inside it. */
+function concerns(problem: string, at: string): boolean {
+  const where = problem.slice(0, problem.indexOf(': '));
+  const within = (inner: string, outer: string) =>
+    inner.startsWith(outer) && ['', '.', '['].includes(inner.charAt(outer.length));
+  return within(where, at) || within(at, where);
 }
 
 function checkSemantics(
@@ -548,8 +584,17 @@ export async function readExtension(dir: string): Promise<Extension> {
   const file = path.join(dir, METADATA_FILE);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // The size is checked before reading, so a huge file costs nothing.
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_METADATA_BYTES) throw tooLarge(file, size);
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'

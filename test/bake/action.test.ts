@@ -14,13 +14,13 @@ import { nodeOnlyPath } from '../support/node-only-path.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const fake = path.join(repo, 'test/bake/fake');
 const dirs: string[] = [];
-// A private copy of the bundle (dist/bake + the WASM parser it loads from ../), taken once: the tests
-// then never see a dist/ being rebuilt meanwhile.
+// A private copy of the bundles (dist/bake + the shared chunks it loads from ../chunks), taken once:
+// the tests then never see a dist/ being rebuilt meanwhile.
 let dist: string;
 beforeAll(() => {
   dist = mkdtempSync(path.join(os.tmpdir(), 'ext-bake-dist-'));
   cpSync(path.join(repo, 'dist/bake'), path.join(dist, 'bake'), { recursive: true });
-  cpSync(path.join(repo, 'dist/main.wasm.gz'), path.join(dist, 'main.wasm.gz'));
+  cpSync(path.join(repo, 'dist/chunks'), path.join(dist, 'chunks'), { recursive: true });
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 afterEach(() => {

@@ -12,7 +12,7 @@ let cwd: string;
 beforeAll(() => {
   dist = mkdtempSync(path.join(os.tmpdir(), 'ext-bake-cli-'));
   cpSync(path.join(repo, 'dist/cli'), path.join(dist, 'cli'), { recursive: true });
-  cpSync(path.join(repo, 'dist/main.wasm.gz'), path.join(dist, 'main.wasm.gz'));
+  cpSync(path.join(repo, 'dist/chunks'), path.join(dist, 'chunks'), { recursive: true });
   cwd = writeRepo([PGVECTOR]);
 });
 afterAll(() => {
