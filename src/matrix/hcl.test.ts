@@ -51,6 +51,13 @@ const FILES = [
 ];
 
 const CASES = [
+  // literal text is NFC-normalised (a Kelvin sign becomes "K"); identifiers are not
+  'a = "\u212Aube"',
+  'a = "Kube"',
+  'a = "e\u0301"',
+  'a = "x${b}K"',
+  'a = { "Kq" = 1, éx = "é" }',
+  'a = <<-E\n  K\n  E\n',
   // numbers
   'a = 1',
   'a = 1.50',

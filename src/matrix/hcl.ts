@@ -843,7 +843,7 @@ class Parser {
         continue;
       }
       if ((c === '$' || c === '%') && s[this.pos + 1] === '{') {
-        if (text) parts.push({ kind: 'text', value: text });
+        if (text) parts.push({ kind: 'text', value: text.normalize('NFC') });
         text = '';
         const seqStart = this.pos;
         this.pos += 2;
@@ -906,7 +906,8 @@ class Parser {
       text += s.slice(this.pos, end);
       this.pos = end;
     }
-    if (text || parts.length === 0) parts.push({ kind: 'text', value: text });
+    // HCL normalises literal text to NFC (a Kelvin sign becomes "K"), escapes included.
+    if (text || parts.length === 0) parts.push({ kind: 'text', value: text.normalize('NFC') });
     return parts;
   }
 

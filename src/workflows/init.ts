@@ -10,6 +10,8 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { UserError, showValue } from '../errors.js';
+import { discoverExtensions, scanExtensions } from '../matrix/discover.js';
+import { UNSAFE_TEXT } from '../matrix/fields.js';
 
 export const OWN_REPOSITORY = 'cnpg/ext-actions';
 export const REUSABLE_WORKFLOW = `${OWN_REPOSITORY}/.github/workflows/extensions.yml`;
@@ -312,15 +314,17 @@ const exists = (p: string) =>
     () => undefined,
   );
 
-/** Extension folders (holding metadata.hcl) directly under `dir`, sorted. */
-async function extensionFolders(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const found: string[] = [];
-  for (const name of names.sort()) {
-    if (name.startsWith('.')) continue;
-    if ((await exists(path.join(dir, name, 'metadata.hcl')))?.isFile()) found.push(name);
-  }
-  return found;
+/**
+ * Extension folders (holding metadata.hcl) directly under `dir`, sorted. With `strict`, a folder whose
+ * name CloudNativePG refuses is an error (its name would go into the generated files); otherwise such
+ * folders do not count (looking for the root).
+ */
+async function extensionFolders(dir: string, strict = false): Promise<string[]> {
+  if (strict) return discoverExtensions(dir);
+  return scanExtensions(dir).then(
+    (d) => d.names,
+    () => [],
+  );
 }
 
 /**
@@ -354,10 +358,14 @@ export async function detect(
   const rel = path.posix.normalize(chosen.split(path.sep).join('/')).replace(/\/$/, '') || '.';
   if (rel.startsWith('..') || path.isAbsolute(chosen))
     throw new UserError(`--root: expected a folder inside the repository, got ${showValue(chosen)}`);
+  if (UNSAFE_TEXT.test(rel))
+    throw new UserError(
+      `--root: expected a folder name without line breaks, control or format characters, got ${showValue(chosen)}`,
+    );
   const dir = path.join(repo, rel);
   if (!(await exists(dir))?.isDirectory())
     throw new UserError(`--root: ${showValue(chosen)} is not a folder`);
-  const extensions = await extensionFolders(dir);
+  const extensions = await extensionFolders(dir, true);
   const withTests: string[] = [];
   for (const name of extensions)
     if ((await exists(path.join(dir, name, 'test')))?.isDirectory()) withTests.push(name);

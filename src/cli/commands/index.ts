@@ -15,7 +15,7 @@ export interface CommandEntry {
 export const commands: CommandEntry[] = [
   {
     name: 'list',
-    summary: 'list the extensions found (folders holding metadata.hcl), sorted',
+    summary: 'list the extensions found (folders holding a valid metadata.hcl), sorted',
     load: async () => (await import('./list.js')).list,
   },
   {
@@ -42,7 +42,7 @@ export const commands: CommandEntry[] = [
   {
     name: 'init',
     summary:
-      'write the GitHub workflows (pull requests, default branch, release tags) that call the reusable workflow',
+      'write the GitHub workflows that call the reusable workflows: pull requests, default branch, release tags, and the scheduled OS-library pull requests and testing-image retention',
     load: async () => (await import('./init.js')).init,
   },
   {

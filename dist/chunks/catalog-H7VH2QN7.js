@@ -1,0 +1,10 @@
+import { createRequire as __extCreateRequire } from 'node:module';
+import { fileURLToPath as __extFileURLToPath } from 'node:url';
+import { dirname as __extDirname } from 'node:path';
+const require = __extCreateRequire(import.meta.url);
+const __filename = __extFileURLToPath(import.meta.url);
+const __dirname = __extDirname(__filename);
+import{a as c,b as d}from"./chunk-JTJLV6QT.js";import{a as u,b as p,d as a}from"./chunk-ZE2Z7IFO.js";import{a as y,b as f,c as w}from"./chunk-32JZCY7F.js";import"./chunk-UPLSWXY5.js";import{i as m}from"./chunk-UEU3U6QV.js";import"./chunk-Z224UGXO.js";import"./chunk-5MO2T7AJ.js";import"./chunk-T66BTKDG.js";import"./chunk-RKQRBJVC.js";import"./chunk-446XX2KT.js";import"./chunk-PXTYQKIE.js";import"./chunk-URWS74PL.js";import"./chunk-VXLZRXBG.js";import"./chunk-P7ES4XDN.js";import{j as l}from"./chunk-VR4XFY3I.js";import{a as s}from"./chunk-JVEHTDVA.js";import"./chunk-7TJUXYIJ.js";import"./chunk-4GYDPJBI.js";import h from"node:path";var U={name:"catalog",summary:"write image catalogs that carry the published extension images, pinned by digest (CloudNativePG 1.29+)",usage:"ext-actions catalog [--root DIR] [--extension NAME]... --registry REG --base-catalog FILE|DIR|URL... --output-dir DIR [--username USER --password-stdin]",async run(x,e){let{values:t}=u(this,x,{...c,root:{type:"string",default:"."},extension:{type:"string",multiple:!0},registry:{type:"string"},"base-catalog":{type:"string",multiple:!0},"output-dir":{type:"string"}});if(!t.registry)throw new s(`--registry is required (e.g. ghcr.io/my-org)
+usage: ${this.usage}`);if(l(`${t.registry}/x`,"--registry"),!t["output-dir"])throw new s(`--output-dir is required
+usage: ${this.usage}`);let o=r=>a(e,[r]),i=await m(h.resolve(e.cwd,t.root),p(t.extension));for(let r of i)a(e,r.warnings);let C=await y(t["base-catalog"]??[],e.cwd,o),n=await f({...await d(t,e),extensions:i,registry:t.registry,bases:C,warn:o}),R=await w(n,h.resolve(e.cwd,t["output-dir"]));for(let[r,g]of n.entries())e.stdout(`${R[r]}: ${g.entries.length} extension image(s) from ${g.source}
+`);return 0}};export{U as catalogCommand};

@@ -1,0 +1,12 @@
+import { createRequire as __extCreateRequire } from 'node:module';
+import { fileURLToPath as __extFileURLToPath } from 'node:url';
+import { dirname as __extDirname } from 'node:path';
+const require = __extCreateRequire(import.meta.url);
+const __filename = __extFileURLToPath(import.meta.url);
+const __dirname = __extDirname(__filename);
+import{a as p,b as u}from"./chunk-JTJLV6QT.js";import{a,b as m,c as o,d as g}from"./chunk-ZE2Z7IFO.js";import{a as l,b as f}from"./chunk-OQKKQZJN.js";import"./chunk-BJBFX5Q6.js";import"./chunk-JYFRDJJM.js";import"./chunk-VRX2WMEM.js";import"./chunk-UPLSWXY5.js";import"./chunk-UEU3U6QV.js";import"./chunk-Z224UGXO.js";import"./chunk-5MO2T7AJ.js";import"./chunk-T66BTKDG.js";import"./chunk-RKQRBJVC.js";import"./chunk-446XX2KT.js";import"./chunk-PXTYQKIE.js";import{a as s}from"./chunk-URWS74PL.js";import"./chunk-VXLZRXBG.js";import"./chunk-P7ES4XDN.js";import"./chunk-VR4XFY3I.js";import{a as i}from"./chunk-JVEHTDVA.js";import"./chunk-7TJUXYIJ.js";import"./chunk-4GYDPJBI.js";import k from"node:path";var h={name:"smoke",summary:"test an image in a real PostgreSQL 18 container, mounted as CloudNativePG mounts it (exit 1 on a failed check)",usage:"ext-actions smoke --image REF [--root DIR] [--extension NAME] [--platform P]... [--pg-image REF] [--keep] [--mount auto|image|bind] [--registry REG] [--environment testing|production] [--built-image REF]... [--format text|json] [--username USER --password-stdin]",async run(d,e){let{values:t}=a(this,d,{...p,image:{type:"string"},root:{type:"string",default:"."},extension:{type:"string"},platform:{type:"string",multiple:!0},"pg-image":{type:"string"},keep:{type:"boolean",default:!1},mount:{type:"string"},registry:{type:"string"},environment:{type:"string"},"built-image":{type:"string",multiple:!0},format:{type:"string"}});if(!t.image)throw new i(`ext-actions smoke: --image is required
+usage: ${this.usage}`);let y=o("--format",t.format,["text","json"],"text"),r=await l({...await u(t,e),image:t.image,root:k.resolve(e.cwd,t.root),extension:t.extension,platforms:m(t.platform),pgImage:t["pg-image"],keep:t.keep,mount:o("--mount",t.mount,["auto","image","bind"],"auto"),registry:t.registry,environment:o("--environment",t.environment,["testing","production"],"testing"),builtImages:t["built-image"]??[],exec:(n,c,x)=>s(n,c,{env:e.env,...x}),log:n=>e.stderr(`${n}
+`),warn:n=>g(e,[n])});return y==="json"?e.stdout(`${JSON.stringify(r,null,2)}
+`):e.stdout(`${f(r).join(`
+`)}
+`),r.ok?0:1}};export{h as smokeCommand};
