@@ -8,7 +8,11 @@
  *   (local `./` actions need no pin; `allowTagged` names repositories whose reusable workflows may be
  *   called by tag, such as `cnpg/ext-actions` in the callers `init` writes);
  * - `persist-credentials`: every `actions/checkout` step sets `persist-credentials: false`;
- * - `no-pull-request-target`: the workflow is not triggered by `pull_request_target`.
+ * - `no-pull-request-target`: the workflow is not triggered by `pull_request_target`;
+ * - `workflow-command`: a workflow command a script prints (`::error ...::`, `::warning`, `::notice`,
+ *   `::debug`, `::group`) never holds a step `env:` value taken from an expression unless it goes through
+ *   `$(esc "...")` (percent-encoding line breaks), so an input holding a line break cannot start a second
+ *   command.
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Node, type YAMLMap } from 'yaml';
 
@@ -19,7 +23,8 @@ export type HardeningRule =
   | 'run-expression'
   | 'pinned'
   | 'persist-credentials'
-  | 'no-pull-request-target';
+  | 'no-pull-request-target'
+  | 'workflow-command';
 
 export interface HardeningFinding {
   file: string;
@@ -113,6 +118,20 @@ export function checkHardening(
       if (!isMap(step)) return;
       const where = `jobs.${jobName}.steps[${index}]`;
       const run = get(step, 'run');
+      if (isScalar(run)) {
+        const env = get(step, 'env');
+        const fromExpressions = isMap(env)
+          ? env.items
+              .filter((e) => isScalar(e.value) && String(e.value.value).includes('${{'))
+              .map((e) => String(isScalar(e.key) ? e.key.value : e.key))
+          : [];
+        for (const name of unescapedInCommands(String(run.value), fromExpressions))
+          add(
+            run,
+            'workflow-command',
+            `${where}.run: $${name} (from an expression) printed in a workflow command; wrap it as $(esc "$${name}")`,
+          );
+      }
       if (isScalar(run) && String(run.value).includes('${{'))
         add(
           run,
@@ -158,6 +177,43 @@ export function checkHardening(
     const hash = source.indexOf(' #');
     return hash < 0 ? '' : source.slice(hash + 1).trim();
   }
+}
+
+const COMMAND_LINE = /::(error|warning|notice|debug|group)\b/;
+
+/**
+ * Names from `names` expanded, outside `$(esc "...")`, on the script lines that print a workflow command.
+ */
+export function unescapedInCommands(script: string, names: readonly string[]): string[] {
+  if (!names.length) return [];
+  const found = new Set<string>();
+  for (const line of script.split('\n')) {
+    if (!COMMAND_LINE.test(line)) continue;
+    const outside = stripEscaped(line);
+    for (const name of names)
+      if (new RegExp(`\\$(\\{)?${name}(?![A-Za-z0-9_])`).test(outside)) found.add(name);
+  }
+  return [...found];
+}
+
+/** The line without its `$(esc ...)` calls (balanced parentheses). */
+function stripEscaped(line: string): string {
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    if (line.startsWith('$(esc ', i)) {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < line.length; j++) {
+        if (line[j] === '(') depth++;
+        else if (line[j] === ')' && --depth === 0) break;
+      }
+      i = j + 1;
+      continue;
+    }
+    out += line[i++];
+  }
+  return out;
 }
 
 export function formatHardening(findings: readonly HardeningFinding[]): string {

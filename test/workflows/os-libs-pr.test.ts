@@ -224,7 +224,7 @@ describe('os-libs.yml: the pull request per extension', () => {
     const missing = t.run('pgrouting');
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain(
-      '::error title=os-libs::no library lists for pgrouting in the ext-actions-os-libs artifact',
+      '::error title=os-libs::no library lists for extension pgrouting in the ext-actions-os-libs artifact',
     );
     expect(t.branches()).toEqual(['main']);
     expect(t.prs()).toEqual([]);
