@@ -51400,6 +51400,11 @@ async function runBake(s, deps) {
   const metadataFile = path8.join(s.workDir, "metadata.json");
   const platforms = [...new Set(plan.targets.flatMap((t) => t.platforms))];
   const qemu = decideQemu(s.setupQemu, platforms, s.hostArch);
+  if (qemu.install && s.setupQemu === "auto" && s.qemuNeedsConsent) {
+    const message = `${labelOf(s, "setup-qemu")}: building ${qemu.architectures.join(", ")} on this ${s.hostArch} machine needs QEMU, installed by \`${showCommand(binfmtInstallCommand(s.binfmtImage, qemu.architectures))}\` (a privileged container that registers kernel binfmt handlers until reboot); allow it with ${labelOf(s, "setup-qemu")} true, skip it with ${labelOf(s, "setup-qemu")} false if emulation is already installed, or build native platforms only (${labelOf(s, "platforms")} linux/${nativeArchitectures(s.hostArch)[0]})`;
+    if (!s.dryRun) throw new UserError(message);
+    deps.warning(message);
+  }
   const builder = s.builder || s.builderName;
   const commands = [];
   if (plan.targets.length) {

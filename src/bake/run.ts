@@ -53,7 +53,7 @@ import {
   refsOf,
   type BakeImage,
 } from './metadata.js';
-import { decideQemu, type QemuDecision, type QemuMode } from './qemu.js';
+import { decideQemu, nativeArchitectures, type QemuDecision, type QemuMode } from './qemu.js';
 import { renderSummary, type BakeMode } from './summary.js';
 
 export interface BakeSettings {
@@ -82,6 +82,11 @@ export interface BakeSettings {
   /** `--driver-opt` entries for the builder it creates (e.g. `network=host` for a loopback registry). */
   builderDriverOpts?: readonly string[];
   setupQemu: QemuMode;
+  /**
+   * `setup-qemu: auto` may not install QEMU by itself (a developer's machine rather than a CI runner):
+   * when emulation is needed, refuse (a dry run warns) and name the flags that decide.
+   */
+  qemuNeedsConsent?: boolean;
   binfmtImage: string;
   cache: boolean;
   set: readonly string[];
@@ -440,6 +445,11 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const metadataFile = path.join(s.workDir, 'metadata.json');
   const platforms = [...new Set(plan.targets.flatMap((t) => t.platforms))];
   const qemu = decideQemu(s.setupQemu, platforms, s.hostArch);
+  if (qemu.install && s.setupQemu === 'auto' && s.qemuNeedsConsent) {
+    const message = `${labelOf(s, 'setup-qemu')}: building ${qemu.architectures.join(', ')} on this ${s.hostArch} machine needs QEMU, installed by \`${showCommand(binfmtInstallCommand(s.binfmtImage, qemu.architectures))}\` (a privileged container that registers kernel binfmt handlers until reboot); allow it with ${labelOf(s, 'setup-qemu')} true, skip it with ${labelOf(s, 'setup-qemu')} false if emulation is already installed, or build native platforms only (${labelOf(s, 'platforms')} linux/${nativeArchitectures(s.hostArch)[0]})`;
+    if (!s.dryRun) throw new UserError(message);
+    deps.warning(message);
+  }
   const builder = s.builder || s.builderName;
   const commands: Command[] = [];
   if (plan.targets.length) {
