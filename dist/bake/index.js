@@ -51242,7 +51242,9 @@ function checkSettings(s) {
     throw new UserError(`${labelOf(s, "images")}: only used with mode: merge`);
   }
   if (s.mode === "merge" && s.dryRun === false && !s.push) {
-    throw new UserError(`${labelOf(s, "push")}: mode: merge pushes the tagged indexes; set push: true`);
+    throw new UserError(
+      `${labelOf(s, "push")}: needed with ${labelOf(s, "mode")} merge (it pushes the tagged indexes)`
+    );
   }
 }
 async function gitTop(s) {

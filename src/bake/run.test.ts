@@ -129,7 +129,7 @@ describe('runBake', () => {
       [{ builder: 'my builder' }, /input "builder": .* got "my builder"/],
       [{ images: '[]' }, /input "images": only used with mode: merge/],
       [{ mode: 'merge', images: 'x' }, /input "images"/],
-      [{ mode: 'merge', images: '[]', push: false }, /input "push": mode: merge pushes/],
+      [{ mode: 'merge', images: '[]', push: false }, /input "push": needed with input "mode" merge/],
       [
         { allow: ['network.host', 'network=host'] },
         /^input "allow": expected a buildx entitlement .* got "network=host"/,

@@ -15,28 +15,14 @@ import {
 } from '../../bake/index.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
-
-/** The CLI's flag for each bake input, for messages (`--extension`, `--file`, `--images FILE`). */
-const FLAGS: Record<string, string> = {
-  extensions: '--extension',
-  files: '--file',
-  images: '--images FILE',
-};
-export const flagLabel = (input: string): string => FLAGS[input] ?? `--${input}`;
+import { flagOf, specs } from '../specs.js';
 
 /** A CI runner (GitHub Actions, or any CI setting CI=true), where installing QEMU is routine. */
 export const onCi = (env: NodeJS.ProcessEnv): boolean =>
   env['GITHUB_ACTIONS'] === 'true' || (!!env['CI'] && env['CI'] !== 'false' && env['CI'] !== '0');
 
 export const bake: Command = {
-  name: 'bake',
-  summary:
-    'build (and push) the plan with docker buildx bake, as the bake action does; --dry-run shows the commands',
-  usage:
-    'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--base REF] [--head REF] [--registry REG] ' +
-    '[--environment testing|production] [--push] [--platforms P,...] [--timestamp RFC3339] [--revision SHA] ' +
-    '[--base-image TEMPLATE] [--builder NAME] [--setup-qemu auto|true|false] [--binfmt-image IMAGE] [--cache] ' +
-    '[--set TARGET.KEY=VALUE]... [--file BAKEFILE]... [--allow ENTITLEMENT]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--work-dir DIR] [--format summary|images|refs|matrix]',
+  ...specs.bake,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -116,7 +102,7 @@ export const bake: Command = {
           set: values.set ?? [],
           files: values.file ?? [],
           allow: listFlag(values.allow),
-          label: flagLabel,
+          label: (input) => flagOf(specs.bake, input),
           dryRun: values['dry-run'],
           images,
           workDir,

@@ -11,6 +11,7 @@ import {
   loadExtensions,
 } from '../../matrix/index.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 async function repositoryTop(cwd: string): Promise<string> {
   const top = await gitTopLevel(cwd);
@@ -59,10 +60,7 @@ export function repositoryPaths(
 }
 
 export const changed: Command = {
-  name: 'changed',
-  summary: 'list the extensions affected by the changes between two refs, or by a list of paths',
-  usage:
-    'ext-actions changed [--root DIR] (--base REF [--head REF] | --files -|FILE) [--shared GLOB]... [--format json|lines]',
+  ...specs.changed,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },

@@ -3,14 +3,12 @@ import path from 'node:path';
 import { UserError, showValue } from '../../errors.js';
 import { dockerfile, metadataHcl, readme, type ScaffoldInput } from '../../scaffold/templates.js';
 import { listFlag, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export const create: Command = {
-  name: 'create',
-  summary: 'scaffold a new extension folder (metadata.hcl, Dockerfile, README.md)',
-  usage:
-    'ext-actions create NAME [--root DIR] [--distros trixie,bookworm] [--versions 18] [--package-name postgresql-%version%-NAME]',
+  ...specs.create,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       this,

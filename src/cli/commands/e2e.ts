@@ -9,6 +9,7 @@ import { defaultExec, teardown, type Log, type Teardown } from '../../e2e/runner
 import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../e2e/tools.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { oneOf, parseFlags, type CliIO, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 function cliLog(io: CliIO): Log {
   return {
@@ -22,13 +23,7 @@ function cliLog(io: CliIO): Log {
 }
 
 export const e2e: Command = {
-  name: 'e2e',
-  summary:
-    'build an extension into a local registry (or take --image) and test it in a kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
-  usage:
-    'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
-    '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
-    '[--extra-args "..."] [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
+  ...specs.e2e,
   async run(args, io) {
     const { values: v } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },

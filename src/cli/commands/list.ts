@@ -1,11 +1,10 @@
 import { discoverExtensions } from '../../matrix/index.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import path from 'node:path';
 
 export const list: Command = {
-  name: 'list',
-  summary: 'list the extensions found (folders holding metadata.hcl), sorted',
-  usage: 'ext-actions list [--root DIR] [--format lines|json]',
+  ...specs.list,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },

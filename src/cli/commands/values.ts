@@ -5,14 +5,10 @@ import { resolveValues } from '../../e2e/resolve.js';
 import { renderValues } from '../../e2e/values.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 export const values: Command = {
-  name: 'values',
-  summary:
-    'print the Chainsaw values.yaml of an extension image (the reference generate-testing-values schema)',
-  usage:
-    'ext-actions values --extension NAME --image REF [--root DIR] [--distro D --pg-major M] [--registry REG] ' +
-    '[--environment testing|production] [--base-image TEMPLATE] [--built-image REF]...',
+  ...specs.values,
   async run(args, io) {
     const { values: v } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
