@@ -30,14 +30,16 @@ export function parseFlags<T extends Options>(
   options: T,
   positionals = false,
 ) {
-  const parsed = Object.keys(options).sort();
+  const names = Object.keys(options).sort();
   const listed = Object.keys(command.options).sort();
-  if (parsed.join() !== listed.join())
+  if (names.join() !== listed.join())
     throw new Error(
-      `ext-actions ${command.name}: the options parsed (${parsed.join(', ')}) differ from those its help lists (${listed.join(', ')})`,
+      `ext-actions ${command.name}: the options parsed (${names.join(', ')}) differ from those its help lists (${listed.join(', ')})`,
     );
+  const parse = () => parseArgs({ args, options, strict: true, allowPositionals: positionals });
+  let parsed: ReturnType<typeof parse>;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
+    parsed = parse();
   } catch (err) {
     const e = err as Error & { code?: string };
     let message = e.message;
@@ -54,7 +56,19 @@ export function parseFlags<T extends Options>(
       `ext-actions ${command.name}: ${message}\nusage: ${command.usage}\n(ext-actions ${command.name} --help lists every option)`,
     );
   }
+  // Folder names as tab completion writes them (`pgvector/`), registries as copied (`ghcr.io/acme/`).
+  const values = parsed.values as Record<string, unknown>;
+  for (const key of SLASH_TRIMMED) {
+    const v = values[key];
+    if (typeof v === 'string') values[key] = trimSlashes(v);
+    else if (Array.isArray(v)) values[key] = v.map((x) => (typeof x === 'string' ? trimSlashes(x) : x));
+  }
+  return parsed;
 }
+
+/** Flags whose values lose their trailing slashes. */
+const SLASH_TRIMMED = ['extension', 'registry'];
+const trimSlashes = (value: string): string => value.replace(/(?<=[^/])\/+$/, '');
 
 /**
  * A message of the shared code naming an action input (`input "cnpg"`) as this command's flag

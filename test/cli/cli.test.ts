@@ -112,3 +112,26 @@ describe('messages name the flag the user typed', () => {
     expect(r.stderr).not.toContain(not);
   });
 });
+
+describe('values as shells and users write them', () => {
+  it('--extension pgvector/ (tab completion) and --registry ghcr.io/acme/ are taken without the slash', async () => {
+    const r = await cli([
+      'plan',
+      '--root',
+      'extensions/',
+      '--extension',
+      'pgvector/',
+      '--registry',
+      'ghcr.io/acme/',
+      '--format',
+      'matrix',
+      '--timestamp',
+      '2026-03-04T05:06:07Z',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const matrix = JSON.parse(r.stdout) as { extension?: string; repository?: string }[];
+    expect(matrix.length).toBeGreaterThan(0);
+    expect(JSON.stringify(matrix)).toContain('ghcr.io/acme/pgvector-testing');
+    expect(JSON.stringify(matrix)).not.toContain('acme//');
+  });
+});

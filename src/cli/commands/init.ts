@@ -22,7 +22,8 @@ export const init: Command = {
       force: { type: 'boolean', default: false },
     });
     const ref = validateRef(values.ref);
-    const registry = validateRegistry(values.registry);
+    // As plan takes it: image repositories are lower-case (GHCR.io/Acme is ghcr.io/acme).
+    const registry = validateRegistry(values.registry.toLowerCase());
     const repo = path.resolve(io.cwd, values.dir);
     const isDir = await stat(repo).then(
       (st) => st.isDirectory(),
