@@ -30196,6 +30196,84 @@ function defaultHead(env) {
 // src/matrix/plan.ts
 import path5 from "node:path";
 
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path11 = name.split("/");
+  const first = path11[0];
+  const isHost = path11.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path11.shift() : void 0, path: path11 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path11 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path11.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path11 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
+  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
+  if (registry2 === DOCKER_HUB && path11.length === 1) path11.unshift("library");
+  const result = { registry: registry2, repository: path11.join("/") };
+  if (tag !== void 0) result.tag = tag;
+  if (digest !== void 0) result.digest = digest;
+  return result;
+}
+function repositoryName(ref) {
+  return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+function isInsecureHost(registry2) {
+  const host = registry2.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function registryUrl(registry2) {
+  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
+  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
+}
+
 // src/matrix/metadata.ts
 var import_hcl2json = __toESM(require_lib2(), 1);
 import { readFile } from "node:fs/promises";
@@ -50333,9 +50411,19 @@ function checkOptions(options) {
   }
   const template = options.baseImage ?? DEFAULT_BASE_IMAGE;
   const unknown2 = [...template.matchAll(/\{(\w*)\}/g)].map((m) => m[1]).filter((k) => !PLACEHOLDERS.includes(k));
-  if (unknown2.length || template.trim() === "") {
+  const missing = PLACEHOLDERS.filter((k) => !template.includes(`{${k}}`));
+  if (unknown2.length || missing.length) {
+    const why = unknown2.length ? `unknown placeholder ${unknown2.map((k) => `{${k}}`).join(", ")}` : `no ${missing.map((k) => `{${k}}`).join(" or ")}`;
     throw new UserError(
-      `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`
+      `${label("base-image")}: expected an image reference with the placeholders {pgMajor} and {distro} (such as ${DEFAULT_BASE_IMAGE}); ${why} in ${showValue(template)}`
+    );
+  }
+  const sample = renderBaseImage(template, "18", "trixie");
+  try {
+    parseReference(sample);
+  } catch (err) {
+    throw new UserError(
+      `${label("base-image")}: ${showValue(template)} is not an image reference once filled in (${err.message.replace(/^image reference: /, "")})`
     );
   }
   if (options.platforms && options.platforms.length === 0) {
@@ -50762,84 +50850,6 @@ function failedTargets(output2, targets, keep = 20) {
 }
 function lastLines(output2, count = 20) {
   return output2.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l !== "").slice(-count);
-}
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function isDigest(value) {
-  return DIGEST_PATTERN.test(value);
-}
-function splitReference(ref) {
-  let name = ref;
-  let digest;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
-  }
-  let tag;
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  if (colon > slash) {
-    tag = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const parts = { name };
-  if (tag !== void 0) parts.tag = tag;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function splitName(name) {
-  const path11 = name.split("/");
-  const first = path11[0];
-  const isHost = path11.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path11.shift() : void 0, path: path11 };
-}
-function repositoryNameProblem(name) {
-  const { host, path: path11 } = splitName(name);
-  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path11.find((part) => !COMPONENT.test(part));
-  if (bad !== void 0)
-    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
-  return void 0;
-}
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  const trimmed = ref.trim();
-  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
-  const { name, tag, digest } = splitReference(trimmed);
-  if (digest !== void 0 && !isDigest(digest))
-    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
-  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  const problem = repositoryNameProblem(name);
-  if (problem !== void 0) throw bad(problem);
-  const { host, path: path11 } = splitName(name);
-  let registry2 = host ?? DOCKER_HUB;
-  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && path11.length === 1) path11.unshift("library");
-  const result = { registry: registry2, repository: path11.join("/") };
-  if (tag !== void 0) result.tag = tag;
-  if (digest !== void 0) result.digest = digest;
-  return result;
-}
-function repositoryName(ref) {
-  return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-  return `${repositoryName(ref)}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
-}
-function isInsecureHost(registry2) {
-  const host = registry2.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function registryUrl(registry2) {
-  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
-  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
 }
 
 // src/bake/merge.ts

@@ -56967,6 +56967,78 @@ function extensionConfiguration(extension, reference, pullPolicy) {
   return out;
 }
 
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
+function isDigest(value) {
+  return DIGEST_PATTERN.test(value);
+}
+function splitReference(ref) {
+  let name = ref;
+  let digest;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag;
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > slash) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts = { name };
+  if (tag !== void 0) parts.tag = tag;
+  if (digest !== void 0) parts.digest = digest;
+  return parts;
+}
+function splitName(name) {
+  const path7 = name.split("/");
+  const first = path7[0];
+  const isHost = path7.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path7.shift() : void 0, path: path7 };
+}
+function repositoryNameProblem(name) {
+  const { host, path: path7 } = splitName(name);
+  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
+  const bad = path7.find((part) => !COMPONENT.test(part));
+  if (bad !== void 0)
+    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
+  return void 0;
+}
+function parseReference(ref, what = "image reference") {
+  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
+  const trimmed = ref.trim();
+  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
+  const { name, tag, digest } = splitReference(trimmed);
+  if (digest !== void 0 && !isDigest(digest))
+    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
+  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
+  const problem = repositoryNameProblem(name);
+  if (problem !== void 0) throw bad(problem);
+  const { host, path: path7 } = splitName(name);
+  let registry2 = host ?? DOCKER_HUB;
+  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
+  if (registry2 === DOCKER_HUB && path7.length === 1) path7.unshift("library");
+  const result = { registry: registry2, repository: path7.join("/") };
+  if (tag !== void 0) result.tag = tag;
+  if (digest !== void 0) result.digest = digest;
+  return result;
+}
+function isInsecureHost(registry2) {
+  const host = registry2.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function registryUrl(registry2) {
+  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
+  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
+}
+
 // src/matrix/metadata.ts
 var import_hcl2json = __toESM(require_lib2(), 1);
 import { readFile } from "node:fs/promises";
@@ -57381,80 +57453,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os5 from "node:os";
 import path3 from "node:path";
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d+)?$/;
-function isDigest(value) {
-  return DIGEST_PATTERN.test(value);
-}
-function splitReference(ref) {
-  let name = ref;
-  let digest;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
-  }
-  let tag;
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  if (colon > slash) {
-    tag = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const parts = { name };
-  if (tag !== void 0) parts.tag = tag;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function splitName(name) {
-  const path7 = name.split("/");
-  const first = path7[0];
-  const isHost = path7.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path7.shift() : void 0, path: path7 };
-}
-function repositoryNameProblem(name) {
-  const { host, path: path7 } = splitName(name);
-  if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path7.find((part) => !COMPONENT.test(part));
-  if (bad !== void 0)
-    return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
-  return void 0;
-}
-function parseReference(ref, what = "image reference") {
-  const bad = (why) => new UserError(`${what}: ${why}, got ${JSON.stringify(ref)}`);
-  const trimmed = ref.trim();
-  if (trimmed === "") throw bad("expected an image reference such as ghcr.io/owner/name:tag");
-  if (/^[a-z]+:\/\//i.test(trimmed)) throw bad("expected a reference without a URL scheme");
-  const { name, tag, digest } = splitReference(trimmed);
-  if (digest !== void 0 && !isDigest(digest))
-    throw bad("expected the digest as sha256:<64 lowercase hex digits>");
-  if (tag !== void 0 && !TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
-  const problem = repositoryNameProblem(name);
-  if (problem !== void 0) throw bad(problem);
-  const { host, path: path7 } = splitName(name);
-  let registry2 = host ?? DOCKER_HUB;
-  if (registry2 === "index.docker.io" || registry2 === "registry-1.docker.io") registry2 = DOCKER_HUB;
-  if (registry2 === DOCKER_HUB && path7.length === 1) path7.unshift("library");
-  const result = { registry: registry2, repository: path7.join("/") };
-  if (tag !== void 0) result.tag = tag;
-  if (digest !== void 0) result.digest = digest;
-  return result;
-}
-function isInsecureHost(registry2) {
-  const host = registry2.replace(/:\d+$/, "");
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function registryUrl(registry2) {
-  const host = registry2 === DOCKER_HUB ? "registry-1.docker.io" : registry2;
-  return `${isInsecureHost(registry2) ? "http" : "https"}://${host}`;
-}
-
-// src/registry/auth.ts
 function parseChallenges(header) {
   const challenges = [];
   const token = /\s*,?\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)/y;

@@ -135,3 +135,39 @@ describe('values as shells and users write them', () => {
     expect(JSON.stringify(matrix)).not.toContain('acme//');
   });
 });
+
+describe('--base-image', () => {
+  it.each([
+    [
+      'foo',
+      /^error: --base-image: expected an image reference with the placeholders \{pgMajor\} and \{distro\}.*; no \{pgMajor\} or \{distro\} in "foo"/m,
+    ],
+    ['pg:{pgmajor}-{distro}', /^error: --base-image: .*unknown placeholder \{pgmajor\}/m],
+    ['pg:{pgMajor}', /^error: --base-image: .*no \{distro\} in/m],
+    [
+      'Pg/UPPER:{pgMajor}-{distro}',
+      /^error: --base-image: "Pg\/UPPER:\{pgMajor\}-\{distro\}" is not an image reference once filled in/m,
+    ],
+  ])('refuses %s in plan and bake alike', async (template, message) => {
+    for (const command of ['plan', 'bake']) {
+      const args = [command, '--root', 'extensions', '--extension', 'pgvector', '--base-image', template];
+      const r = await cli(command === 'bake' ? [...args, '--dry-run'] : args);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('takes a template with both placeholders', async () => {
+    const r = await cli([
+      'plan',
+      '--root',
+      'extensions',
+      '--extension',
+      'pgvector',
+      '--base-image',
+      'registry.test/pg:{pgMajor}-standard-{distro}',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('registry.test/pg:18-standard-trixie');
+  });
+});
