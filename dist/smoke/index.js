@@ -54155,6 +54155,26 @@ function buildValues(input2) {
 }
 
 // src/e2e/resolve.ts
+function imageMismatches(image, extension, distro, pgMajor, annotations) {
+  const found = [];
+  if (annotations) {
+    const [name] = (annotations["org.opencontainers.image.title"] ?? "").split(" ");
+    if (name && name !== extension.metadata.name)
+      found.push(`its title annotation names extension ${name}, not ${extension.metadata.name}`);
+    return found;
+  }
+  const ref = parseReference(image, "image");
+  const last = ref.repository.split("/").pop();
+  const names = [extension.metadata.image_name, `${extension.metadata.image_name}-testing`].map(
+    (n) => n.toLowerCase()
+  );
+  const m = /-(\d+)-([a-z][a-z0-9]*)$/.exec(ref.tag ?? "");
+  if (ref.tag !== void 0 && m && !names.includes(last))
+    found.push(`its repository ${last} is not ${names.join(" or ")}`);
+  if (m && m[1] !== pgMajor) found.push(`its tag says PostgreSQL ${m[1]}, not ${pgMajor}`);
+  if (m && m[2] !== distro) found.push(`its tag says ${m[2]}, not ${distro}`);
+  return found;
+}
 async function annotationsOf(inspect, reference, what) {
   try {
     return (await inspect(reference)).annotations ?? {};
@@ -54221,6 +54241,7 @@ async function resolveValues(options) {
   const [ext] = await loadExtensions(options.root, [options.extension]);
   const extension = ext;
   const offline = options.distro !== void 0 || options.pgMajor !== void 0;
+  const warnings = [];
   let coords;
   if (offline) {
     if (!options.distro || !options.pgMajor) {
@@ -54229,6 +54250,10 @@ async function resolveValues(options) {
       );
     }
     const pin = pinFor(extension, options.distro, options.pgMajor, "extension");
+    for (const m of imageMismatches(options.image, extension, options.distro, options.pgMajor))
+      warnings.push(
+        `image ${options.image} may not be ${extension.metadata.name} for ${options.distro}/PostgreSQL ${options.pgMajor}: ${m}`
+      );
     coords = {
       pgImage: renderBaseImage(options.baseImage ?? DEFAULT_BASE_IMAGE, options.pgMajor, options.distro),
       distro: options.distro,
@@ -54238,10 +54263,13 @@ async function resolveValues(options) {
   } else {
     if (!options.inspect) throw new UserError("no registry access configured to read the image annotations");
     parseReference(options.image, "image");
-    coords = coordinatesFrom(
-      await annotationsOf(options.inspect, options.image, `image ${options.image}`),
-      options.image
-    );
+    const annotations = await annotationsOf(options.inspect, options.image, `image ${options.image}`);
+    coords = coordinatesFrom(annotations, options.image);
+    const wrong = imageMismatches(options.image, extension, coords.distro, coords.pgMajor, annotations);
+    if (wrong.length)
+      throw new UserError(
+        `image ${options.image} is not a ${extension.metadata.name} image: ${wrong.join("; ")}`
+      );
     pinFor(extension, coords.distro, coords.pgMajor, "extension");
   }
   const { folders, sqlOnly } = requirements(extension);
@@ -54296,7 +54324,7 @@ async function resolveValues(options) {
     sqlOnly,
     ...options.pullPolicy ? { pullPolicy: options.pullPolicy } : {}
   });
-  return { values, distro: coords.distro, pgMajor: coords.pgMajor, images };
+  return { values, distro: coords.distro, pgMajor: coords.pgMajor, images, warnings };
 }
 
 // src/registry/client.ts

@@ -171,3 +171,43 @@ describe('--base-image', () => {
     expect(r.stdout).toContain('registry.test/pg:18-standard-trixie');
   });
 });
+
+describe('values --image', () => {
+  it('refuses what is not an image reference, offline too', async () => {
+    const r = await cli([
+      'values',
+      '--root',
+      'extensions',
+      '--extension',
+      'pgvector',
+      '--image',
+      'not a ref',
+      '--distro',
+      'trixie',
+      '--pg-major',
+      '18',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --image: .*got "not a ref"/m);
+    expect(r.stdout).toBe('');
+  });
+
+  it('warns when the reference names another extension or distro', async () => {
+    const r = await cli([
+      'values',
+      '--root',
+      'extensions',
+      '--extension',
+      'pgvector',
+      '--image',
+      'ghcr.io/acme/pgaudit:18.0-18-bookworm',
+      '--distro',
+      'trixie',
+      '--pg-major',
+      '18',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: image ghcr.io/acme/pgaudit:18.0-18-bookworm may not be pgvector');
+    expect(r.stderr).toContain('its tag says bookworm, not trixie');
+  });
+});

@@ -4,7 +4,8 @@ import { registryInspect } from '../../e2e/flow.js';
 import { resolveValues } from '../../e2e/resolve.js';
 import { renderValues } from '../../e2e/values.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
-import { oneOf, parseFlags, type Command } from '../command.js';
+import { parseReference } from '../../registry/reference.js';
+import { oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 import { specs } from '../specs.js';
 
 export const values: Command = {
@@ -24,6 +25,8 @@ export const values: Command = {
     if (!v.extension)
       throw new UserError(`ext-actions values: --extension is required\nusage: ${this.usage}`);
     if (!v.image) throw new UserError(`ext-actions values: --image is required\nusage: ${this.usage}`);
+    // A reference in every mode (offline too): it is written into values.yaml as is.
+    parseReference(v.image, '--image');
     const environment = oneOf('--environment', v.environment, ENVIRONMENTS, 'production');
     const offline = v.distro !== undefined || v['pg-major'] !== undefined;
     const env = io.env;
@@ -43,6 +46,7 @@ export const values: Command = {
       builtImages: v['built-image'] ?? [],
       inspect: offline ? undefined : registryInspect(v.image, credentials),
     });
+    printWarnings(io, result.warnings);
     io.stdout(renderValues(result.values));
     return 0;
   },
