@@ -57291,6 +57291,11 @@ ${details.map((d) => `  - ${d}`).join("\n")}` : message);
   }
   details;
   name = "UserError";
+  /**
+   * The cause is a service that could not be reached (a registry, a daemon), not the input: the CLI
+   * exits 3 instead of 2.
+   */
+  unreachable = false;
 };
 function isUserError(err) {
   return err instanceof UserError;

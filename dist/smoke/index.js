@@ -53100,6 +53100,11 @@ ${details.map((d) => `  - ${d}`).join("\n")}` : message);
   }
   details;
   name = "UserError";
+  /**
+   * The cause is a service that could not be reached (a registry, a daemon), not the input: the CLI
+   * exits 3 instead of 2.
+   */
+  unreachable = false;
 };
 function isUserError(err) {
   return err instanceof UserError;
@@ -54179,7 +54184,11 @@ async function annotationsOf(inspect, reference, what) {
   try {
     return (await inspect(reference)).annotations ?? {};
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${what}: ${err.message}`);
+    if (err instanceof UserError) {
+      const e = new UserError(`${what}: ${err.message}`);
+      e.unreachable = err.unreachable;
+      throw e;
+    }
     throw err;
   }
 }
@@ -54457,6 +54466,7 @@ var RetryableStatus = class extends Error {
   }
   retryAfterMs;
 };
+var refused = (err) => failureReason(err) === "ECONNREFUSED";
 function failureReason(err) {
   const cause = err.cause;
   return cause?.code ?? cause?.message ?? err.message;
@@ -54616,11 +54626,21 @@ var RegistryClient = class {
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : void 0;
             return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
+          // Nothing listening on the loopback is not transient: a registry that is not started.
+          transient: (err) => !(refused(err) && isInsecureHost(this.registry)),
           onRetry: (err, attempt, delayMs) => this.options.onRetry?.({ method, url: url2, attempt, reason: failureReason(err), delayMs })
         }
       );
     } catch (err) {
-      throw this.fail(req, void 0, `${method} ${url2}: ${failureReason(err)} (after ${attempts} attempts)`);
+      const reason = failureReason(err);
+      const e = refused(err) && isInsecureHost(this.registry) ? this.fail(
+        req,
+        void 0,
+        `${method} ${url2}: connection refused: nothing listens on ${this.registry}; start the registry (for example \`docker run -d -p 5000:5000 registry:2\`) or check the registry and port`,
+        reason
+      ) : this.fail(req, void 0, `${method} ${url2}: ${reason} (after ${attempts} attempts)`, reason);
+      e.unreachable = true;
+      throw e;
     }
   }
   /** A request with auth; throws a RegistryError for statuses not in `expect`. */

@@ -53,7 +53,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (isUserError(err)) {
       io.stderr(`error: ${relabel(err.message, spec)}\n`);
-      return 2;
+      return err.unreachable ? 3 : 2;
     }
     throw err;
   }

@@ -105,7 +105,11 @@ async function annotationsOf(
   try {
     return (await inspect(reference)).annotations ?? {};
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${what}: ${err.message}`);
+    if (err instanceof UserError) {
+      const e = new UserError(`${what}: ${err.message}`);
+      e.unreachable = err.unreachable;
+      throw e;
+    }
     throw err;
   }
 }

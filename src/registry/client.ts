@@ -25,7 +25,7 @@ import {
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import { withRetries } from '../process/retry.js';
-import { registryUrl } from './reference.js';
+import { isInsecureHost, registryUrl } from './reference.js';
 
 export interface ClientOptions {
   /** Credentials per registry host (`ghcr.io`), or for every registry. Overrides the Docker config file. */
@@ -89,6 +89,8 @@ class RetryableStatus extends Error {
     super(reason);
   }
 }
+
+const refused = (err: unknown): boolean => failureReason(err) === 'ECONNREFUSED';
 
 /** Why an attempt failed: the status, or the network error's code (`ECONNRESET`) or message. */
 function failureReason(err: unknown): string {
@@ -310,12 +312,25 @@ export class RegistryClient {
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : undefined;
             return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
+          // Nothing listening on the loopback is not transient: a registry that is not started.
+          transient: (err) => !(refused(err) && isInsecureHost(this.registry)),
           onRetry: (err, attempt, delayMs) =>
             this.options.onRetry?.({ method, url, attempt, reason: failureReason(err), delayMs }),
         },
       );
     } catch (err) {
-      throw this.fail(req, undefined, `${method} ${url}: ${failureReason(err)} (after ${attempts} attempts)`);
+      const reason = failureReason(err);
+      const e =
+        refused(err) && isInsecureHost(this.registry)
+          ? this.fail(
+              req,
+              undefined,
+              `${method} ${url}: connection refused: nothing listens on ${this.registry}; start the registry (for example \`docker run -d -p 5000:5000 registry:2\`) or check the registry and port`,
+              reason,
+            )
+          : this.fail(req, undefined, `${method} ${url}: ${reason} (after ${attempts} attempts)`, reason);
+      e.unreachable = true;
+      throw e;
     }
   }
 

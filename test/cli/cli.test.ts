@@ -1,5 +1,6 @@
 /** `ext-actions` as a new user meets it: help, version, "did you mean", and messages naming real flags. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -209,5 +210,30 @@ describe('values --image', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: image ghcr.io/acme/pgaudit:18.0-18-bookworm may not be pgvector');
     expect(r.stderr).toContain('its tag says bookworm, not trixie');
+  });
+});
+
+describe('an unreachable registry', () => {
+  it('connection refused on the loopback fails at once with a hint and exit code 3 (bad input stays 2)', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const ref = `127.0.0.1:${port}/pgvector-testing:0.8.1-18-trixie`;
+    for (const args of [
+      ['inspect', ref],
+      ['verify-layout', ref],
+      ['values', '--root', 'extensions', '--extension', 'pgvector', '--image', ref],
+      ['promote', `127.0.0.1:${port}/a@sha256:${'0'.repeat(64)}`, `127.0.0.1:${port}/b`],
+    ]) {
+      const started = Date.now();
+      const r = await cli(args);
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(3000);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain(`connection refused: nothing listens on 127.0.0.1:${port}`);
+      expect(r.stderr).not.toMatch(/^retry /m);
+    }
+    const bad = await cli(['inspect', 'not a ref']);
+    expect(bad.code).toBe(2);
   });
 });
