@@ -1091,14 +1091,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path8 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path8 && path8[0] !== "/") {
-          path8 = `/${path8}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1549,39 +1549,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path8,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path10, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path8,
+          path10,
           error63.message
         );
       });
@@ -1630,9 +1630,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1695,7 +1695,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -1710,11 +1710,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path8 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path8)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1780,7 +1780,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path8, query) : path8;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6473,7 +6473,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path8, host, upgrade, blocking, reset } = request;
+      const { method, path: path10, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6554,7 +6554,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7083,7 +7083,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7180,7 +7180,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path8;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7533,9 +7533,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path8 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path8;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8774,10 +8774,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path8 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10749,20 +10749,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path8) {
-      if (typeof path8 !== "string") {
-        return path8;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path8.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path8;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path8);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10784,7 +10784,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10822,9 +10822,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path8, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path8,
+        path: path10,
         method,
         body,
         headers,
@@ -11287,10 +11287,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path8,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12053,10 +12053,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter2}${value}`
+            value: `${exists2.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16169,9 +16169,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path8) {
-      for (let i = 0; i < path8.length; ++i) {
-        const code2 = path8.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code2 = path10.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19091,11 +19091,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path8 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path8 = `/${path8}`;
+            path10 = `/${path10}`;
           }
-          url2 = new URL(util2.parseOrigin(url2).origin + path8);
+          url2 = new URL(util2.parseOrigin(url2).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -23562,7 +23562,7 @@ var require_file2 = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(path8, data) {
+      static fromJSON(path10, data) {
         const { length, hashes, ...rest } = data;
         if (typeof length !== "number") {
           throw new TypeError("length must be a number");
@@ -23572,7 +23572,7 @@ var require_file2 = __commonJS({
         }
         return new _TargetFile({
           length,
-          path: path8,
+          path: path10,
           hashes,
           unrecognizedFields: rest
         });
@@ -25147,11 +25147,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path8 = {
+    var path10 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path8.win32.sep : path8.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path10.win32.sep : path10.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26379,9 +26379,9 @@ var require_snapshot = __commonJS({
     };
     exports.Snapshot = Snapshot;
     function metaToJSON(meta3) {
-      return Object.entries(meta3).reduce((acc, [path8, metadata]) => ({
+      return Object.entries(meta3).reduce((acc, [path10, metadata]) => ({
         ...acc,
-        [path8]: metadata.toJSON()
+        [path10]: metadata.toJSON()
       }), {});
     }
     function metaFromJSON(data) {
@@ -26390,9 +26390,9 @@ var require_snapshot = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("meta field is malformed");
         } else {
-          meta3 = Object.entries(data).reduce((acc, [path8, metadata]) => ({
+          meta3 = Object.entries(data).reduce((acc, [path10, metadata]) => ({
             ...acc,
-            [path8]: file_1.MetaFile.fromJSON(metadata)
+            [path10]: file_1.MetaFile.fromJSON(metadata)
           }), {});
         }
       }
@@ -26574,9 +26574,9 @@ var require_targets = __commonJS({
     };
     exports.Targets = Targets;
     function targetsToJSON(targets) {
-      return Object.entries(targets).reduce((acc, [path8, target]) => ({
+      return Object.entries(targets).reduce((acc, [path10, target]) => ({
         ...acc,
-        [path8]: target.toJSON()
+        [path10]: target.toJSON()
       }), {});
     }
     function targetsFromJSON(data) {
@@ -26585,9 +26585,9 @@ var require_targets = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("targets must be an object");
         } else {
-          targets = Object.entries(data).reduce((acc, [path8, target]) => ({
+          targets = Object.entries(data).reduce((acc, [path10, target]) => ({
             ...acc,
-            [path8]: file_1.TargetFile.fromJSON(path8, target)
+            [path10]: file_1.TargetFile.fromJSON(path10, target)
           }), {});
         }
       }
@@ -27067,8 +27067,8 @@ var require_common = __commonJS({
         }
         return debug2;
       }
-      function extend2(namespace, delimiter2) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
+      function extend2(namespace, delimiter3) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter3 === "undefined" ? ":" : delimiter3) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
@@ -37446,8 +37446,8 @@ var require_polyfill = __commonJS({
       );
     }
     function getValidatedPath(fileURLOrPath) {
-      const path8 = fileURLOrPath != null && fileURLOrPath.href && fileURLOrPath.origin ? fileURLToPath(fileURLOrPath) : fileURLOrPath;
-      return path8;
+      const path10 = fileURLOrPath != null && fileURLOrPath.href && fileURLOrPath.origin ? fileURLToPath(fileURLOrPath) : fileURLOrPath;
+      return path10;
     }
     async function cpFn(src, dest, opts) {
       if (opts.preserveTimestamps && process.arch === "ia32") {
@@ -37556,7 +37556,7 @@ var require_polyfill = __commonJS({
       }
       return checkParentPaths(src, srcStat, destParent);
     }
-    var normalizePathToArray = (path8) => resolve2(path8).split(sep2).filter(Boolean);
+    var normalizePathToArray = (path10) => resolve2(path10).split(sep2).filter(Boolean);
     function isSrcSubdir(src, dest) {
       const srcArr = normalizePathToArray(src);
       const destArr = normalizePathToArray(dest);
@@ -37807,9 +37807,9 @@ var require_move_file = __commonJS({
   "node_modules/@npmcli/fs/lib/move-file.js"(exports, module) {
     var { dirname: dirname4, join: join4, resolve: resolve2, relative: relative2, isAbsolute } = __require("path");
     var fs4 = __require("fs/promises");
-    var pathExists = async (path8) => {
+    var pathExists = async (path10) => {
       try {
-        await fs4.access(path8);
+        await fs4.access(path10);
         return true;
       } catch (er) {
         return er.code !== "ENOENT";
@@ -37897,17 +37897,17 @@ var require_tmp = __commonJS({
     var crypto3 = __require("crypto");
     var { withTempDir } = require_lib5();
     var fs4 = __require("fs/promises");
-    var path8 = __require("path");
+    var path10 = __require("path");
     module.exports.mkdir = mktmpdir;
     module.exports.tmpName = function tmpName(cache, tmpPrefix) {
       const id = crypto3.randomUUID();
-      return path8.join(cache, "tmp", tmpPrefix ? `${tmpPrefix}-${id}` : id);
+      return path10.join(cache, "tmp", tmpPrefix ? `${tmpPrefix}-${id}` : id);
     };
     async function mktmpdir(cache, opts = {}) {
       const { tmpPrefix } = opts;
-      const tmpDir = path8.join(cache, "tmp");
+      const tmpDir = path10.join(cache, "tmp");
       await fs4.mkdir(tmpDir, { recursive: true, owner: "inherit" });
-      const target = `${tmpDir}${path8.sep}${tmpPrefix || ""}`;
+      const target = `${tmpDir}${path10.sep}${tmpPrefix || ""}`;
       return fs4.mkdtemp(target, { owner: "inherit" });
     }
     module.exports.withTmp = withTmp;
@@ -37916,7 +37916,7 @@ var require_tmp = __commonJS({
         cb = opts;
         opts = {};
       }
-      return withTempDir(path8.join(cache, "tmp"), cb, opts);
+      return withTempDir(path10.join(cache, "tmp"), cb, opts);
     }
   }
 });
@@ -38025,12 +38025,12 @@ var require_path = __commonJS({
     "use strict";
     var contentVer = require_package2()["cache-version"].content;
     var hashToSegments = require_hash_to_segments();
-    var path8 = __require("path");
+    var path10 = __require("path");
     var ssri = require_lib4();
     module.exports = contentPath;
     function contentPath(cache, integrity) {
       const sri = ssri.parse(integrity, { single: true });
-      return path8.join(
+      return path10.join(
         contentDir(cache),
         sri.algorithm,
         ...hashToSegments(sri.hexDigest())
@@ -38038,7 +38038,7 @@ var require_path = __commonJS({
     }
     module.exports.contentDir = contentDir;
     function contentDir(cache) {
-      return path8.join(cache, `content-v${contentVer}`);
+      return path10.join(cache, `content-v${contentVer}`);
     }
   }
 });
@@ -38509,7 +38509,7 @@ var require_entry_index = __commonJS({
       writeFile: writeFile3
     } = __require("fs/promises");
     var { Minipass } = require_commonjs4();
-    var path8 = __require("path");
+    var path10 = __require("path");
     var ssri = require_lib4();
     var { tmpName } = require_tmp();
     var contentPath = require_path();
@@ -38546,7 +38546,7 @@ var require_entry_index = __commonJS({
       }).join("\n");
       const setup = async () => {
         const target = tmpName(cache, opts.tmpPrefix);
-        await mkdir4(path8.dirname(target), { recursive: true });
+        await mkdir4(path10.dirname(target), { recursive: true });
         return {
           target,
           moved: false
@@ -38559,7 +38559,7 @@ var require_entry_index = __commonJS({
       };
       const write = async (tmp2) => {
         await writeFile3(tmp2.target, newIndex, { flag: "wx" });
-        await mkdir4(path8.dirname(bucket), { recursive: true });
+        await mkdir4(path10.dirname(bucket), { recursive: true });
         await moveFile(tmp2.target, bucket);
         tmp2.moved = true;
       };
@@ -38583,7 +38583,7 @@ var require_entry_index = __commonJS({
         metadata
       };
       try {
-        await mkdir4(path8.dirname(bucket), { recursive: true });
+        await mkdir4(path10.dirname(bucket), { recursive: true });
         const stringified = JSON.stringify(entry);
         await appendFile2(bucket, `
 ${hashEntry(stringified)}	${stringified}`);
@@ -38633,17 +38633,17 @@ ${hashEntry(stringified)}	${stringified}`);
         await pMap2(
           buckets,
           async (bucket) => {
-            const bucketPath2 = path8.join(indexDir, bucket);
+            const bucketPath2 = path10.join(indexDir, bucket);
             const subbuckets = await readdirOrEmpty(bucketPath2);
             await pMap2(
               subbuckets,
               async (subbucket) => {
-                const subbucketPath = path8.join(bucketPath2, subbucket);
+                const subbucketPath = path10.join(bucketPath2, subbucket);
                 const subbucketEntries = await readdirOrEmpty(subbucketPath);
                 await pMap2(
                   subbucketEntries,
                   async (entry) => {
-                    const entryPath = path8.join(subbucketPath, entry);
+                    const entryPath = path10.join(subbucketPath, entry);
                     try {
                       const entries = await bucketEntries(entryPath);
                       const reduced = entries.reduce((acc, entry2) => {
@@ -38712,13 +38712,13 @@ ${hashEntry(stringified)}	${stringified}`);
     }
     module.exports.bucketDir = bucketDir;
     function bucketDir(cache) {
-      return path8.join(cache, `index-v${indexV}`);
+      return path10.join(cache, `index-v${indexV}`);
     }
     module.exports.bucketPath = bucketPath;
     function bucketPath(cache, key) {
       const hashed = hashKey(key);
-      return path8.join.apply(
-        path8,
+      return path10.join.apply(
+        path10,
         [bucketDir(cache)].concat(hashToSegments(hashed))
       );
     }
@@ -39464,17 +39464,17 @@ var require_lib6 = __commonJS({
     var _defaultFlag = /* @__PURE__ */ Symbol("_defaultFlag");
     var _errored = /* @__PURE__ */ Symbol("_errored");
     var ReadStream = class extends Minipass {
-      constructor(path8, opt) {
+      constructor(path10, opt) {
         opt = opt || {};
         super(opt);
         this.readable = true;
         this.writable = false;
-        if (typeof path8 !== "string") {
+        if (typeof path10 !== "string") {
           throw new TypeError("path must be a string");
         }
         this[_errored] = false;
         this[_fd] = typeof opt.fd === "number" ? opt.fd : null;
-        this[_path] = path8;
+        this[_path] = path10;
         this[_readSize] = opt.readSize || 16 * 1024 * 1024;
         this[_reading] = false;
         this[_size2] = typeof opt.size === "number" ? opt.size : Infinity;
@@ -39620,7 +39620,7 @@ var require_lib6 = __commonJS({
       }
     };
     var WriteStream = class extends EE {
-      constructor(path8, opt) {
+      constructor(path10, opt) {
         opt = opt || {};
         super(opt);
         this.readable = false;
@@ -39630,7 +39630,7 @@ var require_lib6 = __commonJS({
         this[_ended] = false;
         this[_needDrain] = false;
         this[_queue] = [];
-        this[_path] = path8;
+        this[_path] = path10;
         this[_fd] = typeof opt.fd === "number" ? opt.fd : null;
         this[_mode] = opt.mode === void 0 ? 438 : opt.mode;
         this[_pos] = typeof opt.start === "number" ? opt.start : null;
@@ -39938,11 +39938,11 @@ var require_read = __commonJS({
       err.code = "EBADSIZE";
       return err;
     }
-    function integrityError(sri, path8) {
-      const err = new Error(`Integrity verification failed for ${sri} (${path8})`);
+    function integrityError(sri, path10) {
+      const err = new Error(`Integrity verification failed for ${sri} (${path10})`);
       err.code = "EINTEGRITY";
       err.sri = sri;
-      err.path = path8;
+      err.path = path10;
       return err;
     }
   }
@@ -40110,7 +40110,7 @@ var require_write = __commonJS({
     var { Minipass } = require_commonjs4();
     var Pipeline = require_minipass_pipeline();
     var Flush = require_minipass_flush();
-    var path8 = __require("path");
+    var path10 = __require("path");
     var ssri = require_lib4();
     var { tmpName } = require_tmp();
     var fsm = require_lib6();
@@ -40230,7 +40230,7 @@ var require_write = __commonJS({
     }
     async function makeTmp(cache, opts) {
       const tmpTarget = tmpName(cache, opts.tmpPrefix);
-      await fs4.mkdir(path8.dirname(tmpTarget), { recursive: true });
+      await fs4.mkdir(path10.dirname(tmpTarget), { recursive: true });
       return {
         target: tmpTarget,
         moved: false
@@ -40238,7 +40238,7 @@ var require_write = __commonJS({
     }
     async function moveToDestination(tmp, cache, sri) {
       const destination = contentPath(cache, sri);
-      const destDir = path8.dirname(destination);
+      const destDir = path10.dirname(destination);
       if (moveOperations.has(destination)) {
         return moveOperations.get(destination);
       }
@@ -43372,9 +43372,9 @@ var require_glob = __commonJS({
   "node_modules/cacache/lib/util/glob.js"(exports, module) {
     "use strict";
     var { glob } = require_index_min2();
-    var path8 = __require("path");
-    var globify = (pattern) => pattern.split(path8.win32.sep).join(path8.posix.sep);
-    module.exports = (path9, options) => glob(globify(path9), options);
+    var path10 = __require("path");
+    var globify = (pattern) => pattern.split(path10.win32.sep).join(path10.posix.sep);
+    module.exports = (path11, options) => glob(globify(path11), options);
   }
 });
 
@@ -43406,7 +43406,7 @@ var require_rm2 = __commonJS({
     var glob = require_glob();
     var index = require_entry_index();
     var memo2 = require_memoization();
-    var path8 = __require("path");
+    var path10 = __require("path");
     var rmContent = require_rm();
     module.exports = entry;
     module.exports.entry = entry;
@@ -43422,7 +43422,7 @@ var require_rm2 = __commonJS({
     module.exports.all = all;
     async function all(cache) {
       memo2.clearMemoized();
-      const paths = await glob(path8.join(cache, "*(content-*|index-*)"), { silent: true, nosort: true });
+      const paths = await glob(path10.join(cache, "*(content-*|index-*)"), { silent: true, nosort: true });
       return Promise.all(paths.map((p) => rm4(p, { recursive: true, force: true })));
     }
   }
@@ -43444,7 +43444,7 @@ var require_verify2 = __commonJS({
     var fsm = require_lib6();
     var glob = require_glob();
     var index = require_entry_index();
-    var path8 = __require("path");
+    var path10 = __require("path");
     var ssri = require_lib4();
     var hasOwnProperty = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
     var verifyOpts = (opts) => ({
@@ -43521,7 +43521,7 @@ var require_verify2 = __commonJS({
         indexStream.on("end", resolve2).on("error", reject);
       });
       const contentDir = contentPath.contentDir(cache);
-      const files = await glob(path8.join(contentDir, "**"), {
+      const files = await glob(path10.join(contentDir, "**"), {
         follow: false,
         nodir: true,
         nosort: true
@@ -43642,16 +43642,16 @@ var require_verify2 = __commonJS({
     }
     function cleanTmp(cache, opts) {
       opts.log.silly("verify", "cleaning tmp directory");
-      return rm4(path8.join(cache, "tmp"), { recursive: true, force: true });
+      return rm4(path10.join(cache, "tmp"), { recursive: true, force: true });
     }
     async function writeVerifile(cache, opts) {
-      const verifile = path8.join(cache, "_lastverified");
+      const verifile = path10.join(cache, "_lastverified");
       opts.log.silly("verify", "writing verifile to " + verifile);
       return writeFile3(verifile, `${Date.now()}`);
     }
     module.exports.lastRun = lastRun;
     async function lastRun(cache) {
-      const data = await readFile4(path8.join(cache, "_lastverified"), { encoding: "utf8" });
+      const data = await readFile4(path10.join(cache, "_lastverified"), { encoding: "utf8" });
       return /* @__PURE__ */ new Date(+data);
     }
   }
@@ -44101,22 +44101,22 @@ var require_matchers = __commonJS({
     };
     var DEEP_HEADER_AUTHORIZATION = {
       type: TYPE_PATH,
-      predicate: ({ path: path8 }) => path8.endsWith(".headers.authorization"),
+      predicate: ({ path: path10 }) => path10.endsWith(".headers.authorization"),
       replacement: "[REDACTED_HEADER_AUTHORIZATION]"
     };
     var DEEP_HEADER_SET_COOKIE = {
       type: TYPE_PATH,
-      predicate: ({ path: path8 }) => path8.endsWith(".headers.set-cookie"),
+      predicate: ({ path: path10 }) => path10.endsWith(".headers.set-cookie"),
       replacement: "[REDACTED_HEADER_SET_COOKIE]"
     };
     var DEEP_HEADER_COOKIE = {
       type: TYPE_PATH,
-      predicate: ({ path: path8 }) => path8.endsWith(".headers.cookie"),
+      predicate: ({ path: path10 }) => path10.endsWith(".headers.cookie"),
       replacement: "[REDACTED_HEADER_COOKIE]"
     };
     var REWRITE_REQUEST = {
       type: TYPE_PATH,
-      predicate: ({ path: path8 }) => path8.endsWith(".request"),
+      predicate: ({ path: path10 }) => path10.endsWith(".request"),
       replacement: (input2) => ({
         method: input2?.method,
         path: input2?.path,
@@ -44126,7 +44126,7 @@ var require_matchers = __commonJS({
     };
     var REWRITE_RESPONSE = {
       type: TYPE_PATH,
-      predicate: ({ path: path8 }) => path8.endsWith(".response"),
+      predicate: ({ path: path10 }) => path10.endsWith(".response"),
       replacement: (input2) => ({
         data: input2?.data,
         status: input2?.status,
@@ -44242,12 +44242,12 @@ var require_utils3 = __commonJS({
       },
       [TYPE_PATH]: (matcher) => (value, ctx) => {
         const rawPath = ctx?.path;
-        const path8 = rawPath.join(".").toLowerCase();
+        const path10 = rawPath.join(".").toLowerCase();
         const { predicate, replacement } = matcher;
         const replace = typeof replacement === "function" ? replacement : () => replacement;
-        const shouldRun = predicate({ rawPath, path: path8 });
+        const shouldRun = predicate({ rawPath, path: path10 });
         if (shouldRun) {
-          value = replace(value, { rawPath, path: path8 });
+          value = replace(value, { rawPath, path: path10 });
         }
         return value;
       }
@@ -51311,14 +51311,14 @@ var require_url = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.join = join4;
     var url_1 = __require("url");
-    function join4(base, path8) {
-      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path8)).toString();
+    function join4(base, path10) {
+      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path10)).toString();
     }
-    function ensureTrailingSlash(path8) {
-      return path8.endsWith("/") ? path8 : path8 + "/";
+    function ensureTrailingSlash(path10) {
+      return path10.endsWith("/") ? path10 : path10 + "/";
     }
-    function removeLeadingSlash(path8) {
-      return path8.startsWith("/") ? path8.slice(1) : path8;
+    function removeLeadingSlash(path10) {
+      return path10.startsWith("/") ? path10.slice(1) : path10;
     }
   }
 });
@@ -51372,7 +51372,7 @@ var require_updater = __commonJS({
     var models_1 = require_dist3();
     var debug_1 = __importDefault(require_src());
     var fs4 = __importStar(__require("fs"));
-    var path8 = __importStar(__require("path"));
+    var path10 = __importStar(__require("path"));
     var package_json_1 = require_package4();
     var config_1 = require_config();
     var error_1 = require_error3();
@@ -51444,7 +51444,7 @@ var require_updater = __commonJS({
         const consistentSnapshot = this.trustedSet.root.signed.consistentSnapshot;
         if (consistentSnapshot && this.config.prefixTargetsWithHash) {
           const hashes = Object.values(targetInfo.hashes);
-          const { dir, base } = path8.parse(targetFilePath);
+          const { dir, base } = path10.parse(targetFilePath);
           const filename = `${hashes[0]}.${base}`;
           targetFilePath = dir ? `${dir}/${filename}` : filename;
         }
@@ -51471,7 +51471,7 @@ var require_updater = __commonJS({
         return;
       }
       loadLocalMetadata(fileName) {
-        const filePath = path8.join(this.dir, `${fileName}.json`);
+        const filePath = path10.join(this.dir, `${fileName}.json`);
         log("READ %s", filePath);
         return fs4.readFileSync(filePath);
       }
@@ -51618,12 +51618,12 @@ var require_updater = __commonJS({
           throw new error_1.ValueError("Target directory not set");
         }
         const filePath = encodeURIComponent(targetInfo.path);
-        return path8.join(this.targetDir, filePath);
+        return path10.join(this.targetDir, filePath);
       }
       persistMetadata(metaDataName, bytesData) {
         const encodedName = encodeURIComponent(metaDataName);
         try {
-          const filePath = path8.join(this.dir, `${encodedName}.json`);
+          const filePath = path10.join(this.dir, `${encodedName}.json`);
           log("WRITE %s", filePath);
           fs4.writeFileSync(filePath, bytesData.toString("utf8"));
         } catch (error63) {
@@ -51735,13 +51735,13 @@ var require_target = __commonJS({
     var fs_1 = __importDefault(__require("fs"));
     var error_1 = require_error4();
     async function readTarget(tuf, targetPath) {
-      const path8 = await getTargetPath(tuf, targetPath);
+      const path10 = await getTargetPath(tuf, targetPath);
       return new Promise((resolve2, reject) => {
-        fs_1.default.readFile(path8, "utf-8", (err, data) => {
+        fs_1.default.readFile(path10, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
               code: "TUF_READ_TARGET_ERROR",
-              message: `error reading target ${path8}`,
+              message: `error reading target ${path10}`,
               cause: err
             }));
           } else {
@@ -51767,19 +51767,19 @@ var require_target = __commonJS({
           message: `target ${target} not found`
         });
       }
-      let path8 = await tuf.findCachedTarget(targetInfo);
-      if (!path8) {
+      let path10 = await tuf.findCachedTarget(targetInfo);
+      if (!path10) {
         try {
-          path8 = await tuf.downloadTarget(targetInfo);
+          path10 = await tuf.downloadTarget(targetInfo);
         } catch (err) {
           throw new error_1.TUFError({
             code: "TUF_DOWNLOAD_TARGET_ERROR",
-            message: `error downloading target ${path8}`,
+            message: `error downloading target ${path10}`,
             cause: err
           });
         }
       }
-      return path8;
+      return path10;
     }
   }
 });
@@ -53773,15 +53773,15 @@ var require_certificate = __commonJS({
       sort() {
         const leafCert = this.untrustedCert;
         let paths = this.buildPaths(leafCert);
-        paths = paths.filter((path9) => path9.some((cert) => this.trustedCerts.includes(cert)));
+        paths = paths.filter((path11) => path11.some((cert) => this.trustedCerts.includes(cert)));
         if (paths.length === 0) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "no trusted certificate path found"
           });
         }
-        const path8 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
-        return [leafCert, ...path8].slice(0, -1);
+        const path10 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path10].slice(0, -1);
       }
       // Recursively build all possible paths from the leaf to the root
       buildPaths(certificate) {
@@ -53840,30 +53840,30 @@ var require_certificate = __commonJS({
         });
         return issuers;
       }
-      checkPath(path8) {
-        if (path8.length < 1) {
+      checkPath(path10) {
+        if (path10.length < 1) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "certificate chain must contain at least one certificate"
           });
         }
-        const validCAs = path8.slice(1).every((cert) => cert.isCA);
+        const validCAs = path10.slice(1).every((cert) => cert.isCA);
         if (!validCAs) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "intermediate certificate is not a CA"
           });
         }
-        for (let i = path8.length - 2; i >= 0; i--) {
-          if (!path8[i].issuer.equals(path8[i + 1].subject)) {
+        for (let i = path10.length - 2; i >= 0; i--) {
+          if (!path10[i].issuer.equals(path10[i + 1].subject)) {
             throw new error_1.VerificationError({
               code: "CERTIFICATE_ERROR",
               message: "incorrect certificate name chaining"
             });
           }
         }
-        for (let i = 0; i < path8.length; i++) {
-          const cert = path8[i];
+        for (let i = 0; i < path10.length; i++) {
+          const cert = path10[i];
           if (cert.extBasicConstraints?.isCA) {
             const pathLength = cert.extBasicConstraints.pathLenConstraint;
             if (pathLength !== void 0 && pathLength < i - 1) {
@@ -53967,13 +53967,13 @@ var require_key4 = __commonJS({
       return { key: key.publicKey };
     }
     function verifyCertificate(leaf, timestamps, trustMaterial) {
-      let path8 = [];
+      let path10 = [];
       timestamps.forEach((timestamp) => {
-        path8 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+        path10 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
       });
       return {
-        scts: (0, sct_1.verifySCTs)(path8[0], path8[1], trustMaterial.ctlogs),
-        signer: getSigner(path8[0])
+        scts: (0, sct_1.verifySCTs)(path10[0], path10[1], trustMaterial.ctlogs),
+        signer: getSigner(path10[0])
       };
     }
     function getSigner(cert) {
@@ -55086,6 +55086,9 @@ var require_dist12 = __commonJS({
   }
 });
 
+// actions/sign/main.ts
+import path9 from "node:path";
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -55177,19 +55180,20 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter2)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
+  if (key.includes(delimiter3)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
-  if (convertedValue.includes(delimiter2)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
+  if (convertedValue.includes(delimiter3)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
 import * as os5 from "os";
+import * as path4 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
 import * as http from "http";
@@ -57221,6 +57225,15 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
+function addPath(inputPath) {
+  const filePath = process.env["GITHUB_PATH"] || "";
+  if (filePath) {
+    issueFileCommand("PATH", inputPath);
+  } else {
+    issueCommand("add-path", {}, inputPath);
+  }
+  process.env["PATH"] = `${inputPath}${path4.delimiter}${process.env["PATH"]}`;
+}
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
@@ -57461,7 +57474,7 @@ var semver = __toESM(require_semver2(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as os6 from "os";
-import * as path4 from "path";
+import * as path5 from "path";
 var semver2 = __toESM(require_semver2(), 1);
 import * as stream from "stream";
 import * as util from "util";
@@ -57577,8 +57590,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
 function downloadTool(url2, dest, auth, headers) {
   return __awaiter11(this, void 0, void 0, function* () {
-    dest = dest || path4.join(_getTempDirectory(), crypto2.randomUUID());
-    yield mkdirP(path4.dirname(dest));
+    dest = dest || path5.join(_getTempDirectory(), crypto2.randomUUID());
+    yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -57763,7 +57776,7 @@ function cacheFile(sourceFile, targetFile, tool, version2, arch3) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version2, arch3);
-    const destPath = path4.join(destFolder, targetFile);
+    const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version2, arch3);
@@ -57786,7 +57799,7 @@ function find(toolName, versionSpec, arch3) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver2.clean(versionSpec) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
     if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
@@ -57800,12 +57813,12 @@ function find(toolName, versionSpec, arch3) {
 function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os6.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs3.existsSync(toolPath)) {
     const children = fs3.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path4.join(toolPath, child2, arch3 || "");
+        const fullPath = path5.join(toolPath, child2, arch3 || "");
         if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
@@ -57817,7 +57830,7 @@ function findAllVersions(toolName, arch3) {
 function _createExtractFolder(dest) {
   return __awaiter11(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto2.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto2.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -57825,7 +57838,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version2, arch3) {
   return __awaiter11(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -57835,7 +57848,7 @@ function _createToolPath(tool, version2, arch3) {
   });
 }
 function _completeToolPath(tool, version2, arch3) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch3 || "");
   const markerPath = `${folderPath}.complete`;
   fs3.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -57889,7 +57902,7 @@ function _getGlobal(key, defaultValue) {
 // src/tools/install.ts
 import { chmod as chmod2, mkdir as mkdir2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import os7 from "node:os";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/process/retry.ts
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
@@ -57925,9 +57938,9 @@ function mirrorUrl(url2, mirror) {
   return `${mirror.replace(/\/+$/, "")}/${u.host}${u.pathname}${u.search}`;
 }
 function ensureRunnerDirs(env = process.env) {
-  const base = path5.join(os7.homedir(), ".cache", "ext-actions");
-  env["RUNNER_TOOL_CACHE"] ||= path5.join(base, "tools");
-  env["RUNNER_TEMP"] ||= path5.join(os7.tmpdir(), "ext-actions");
+  const base = path6.join(os7.homedir(), ".cache", "ext-actions");
+  env["RUNNER_TOOL_CACHE"] ||= path6.join(base, "tools");
+  env["RUNNER_TEMP"] ||= path6.join(os7.tmpdir(), "ext-actions");
 }
 function describe(tool) {
   return `${tool.name} ${tool.version} (${tool.arch})`;
@@ -58029,7 +58042,7 @@ async function installTool(spec) {
   };
   const cachedDir = find(spec.name, spec.version, tool.arch);
   if (cachedDir) {
-    const cachedPath = path5.join(cachedDir, spec.binary);
+    const cachedPath = path6.join(cachedDir, spec.binary);
     if (await stat2(cachedPath).then(
       (s) => s.isFile(),
       () => false
@@ -58040,13 +58053,13 @@ async function installTool(spec) {
   }
   const expected = await expectedSha256(spec, tool, mirror);
   info(`${describe(tool)}: downloading ${tool.url}`);
-  const work = path5.join(
+  const work = path6.join(
     process.env["RUNNER_TEMP"],
     `ext-actions-${spec.name}-${process.pid}-${Date.now()}`
   );
   await mkdir2(work, { recursive: true });
   try {
-    const asset = path5.join(work, path5.basename(new URL(spec.url).pathname) || spec.name);
+    const asset = path6.join(work, path6.basename(new URL(spec.url).pathname) || spec.name);
     try {
       await downloadTool(tool.url, asset);
     } catch (err) {
@@ -58065,7 +58078,7 @@ async function installTool(spec) {
     if (spec.verify) await spec.verify(asset, tool);
     let executable = asset;
     if (spec.archive) {
-      const out = path5.join(work, "extracted");
+      const out = path6.join(work, "extracted");
       try {
         if (spec.archive === "zip") await extractZip(asset, out);
         else await extractTar(asset, out);
@@ -58074,7 +58087,7 @@ async function installTool(spec) {
           `cannot install ${describe(tool)}: extracting ${tool.url} failed: ${err.message}`
         );
       }
-      executable = path5.join(out, spec.pathInArchive ?? spec.binary);
+      executable = path6.join(out, spec.pathInArchive ?? spec.binary);
       if (!await stat2(executable).then(
         (s) => s.isFile(),
         () => false
@@ -58086,7 +58099,7 @@ async function installTool(spec) {
     }
     await chmod2(executable, 493);
     const dir = await cacheFile(executable, spec.binary, spec.name, spec.version, tool.arch);
-    const installed = path5.join(dir, spec.binary);
+    const installed = path6.join(dir, spec.binary);
     await chmod2(installed, 493);
     info(`${describe(tool)}: installed ${installed}`);
     return { ...tool, path: installed, dir, sha256: actual.sha256, fromCache: false };
@@ -58102,7 +58115,7 @@ var import_tuf = __toESM(require_dist10(), 1);
 var import_verify = __toESM(require_dist12(), 1);
 import { readFile } from "node:fs/promises";
 import os8 from "node:os";
-import path6 from "node:path";
+import path7 from "node:path";
 var TRUSTED_ROOT_ENV = "EXT_ACTIONS_SIGSTORE_TRUSTED_ROOT";
 async function trustedRoot(env) {
   const file2 = env[TRUSTED_ROOT_ENV];
@@ -58117,7 +58130,7 @@ async function trustedRoot(env) {
   }
   try {
     return await (0, import_tuf.getTrustedRoot)({
-      cachePath: path6.join(env["RUNNER_TEMP"] || os8.tmpdir(), "ext-actions-sigstore-tuf")
+      cachePath: path7.join(env["RUNNER_TEMP"] || os8.tmpdir(), "ext-actions-sigstore-tuf")
     });
   } catch (err) {
     throw new UserError(`cannot fetch Sigstore's trusted root through TUF: ${err.message}`);
@@ -58189,23 +58202,23 @@ function cosignAsset(platform2 = process.platform, arch3 = hostArch()) {
     throw new UserError(`cosign has no release binary for ${platform2}/${arch3}`);
   return `cosign-${os10}-${arch3}${os10 === "windows" ? ".exe" : ""}`;
 }
-async function cosignVersionOf(path8) {
-  const out = await runCommand(path8, ["version", "--json"]);
+async function cosignVersionOf(path10) {
+  const out = await runCommand(path10, ["version", "--json"]);
   try {
     const v = JSON.parse(out.stdout).gitVersion;
     if (typeof v === "string") return v;
   } catch {
   }
   throw new UserError(
-    `${path8} does not look like cosign: "cosign version --json" printed ${JSON.stringify(out.stdout.slice(0, 120))} (exit ${out.exitCode})`
+    `${path10} does not look like cosign: "cosign version --json" printed ${JSON.stringify(out.stdout.slice(0, 120))} (exit ${out.exitCode})`
   );
 }
 function describeVersion(version2) {
   if (VERSION.test(version2)) return version2;
   return `${version2} (no release version: a distribution or source build, so the v3-or-later check cannot apply and features are detected from its --help)`;
 }
-async function prefersSigningConfig(path8) {
-  const out = await runCommand(path8, ["sign", "--help"]);
+async function prefersSigningConfig(path10) {
+  const out = await runCommand(path10, ["sign", "--help"]);
   const help = `${out.stdout}
 ${out.stderr}`;
   const lists = (flag) => new RegExp(`^\\s+${flag}=`, "m").test(help);
@@ -58306,15 +58319,15 @@ function splitReference(ref) {
   return parts;
 }
 function splitName(name) {
-  const path8 = name.split("/");
-  const first = path8[0];
-  const isHost = path8.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
-  return { host: isHost ? path8.shift() : void 0, path: path8 };
+  const path10 = name.split("/");
+  const first = path10[0];
+  const isHost = path10.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  return { host: isHost ? path10.shift() : void 0, path: path10 };
 }
 function repositoryNameProblem(name) {
-  const { host, path: path8 } = splitName(name);
+  const { host, path: path10 } = splitName(name);
   if (host !== void 0 && !HOST.test(host)) return `"${host}" is not a valid registry host`;
-  const bad = path8.find((part) => !COMPONENT.test(part));
+  const bad = path10.find((part) => !COMPONENT.test(part));
   if (bad !== void 0)
     return `"${bad}" is not a valid repository path component (lowercase letters, digits, . _ -)`;
   return void 0;
@@ -58391,7 +58404,7 @@ function isTransientCosignError(output2) {
 // src/sign/sign.ts
 import { chmod as chmod3, mkdir as mkdir3, mkdtemp, readFile as readFile3, rm as rm3, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import os9 from "node:os";
-import path7 from "node:path";
+import path8 from "node:path";
 var ANNOTATION = /^[A-Za-z0-9][A-Za-z0-9._/-]*=[^=,"]*$/;
 function annotationValue(value) {
   return value.replace(/[%,="]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -58445,7 +58458,7 @@ async function plan(req, env) {
   const files = [];
   const missing = [];
   for (const f of req.files) {
-    const file2 = path7.resolve(workspace, f);
+    const file2 = path8.resolve(workspace, f);
     if (!await isFile(file2)) missing.push(f);
     else files.push({ file: file2, bundle: `${file2}.sigstore.json` });
   }
@@ -58475,7 +58488,7 @@ async function plan(req, env) {
       }
       key = { ref: req.key, inline: void 0 };
     } else {
-      const file2 = path7.resolve(workspace, req.key);
+      const file2 = path8.resolve(workspace, req.key);
       if (!await isFile(file2)) {
         throw new UserError(
           `input "key": expected a private key file, a KMS URI (awskms://, gcpkms://, hashivault://, env://...) or PEM text; no file ${showValue(req.key)}; nothing was signed`
@@ -58592,7 +58605,7 @@ async function sign(req, env = process.env) {
   });
   const tmpBase = env["RUNNER_TEMP"] || os9.tmpdir();
   await mkdir3(tmpBase, { recursive: true });
-  const tmp = await mkdtemp(path7.join(tmpBase, "ext-sign-"));
+  const tmp = await mkdtemp(path8.join(tmpBase, "ext-sign-"));
   const childEnv = Object.fromEntries(
     Object.entries(env).filter((e) => e[1] !== void 0)
   );
@@ -58603,7 +58616,7 @@ async function sign(req, env = process.env) {
   try {
     let keyRef = p.key?.ref;
     if (p.key?.inline) {
-      keyRef = path7.join(tmp, "cosign.key");
+      keyRef = path8.join(tmp, "cosign.key");
       await writeFile2(keyRef, p.key.inline.endsWith("\n") ? p.key.inline : `${p.key.inline}
 `, {
         mode: 384
@@ -58612,7 +58625,7 @@ async function sign(req, env = process.env) {
     }
     const signer = { tlog: p.tlog, key: keyRef };
     if (!p.tlog && keyRef && await prefersSigningConfig(cosign.path)) {
-      signer.signingConfig = path7.join(tmp, "signing-config.json");
+      signer.signingConfig = path8.join(tmp, "signing-config.json");
       await writeFile2(signer.signingConfig, `${JSON.stringify(NO_TLOG_SIGNING_CONFIG)}
 `);
       info(
@@ -58650,8 +58663,8 @@ async function sign(req, env = process.env) {
         (f) => commandLine(
           "cosign",
           verifyBlobArgs(
-            path7.relative(env["GITHUB_WORKSPACE"] || process.cwd(), f.file) || f.file,
-            `${path7.relative(env["GITHUB_WORKSPACE"] || process.cwd(), f.file) || f.file}.sigstore.json`,
+            path8.relative(env["GITHUB_WORKSPACE"] || process.cwd(), f.file) || f.file,
+            `${path8.relative(env["GITHUB_WORKSPACE"] || process.cwd(), f.file) || f.file}.sigstore.json`,
             verifier
           )
         )
@@ -58660,7 +58673,7 @@ async function sign(req, env = process.env) {
     if (req.verify) {
       await group("Verify", async () => {
         if (p.key) {
-          const pub = path7.join(tmp, "cosign.pub");
+          const pub = path8.join(tmp, "cosign.pub");
           await writeFile2(
             pub,
             await runCosign(cosign.path, ["public-key", "--key", keyRef], childEnv, delay)
@@ -59547,10 +59560,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path8) {
-  if (!path8)
+function getElementAtPath(obj, path10) {
+  if (!path10)
     return obj;
-  return path8.reduce((acc, key) => acc?.[key], obj);
+  return path10.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -59890,11 +59903,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path8, issues) {
+function prefixIssues(path10, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path8);
+    iss.path.unshift(path10);
     return iss;
   });
 }
@@ -60356,16 +60369,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path8 = []) => {
+  const processError = (error64, path10 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path8, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -60404,17 +60417,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path8 = []) => {
+  const processError = (error64, path10 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path8, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -60453,8 +60466,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path8) {
+  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path10) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -60740,8 +60753,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter2) => {
-  const escapedDelim = escapeRegex(delimiter2 ?? ":");
+var mac = (delimiter3) => {
+  const escapedDelim = escapeRegex(delimiter3 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -77592,13 +77605,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path8 = ref.slice(1).split("/").filter(Boolean);
-  if (path8.length === 0) {
+  const path10 = ref.slice(1).split("/").filter(Boolean);
+  if (path10.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path8[0] === defsKey) {
-    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
+  if (path10[0] === defsKey) {
+    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -78485,6 +78498,8 @@ var signInputs = {
   images: external_exports.string(),
   files: listInput(false),
   "cosign-version": stringInput(""),
+  /** cosign-installer's name for cosign-version. */
+  "cosign-release": stringInput(""),
   annotations: listInput(false),
   verify: booleanInput(true),
   "certificate-identity-regexp": stringInput(""),
@@ -78500,10 +78515,15 @@ function readSignInputs() {
 // actions/sign/main.ts
 await runAction(async () => {
   const inputs = readSignInputs();
+  const [version2, release] = [inputs["cosign-version"], inputs["cosign-release"]];
+  if (version2 && release && version2 !== release)
+    throw new UserError(
+      `input "cosign-release": an alias of "cosign-version"; give one of them, got ${release} and ${version2}`
+    );
   const report = await sign({
     images: inputs.images,
     files: inputs.files,
-    cosignVersion: inputs["cosign-version"],
+    cosignVersion: version2 || release,
     annotations: inputs.annotations,
     verify: inputs.verify,
     identityRegexp: inputs["certificate-identity-regexp"],
@@ -78512,6 +78532,7 @@ await runAction(async () => {
     key: inputs.key,
     onMissingOidc: inputs["on-missing-oidc"]
   });
+  if (report.cosign && report.cosign.source !== "path") addPath(path9.dirname(report.cosign.path));
   setOutput("signed", JSON.stringify(report.signed));
   setOutput("signed-files", JSON.stringify(report.files));
   setOutput("verify-commands", report.verifyCommands.join("\n"));
