@@ -6,6 +6,7 @@ export const inputShape = {
   mode: enumInput(['build', 'digest', 'merge'] as const, 'build'),
   root: stringInput('.'),
   extensions: listInput(),
+  targets: listInput(),
   base: stringInput(),
   head: stringInput(),
   registry: stringInput(),

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
         cwd: process.cwd(),
         root: inputs.root,
         extensions: inputs.extensions,
+        targets: inputs.targets,
         base: inputs.base || defaultBase(env),
         head: inputs.head || defaultHead(env),
         registry: inputs.registry || defaultRegistry(env),

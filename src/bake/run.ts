@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import semver from 'semver';
 import { UserError, showValue } from '../errors.js';
 import { runCommand } from '../process/exec.js';
@@ -64,6 +65,11 @@ export interface BakeSettings {
   root: string;
   /** `[]`/`['all']`: every extension; `['changed']`: those `base..head` affects; else names. */
   extensions: readonly string[];
+  /**
+   * A subset of the planned targets: names or globs (`pgvector-*-trixie`); each must match one. Empty:
+   * every target.
+   */
+  targets?: readonly string[];
   base: string;
   head: string;
   registry: string;
@@ -347,7 +353,21 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
     source: s.source,
   });
   const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
-  return { plan: { ...plan, warnings }, selection: selection.why, extensions: loaded };
+  const targets = selectTargets(s, plan);
+  return { plan: { ...plan, targets, warnings }, selection: selection.why, extensions: loaded };
+}
+
+/** The planned targets `targets` names (globs allowed); a pattern matching none is an error. */
+function selectTargets(s: BakeSettings, plan: Plan): Plan['targets'] {
+  const patterns = s.targets ?? [];
+  if (patterns.length === 0 || plan.targets.length === 0) return plan.targets;
+  const unmatched = patterns.filter((p) => !plan.targets.some((t) => picomatch.isMatch(t.name, p)));
+  if (unmatched.length) {
+    throw new UserError(
+      `${labelOf(s, 'targets')}: ${unmatched.map((p) => showValue(p)).join(', ')} matches no planned target; the plan has ${plan.targets.map((t) => t.name).join(', ')}`,
+    );
+  }
+  return plan.targets.filter((t) => picomatch.isMatch(t.name, [...patterns]));
 }
 
 function matrixOf(plan: Plan, images?: readonly BakeImage[]): BakeResult['matrix'] {

@@ -131,7 +131,7 @@ export const specs = {
     summary:
       'build (and push) the plan with docker buildx bake, as the bake action does; --dry-run shows the commands',
     usage:
-      'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--base REF] [--head REF] [--registry REG] ' +
+      'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--target NAME|GLOB]... [--base REF] [--head REF] [--registry REG] ' +
       '[--environment testing|production] [--push] [--platforms P,...] [--timestamp RFC3339] [--revision SHA] ' +
       '[--base-image TEMPLATE] [--builder NAME] [--setup-qemu auto|true|false] [--binfmt-image IMAGE] [--cache] ' +
       '[--set TARGET.KEY=VALUE]... [--file BAKEFILE]... [--allow ENTITLEMENT]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--work-dir DIR] [--format summary|images|refs|matrix]',
@@ -142,6 +142,12 @@ export const specs = {
         repeat: true,
         default: 'all',
         help: 'extensions to build; changed: those --base..--head affects',
+      },
+      target: {
+        value: 'NAME|GLOB',
+        repeat: true,
+        default: 'every planned target',
+        help: 'build only these planned targets (pgvector-*-trixie)',
       },
       base: { value: 'REF', default: '', help: 'for --extension changed (none: every extension)' },
       head: { value: 'REF', default: 'HEAD', help: 'for --extension changed' },
@@ -195,7 +201,7 @@ export const specs = {
       'ext-actions bake --root extensions --extension pgvector --dry-run',
       'ext-actions bake --root extensions --extension pgvector --platforms linux/amd64 --push',
     ],
-    inputs: { ...inputs, files: '--file', images: '--images FILE' },
+    inputs: { ...inputs, files: '--file', images: '--images FILE', targets: '--target' },
   },
   create: {
     name: 'create',
@@ -260,7 +266,7 @@ export const specs = {
     summary:
       'build an extension into a local registry (or take --image) and test it in a kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
     usage:
-      'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
+      'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --distro D --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
       '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
       '[--extra-args "..."] [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
     options: {
@@ -278,6 +284,11 @@ export const specs = {
       report: { value: 'DIR', help: 'write the Chainsaw JUnit reports there' },
       'work-dir': { value: 'DIR', default: 'a temp folder', help: 'where values and kubeconfig go' },
       platform: { value: 'linux/ARCH', default: 'this machine', help: 'platform to build (without --image)' },
+      distro: {
+        value: 'D',
+        default: 'every declared one',
+        help: 'build and test this distro only (without --image)',
+      },
       timestamp: { value: 'RFC3339', default: 'now', help: 'build time (without --image)' },
       revision: { value: 'SHA', default: '', help: 'source revision (without --image)' },
       keep: { help: 'keep the clusters and the registry afterwards' },

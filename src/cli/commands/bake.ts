@@ -27,6 +27,7 @@ export const bake: Command = {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
       extension: { type: 'string', multiple: true },
+      target: { type: 'string', multiple: true },
       base: { type: 'string', default: '' },
       head: { type: 'string', default: 'HEAD' },
       registry: { type: 'string', default: 'localhost:5000' },
@@ -83,6 +84,7 @@ export const bake: Command = {
           cwd: io.cwd,
           root: values.root,
           extensions: listFlag(values.extension),
+          targets: listFlag(values.target),
           base: values.base,
           head: values.head,
           registry: values.registry,

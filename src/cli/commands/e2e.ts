@@ -40,15 +40,16 @@ export const e2e: Command = {
       report: { type: 'string' },
       'work-dir': { type: 'string' },
       platform: { type: 'string' },
+      distro: { type: 'string' },
       timestamp: { type: 'string', default: '' },
       revision: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
     });
     if (!v.extension) throw new UserError(`ext-actions e2e: --extension is required\nusage: ${this.usage}`);
     const build = v.image === undefined;
-    if (!build && (v.platform !== undefined || v.timestamp || v.revision))
+    if (!build && (v.platform !== undefined || v.distro !== undefined || v.timestamp || v.revision))
       throw new UserError(
-        'ext-actions e2e: --platform, --timestamp and --revision are for building (without --image); drop them or --image',
+        'ext-actions e2e: --platform, --distro, --timestamp and --revision are for building (without --image); drop them or --image',
       );
     const env = io.env;
     const username = env['REGISTRY_USERNAME'] ?? '';
@@ -68,6 +69,7 @@ export const e2e: Command = {
         image: v.image ?? '',
         build,
         platform: v.platform,
+        distro: v.distro,
         timestamp: v.timestamp,
         revision: v.revision,
         verify: async (ref, extension) => verifyLayout(ref, { extension }),
