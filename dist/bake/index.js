@@ -30141,6 +30141,11 @@ function bakeCommand(o) {
   for (const a of o.allow ?? []) args.push("--allow", a);
   args.push("--progress", "plain");
   if (o.push) args.push("--push");
+  if (o.load) args.push("--load");
+  if (o.noCache) args.push("--no-cache");
+  if (o.pull) args.push("--pull");
+  if (o.provenance !== void 0) args.push("--provenance", o.provenance);
+  if (o.sbom !== void 0) args.push("--sbom", o.sbom);
   for (const s of o.set ?? []) args.push("--set", s);
   return docker(args, { BUILDX_METADATA_PROVENANCE: "disabled", BUILDX_METADATA_WARNINGS: "true" });
 }
@@ -30170,6 +30175,18 @@ import { readFileSync } from "node:fs";
 function defaultRegistry(env) {
   const owner = env["GITHUB_REPOSITORY_OWNER"]?.trim() || env["GITHUB_REPOSITORY"]?.split("/")[0]?.trim();
   return owner ? `ghcr.io/${owner.toLowerCase()}` : "localhost:5000";
+}
+function imageMetadata(inputs, env) {
+  const owner = env["GITHUB_REPOSITORY_OWNER"]?.trim() || env["GITHUB_REPOSITORY"]?.split("/")[0]?.trim() || "";
+  const pick2 = (value, fallback) => value || fallback || void 0;
+  const out = {};
+  const authors = pick2(inputs.authors, owner);
+  const vendor = pick2(inputs.vendor, owner);
+  const documentation = pick2(inputs.documentation, "");
+  if (authors) out.authors = authors;
+  if (vendor) out.vendor = vendor;
+  if (documentation) out.documentation = documentation;
+  return out;
 }
 function repositoryUrl(env) {
   const repo = env["GITHUB_REPOSITORY"]?.trim();
@@ -51202,6 +51219,7 @@ var TargetBuildError = class extends UserError {
 };
 var ALLOW = /^(?:network\.host|security\.insecure|ssh|device(?:=\S+)?|fs(?:\.read|\.write)?=\S+)$/;
 var SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+var ATTESTATION = /^(?:true|false|[a-z-]+=[^,\s]+(?:,[a-z-]+=[^,\s]+)*)$/;
 var PLATFORM2 = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 var BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function labelOf(s, input2) {
@@ -51252,6 +51270,18 @@ function checkSettings(s) {
   if (s.mode === "merge" && ((s.files ?? []).length || (s.allow ?? []).length)) {
     throw new UserError(
       `${labelOf(s, (s.files ?? []).length ? "files" : "allow")}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`
+    );
+  }
+  for (const key of ["provenance", "sbom"]) {
+    const v = s[key];
+    if (v !== void 0 && !ATTESTATION.test(v))
+      throw new UserError(
+        `${labelOf(s, key)}: expected true, false or buildx attestation options such as mode=max, got ${showValue(v)}`
+      );
+  }
+  if (s.load && s.mode !== "build") {
+    throw new UserError(
+      `${labelOf(s, "load")}: only with mode: build (mode ${s.mode} pushes by digest or merges pushed images)`
     );
   }
   if (s.mode !== "merge" && s.images.trim() !== "") {
@@ -51334,7 +51364,10 @@ async function makePlan(s, timestamp, timestampSource) {
     baseImage: s.baseImage,
     platforms: s.platforms?.length ? s.platforms : void 0,
     url: s.url,
-    source: s.source
+    source: s.source,
+    documentation: s.documentation,
+    vendor: s.vendor,
+    authors: s.authors
   });
   const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
   const targets = selectTargets(s, plan);
@@ -51442,7 +51475,20 @@ async function runBake(s, deps) {
     if (!s.builder)
       commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
     commands.push(
-      bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set, files, allow: s.allow })
+      bakeCommand({
+        builder,
+        planFile,
+        metadataFile,
+        push: s.push,
+        set: s.set,
+        files,
+        allow: s.allow,
+        load: s.load,
+        noCache: s.noCache,
+        pull: s.pull,
+        provenance: s.provenance,
+        sbom: s.sbom
+      })
     );
   }
   await writeFile2(planFile, `${JSON.stringify(definition, null, 2)}
@@ -52974,6 +53020,14 @@ var inputShape = {
   set: listInput(false),
   files: listInput(),
   allow: listInput(),
+  load: booleanInput(false),
+  "no-cache": booleanInput(false),
+  pull: booleanInput(false),
+  provenance: stringInput(),
+  sbom: stringInput(),
+  authors: stringInput(),
+  vendor: stringInput(),
+  documentation: stringInput(),
   "dry-run": booleanInput(false),
   "verify-layout": booleanInput(false),
   images: stringInput()
@@ -53012,6 +53066,12 @@ async function main() {
         baseImage: inputs["base-image"] || void 0,
         url: repositoryUrl(env),
         source: repositoryUrl(env),
+        ...imageMetadata(inputs, env),
+        load: inputs.load,
+        noCache: inputs["no-cache"],
+        pull: inputs.pull,
+        provenance: inputs.provenance || void 0,
+        sbom: inputs.sbom || void 0,
         builder: inputs.builder,
         builderName: `ext-actions-${id}`,
         setupQemu: inputs["setup-qemu"],

@@ -82,6 +82,16 @@ export interface BakeSettings {
   baseImage?: string;
   url?: string;
   source?: string;
+  /** `org.opencontainers.image.documentation` / `.vendor` / `.authors` (plan defaults when undefined). */
+  documentation?: string;
+  vendor?: string;
+  authors?: string;
+  /** `docker buildx bake --load`, `--no-cache`, `--pull`, `--provenance`, `--sbom`. */
+  load?: boolean;
+  noCache?: boolean;
+  pull?: boolean;
+  provenance?: string;
+  sbom?: string;
   /** An existing builder to use; "" creates (and later removes) `builderName`. */
   builder: string;
   builderName: string;
@@ -194,6 +204,8 @@ export class TargetBuildError extends UserError {
 /** The entitlements `docker buildx bake --allow` accepts. */
 const ALLOW = /^(?:network\.host|security\.insecure|ssh|device(?:=\S+)?|fs(?:\.read|\.write)?=\S+)$/;
 const SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+/** `--provenance`/`--sbom`: a boolean or `key=value[,key=value]` attestation options. */
+const ATTESTATION = /^(?:true|false|[a-z-]+=[^,\s]+(?:,[a-z-]+=[^,\s]+)*)$/;
 /** `os/arch[/variant]`, as buildx and binfmt name platforms. */
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 /** What `docker buildx create --name` accepts. */
@@ -249,6 +261,18 @@ function checkSettings(s: BakeSettings): void {
   if (s.mode === 'merge' && ((s.files ?? []).length || (s.allow ?? []).length)) {
     throw new UserError(
       `${labelOf(s, (s.files ?? []).length ? 'files' : 'allow')}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`,
+    );
+  }
+  for (const key of ['provenance', 'sbom'] as const) {
+    const v = s[key];
+    if (v !== undefined && !ATTESTATION.test(v))
+      throw new UserError(
+        `${labelOf(s, key)}: expected true, false or buildx attestation options such as mode=max, got ${showValue(v)}`,
+      );
+  }
+  if (s.load && s.mode !== 'build') {
+    throw new UserError(
+      `${labelOf(s, 'load')}: only with mode: build (mode ${s.mode} pushes by digest or merges pushed images)`,
     );
   }
   if (s.mode !== 'merge' && s.images.trim() !== '') {
@@ -351,6 +375,9 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
     platforms: s.platforms?.length ? s.platforms : undefined,
     url: s.url,
     source: s.source,
+    documentation: s.documentation,
+    vendor: s.vendor,
+    authors: s.authors,
   });
   const warnings = [...loaded.flatMap((e) => e.warnings), ...plan.warnings];
   const targets = selectTargets(s, plan);
@@ -479,7 +506,20 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
     if (!s.builder)
       commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
     commands.push(
-      bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set, files, allow: s.allow }),
+      bakeCommand({
+        builder,
+        planFile,
+        metadataFile,
+        push: s.push,
+        set: s.set,
+        files,
+        allow: s.allow,
+        load: s.load,
+        noCache: s.noCache,
+        pull: s.pull,
+        provenance: s.provenance,
+        sbom: s.sbom,
+      }),
     );
   }
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);

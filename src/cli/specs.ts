@@ -134,6 +134,7 @@ export const specs = {
       'ext-actions bake [--root DIR] [--extension NAME|all|changed]... [--target NAME|GLOB]... [--base REF] [--head REF] [--registry REG] ' +
       '[--environment testing|production] [--push] [--platforms P,...] [--timestamp RFC3339] [--revision SHA] ' +
       '[--base-image TEMPLATE] [--builder NAME] [--setup-qemu auto|true|false] [--binfmt-image IMAGE] [--cache] ' +
+      '[--load] [--no-cache] [--pull] [--provenance V] [--sbom V] [--authors TEXT] [--vendor TEXT] [--documentation URL] ' +
       '[--set TARGET.KEY=VALUE]... [--file BAKEFILE]... [--allow ENTITLEMENT]... [--mode build|digest|merge] [--images FILE] [--dry-run] [--work-dir DIR] [--format summary|images|refs|matrix]',
     options: {
       root,
@@ -170,6 +171,18 @@ export const specs = {
         help: 'QEMU installer image',
       },
       cache: { help: 'use the GitHub Actions build cache' },
+      load: { help: 'also load the images into the local image store (docker buildx bake --load)' },
+      'no-cache': { help: 'build without the layer cache' },
+      pull: { help: 'pull the base images again' },
+      provenance: {
+        value: 'true|false|OPTS',
+        default: 'mode=max',
+        help: 'provenance attestation (--provenance)',
+      },
+      sbom: { value: 'true|false|OPTS', default: 'true', help: 'SBOM attestation (--sbom)' },
+      authors: { value: 'TEXT', default: '', help: 'org.opencontainers.image.authors' },
+      vendor: { value: 'TEXT', default: '', help: 'org.opencontainers.image.vendor' },
+      documentation: { value: 'URL', default: '', help: 'org.opencontainers.image.documentation' },
       set: {
         value: 'TARGET.KEY=VALUE',
         repeat: true,
