@@ -105,6 +105,21 @@ export const specs = {
     ],
     inputs,
   },
+  check: {
+    name: 'check',
+    summary:
+      'lint without building (upstream task checks): every metadata.hcl, Dockerfile, required extension, the plan, and docker buildx bake --check',
+    usage: 'ext-actions check [--root DIR] [--buildx auto|false]',
+    options: {
+      root,
+      buildx: {
+        value: 'auto|false',
+        default: 'auto',
+        help: 'run docker buildx bake --check on the plan when Docker Buildx is installed',
+      },
+    },
+    examples: ['ext-actions check --root extensions'],
+  },
   changed: {
     name: 'changed',
     summary: 'list the extensions affected by the changes between two refs, or by a list of paths',

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { bake } from './bake.js';
 import { catalogCommand } from './catalog.js';
 import { changed } from './changed.js';
+import { check } from './check.js';
 import { create } from './create.js';
 import { e2e } from './e2e.js';
 import { init } from './init.js';
@@ -19,6 +20,7 @@ import { verifyLayoutCommand } from './verify-layout.js';
 export const commands: Command[] = [
   list,
   plan,
+  check,
   changed,
   bake,
   create,
