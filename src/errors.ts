@@ -4,6 +4,11 @@
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
+  /**
+   * The cause is a service that could not be reached (a registry, a daemon), not the input: the CLI
+   * exits 3 instead of 2.
+   */
+  unreachable = false;
   constructor(
     message: string,
     /** Extra lines (one per problem) when several things are wrong at once. */

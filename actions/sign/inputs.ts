@@ -5,6 +5,8 @@ export const signInputs = {
   images: z.string(),
   files: listInput(false),
   'cosign-version': stringInput(''),
+  /** cosign-installer's name for cosign-version. */
+  'cosign-release': stringInput(''),
   annotations: listInput(false),
   verify: booleanInput(true),
   'certificate-identity-regexp': stringInput(''),

@@ -65,6 +65,15 @@ export interface BakeCommandOptions {
   files?: readonly string[];
   /** Entitlements (`network.host`, `fs.read=PATH`...), each passed as `--allow`. */
   allow?: readonly string[];
+  /** Also load the images into the local image store (`--load`). */
+  load?: boolean;
+  /** Build without the layer cache (`--no-cache`). */
+  noCache?: boolean;
+  /** Pull the base images again (`--pull`). */
+  pull?: boolean;
+  /** `--provenance` / `--sbom` values (`false`, `true`, `mode=max`...); undefined: the plan's attestations. */
+  provenance?: string;
+  sbom?: string;
 }
 
 /**
@@ -79,6 +88,11 @@ export function bakeCommand(o: BakeCommandOptions): Command {
   for (const a of o.allow ?? []) args.push('--allow', a);
   args.push('--progress', 'plain');
   if (o.push) args.push('--push');
+  if (o.load) args.push('--load');
+  if (o.noCache) args.push('--no-cache');
+  if (o.pull) args.push('--pull');
+  if (o.provenance !== undefined) args.push('--provenance', o.provenance);
+  if (o.sbom !== undefined) args.push('--sbom', o.sbom);
   for (const s of o.set ?? []) args.push('--set', s);
   return docker(args, { BUILDX_METADATA_PROVENANCE: 'disabled', BUILDX_METADATA_WARNINGS: 'true' });
 }

@@ -7,6 +7,28 @@ export function defaultRegistry(env: NodeJS.ProcessEnv): string {
   return owner ? `ghcr.io/${owner.toLowerCase()}` : 'localhost:5000';
 }
 
+/**
+ * The `authors`, `vendor` and `documentation` annotations: the inputs when given, else from the
+ * repository, as upstream fills them for its own (vendor and authors: the owner; documentation: the
+ * repository URL, the plan's default).
+ */
+export function imageMetadata(
+  inputs: { authors: string; vendor: string; documentation: string },
+  env: NodeJS.ProcessEnv,
+): { authors?: string; vendor?: string; documentation?: string } {
+  const owner =
+    env['GITHUB_REPOSITORY_OWNER']?.trim() || env['GITHUB_REPOSITORY']?.split('/')[0]?.trim() || '';
+  const pick = (value: string, fallback: string) => value || fallback || undefined;
+  const out: { authors?: string; vendor?: string; documentation?: string } = {};
+  const authors = pick(inputs.authors, owner);
+  const vendor = pick(inputs.vendor, owner);
+  const documentation = pick(inputs.documentation, '');
+  if (authors) out.authors = authors;
+  if (vendor) out.vendor = vendor;
+  if (documentation) out.documentation = documentation;
+  return out;
+}
+
 /** `https://github.com/<owner>/<repo>`, or "". */
 export function repositoryUrl(env: NodeJS.ProcessEnv): string {
   const repo = env['GITHUB_REPOSITORY']?.trim();

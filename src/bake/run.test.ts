@@ -102,6 +102,26 @@ describe('runBake', () => {
     expect(r.matrix[0]).toMatchObject({ target: r.images![0]!.target, ref: r.images![0]!.ref });
   });
 
+  it('targets: builds the planned targets the names or globs match, and refuses a pattern matching none', async () => {
+    const dir = writeRepo([PGVECTOR, PGAUDIT]);
+    dirs.push(dir);
+    const { d } = deps();
+    const r = await runBake(settings(dir, { targets: ['pgvector-*-trixie', 'pgaudit-18_0-18-trixie'] }), d);
+    expect(Object.keys(r.definition.target).sort()).toEqual([
+      'pgaudit-18_0-18-trixie',
+      'pgvector-0_8_1-18-trixie',
+    ]);
+    expect(r.images?.map((i) => i.target).sort()).toEqual([
+      'pgaudit-18_0-18-trixie',
+      'pgvector-0_8_1-18-trixie',
+    ]);
+    const none = deps();
+    await expect(runBake(settings(dir, { targets: ['pgvector-*-bullseye'] }), none.d)).rejects.toThrow(
+      /^input "targets": "pgvector-\*-bullseye" matches no planned target; the plan has pgaudit-18_0-18-trixie, pgvector-0_8_1-18-bookworm, pgvector-0_8_1-18-trixie$/,
+    );
+    expect(none.calls).toEqual([]);
+  });
+
   it('uses a given builder as is and skips QEMU on a native runner', async () => {
     const dir = writeRepo([AMD_ONLY]);
     dirs.push(dir);
@@ -129,7 +149,7 @@ describe('runBake', () => {
       [{ builder: 'my builder' }, /input "builder": .* got "my builder"/],
       [{ images: '[]' }, /input "images": only used with mode: merge/],
       [{ mode: 'merge', images: 'x' }, /input "images"/],
-      [{ mode: 'merge', images: '[]', push: false }, /input "push": mode: merge pushes/],
+      [{ mode: 'merge', images: '[]', push: false }, /input "push": needed with input "mode" merge/],
       [
         { allow: ['network.host', 'network=host'] },
         /^input "allow": expected a buildx entitlement .* got "network=host"/,

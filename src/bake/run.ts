@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import semver from 'semver';
 import { UserError, showValue } from '../errors.js';
 import { runCommand } from '../process/exec.js';
@@ -54,7 +55,7 @@ import {
   refsOf,
   type BakeImage,
 } from './metadata.js';
-import { decideQemu, type QemuDecision, type QemuMode } from './qemu.js';
+import { decideQemu, nativeArchitectures, type QemuDecision, type QemuMode } from './qemu.js';
 import { renderSummary, type BakeMode } from './summary.js';
 
 export interface BakeSettings {
@@ -65,6 +66,11 @@ export interface BakeSettings {
   root: string;
   /** `[]`/`['all']`: every extension; `['changed']`: those `base..head` affects; else names. */
   extensions: readonly string[];
+  /**
+   * A subset of the planned targets: names or globs (`pgvector-*-trixie`); each must match one. Empty:
+   * every target.
+   */
+  targets?: readonly string[];
   base: string;
   head: string;
   registry: string;
@@ -77,12 +83,27 @@ export interface BakeSettings {
   baseImage?: string;
   url?: string;
   source?: string;
+  /** `org.opencontainers.image.documentation` / `.vendor` / `.authors` (plan defaults when undefined). */
+  documentation?: string;
+  vendor?: string;
+  authors?: string;
+  /** `docker buildx bake --load`, `--no-cache`, `--pull`, `--provenance`, `--sbom`. */
+  load?: boolean;
+  noCache?: boolean;
+  pull?: boolean;
+  provenance?: string;
+  sbom?: string;
   /** An existing builder to use; "" creates (and later removes) `builderName`. */
   builder: string;
   builderName: string;
   /** `--driver-opt` entries for the builder it creates (e.g. `network=host` for a loopback registry). */
   builderDriverOpts?: readonly string[];
   setupQemu: QemuMode;
+  /**
+   * `setup-qemu: auto` may not install QEMU by itself (a developer's machine rather than a CI runner):
+   * when emulation is needed, refuse (a dry run warns) and name the flags that decide.
+   */
+  qemuNeedsConsent?: boolean;
   binfmtImage: string;
   cache: boolean;
   set: readonly string[];
@@ -184,6 +205,8 @@ export class TargetBuildError extends UserError {
 /** The entitlements `docker buildx bake --allow` accepts. */
 const ALLOW = /^(?:network\.host|security\.insecure|ssh|device(?:=\S+)?|fs(?:\.read|\.write)?=\S+)$/;
 const SET = /^[A-Za-z0-9_*?[\]{},.-]+\.[A-Za-z0-9_.-]+=.*$/s;
+/** `--provenance`/`--sbom`: a boolean or `key=value[,key=value]` attestation options. */
+const ATTESTATION = /^(?:true|false|[a-z-]+=[^,\s]+(?:,[a-z-]+=[^,\s]+)*)$/;
 /** `os/arch[/variant]`, as buildx and binfmt name platforms. */
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 /** What `docker buildx create --name` accepts. */
@@ -241,11 +264,25 @@ function checkSettings(s: BakeSettings): void {
       `${labelOf(s, (s.files ?? []).length ? 'files' : 'allow')}: mode: merge builds nothing (it joins pushed images); give it to the build jobs`,
     );
   }
+  for (const key of ['provenance', 'sbom'] as const) {
+    const v = s[key];
+    if (v !== undefined && !ATTESTATION.test(v))
+      throw new UserError(
+        `${labelOf(s, key)}: expected true, false or buildx attestation options such as mode=max, got ${showValue(v)}`,
+      );
+  }
+  if (s.load && s.mode !== 'build') {
+    throw new UserError(
+      `${labelOf(s, 'load')}: only with mode: build (mode ${s.mode} pushes by digest or merges pushed images)`,
+    );
+  }
   if (s.mode !== 'merge' && s.images.trim() !== '') {
     throw new UserError(`${labelOf(s, 'images')}: only used with mode: merge`);
   }
   if (s.mode === 'merge' && s.dryRun === false && !s.push) {
-    throw new UserError(`${labelOf(s, 'push')}: mode: merge pushes the tagged indexes; set push: true`);
+    throw new UserError(
+      `${labelOf(s, 'push')}: needed with ${labelOf(s, 'mode')} merge (it pushes the tagged indexes)`,
+    );
   }
 }
 
@@ -346,9 +383,26 @@ async function makePlan(s: BakeSettings, timestamp: string, timestampSource: str
     platforms: s.platforms?.length ? s.platforms : undefined,
     url: s.url,
     source: s.source,
+    documentation: s.documentation,
+    vendor: s.vendor,
+    authors: s.authors,
   });
   const warnings = [...discoveryWarnings, ...loaded.flatMap((e) => e.warnings), ...plan.warnings];
-  return { plan: { ...plan, warnings }, selection: selection.why, extensions: loaded };
+  const targets = selectTargets(s, plan);
+  return { plan: { ...plan, targets, warnings }, selection: selection.why, extensions: loaded };
+}
+
+/** The planned targets `targets` names (globs allowed); a pattern matching none is an error. */
+function selectTargets(s: BakeSettings, plan: Plan): Plan['targets'] {
+  const patterns = s.targets ?? [];
+  if (patterns.length === 0 || plan.targets.length === 0) return plan.targets;
+  const unmatched = patterns.filter((p) => !plan.targets.some((t) => picomatch.isMatch(t.name, p)));
+  if (unmatched.length) {
+    throw new UserError(
+      `${labelOf(s, 'targets')}: ${unmatched.map((p) => showValue(p)).join(', ')} matches no planned target; the plan has ${plan.targets.map((t) => t.name).join(', ')}`,
+    );
+  }
+  return plan.targets.filter((t) => picomatch.isMatch(t.name, [...patterns]));
 }
 
 function matrixOf(plan: Plan, images?: readonly BakeImage[]): BakeResult['matrix'] {
@@ -448,6 +502,11 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
   const metadataFile = path.join(s.workDir, 'metadata.json');
   const platforms = [...new Set(plan.targets.flatMap((t) => t.platforms))];
   const qemu = decideQemu(s.setupQemu, platforms, s.hostArch);
+  if (qemu.install && s.setupQemu === 'auto' && s.qemuNeedsConsent) {
+    const message = `${labelOf(s, 'setup-qemu')}: building ${qemu.architectures.join(', ')} on this ${s.hostArch} machine needs QEMU, installed by \`${showCommand(binfmtInstallCommand(s.binfmtImage, qemu.architectures))}\` (a privileged container that registers kernel binfmt handlers until reboot); allow it with ${labelOf(s, 'setup-qemu')} true, skip it with ${labelOf(s, 'setup-qemu')} false if emulation is already installed, or build native platforms only (${labelOf(s, 'platforms')} linux/${nativeArchitectures(s.hostArch)[0]})`;
+    if (!s.dryRun) throw new UserError(message);
+    deps.warning(message);
+  }
   const builder = s.builder || s.builderName;
   const commands: Command[] = [];
   if (plan.targets.length) {
@@ -455,7 +514,20 @@ export async function runBake(s: BakeSettings, deps: BakeDeps): Promise<BakeResu
     if (!s.builder)
       commands.push(builderCreateCommand(builder, s.builderDriverOpts), builderBootstrapCommand(builder));
     commands.push(
-      bakeCommand({ builder, planFile, metadataFile, push: s.push, set: s.set, files, allow: s.allow }),
+      bakeCommand({
+        builder,
+        planFile,
+        metadataFile,
+        push: s.push,
+        set: s.set,
+        files,
+        allow: s.allow,
+        load: s.load,
+        noCache: s.noCache,
+        pull: s.pull,
+        provenance: s.provenance,
+        sbom: s.sbom,
+      }),
     );
   }
   await writeFile(planFile, `${JSON.stringify(definition, null, 2)}\n`);

@@ -1,18 +1,23 @@
 /** `ext-actions` dispatch, separate from process handling so tests can run it in-process. */
 import { isUserError } from '../errors.js';
-import type { CliIO } from './command.js';
+import pkg from '../../package.json';
+import { relabel, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
+import { closest, commandHelp, commandSpecs } from './specs.js';
+
+export const VERSION: string = pkg.version;
 
 export function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...commandSpecs.map((c) => c.name.length));
   return [
     'ext-actions: build, sign and test PostgreSQL extension images for CloudNativePG',
     '',
     'usage: ext-actions <command> [options]',
     '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commandSpecs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `ext-actions <command> --help` for its options.',
+    'Run `ext-actions <command> --help` for its options; `ext-actions --version` for the version.',
+    'Exit codes: 0 success, 1 a check or build failed, 2 bad input, 3 a service (registry, docker) unreachable.',
     '',
   ].join('\n');
 }
@@ -23,22 +28,32 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(help());
     return name === undefined ? 2 : 0;
   }
-  const entry = commands.find((c) => c.name === name);
-  if (!entry) {
-    io.stderr(`ext-actions: unknown command "${name}"\n\n${help()}`);
-    return 2;
-  }
-  const command = await entry.load();
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${command.summary}\n\nusage: ${command.usage}\n`);
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`ext-actions ${VERSION}\n`);
     return 0;
   }
+  const spec = commandSpecs.find((c) => c.name === name);
+  if (!spec) {
+    const guess = closest(
+      name,
+      commandSpecs.map((c) => c.name),
+    );
+    io.stderr(
+      `ext-actions: unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${help()}`,
+    );
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(commandHelp(spec));
+    return 0;
+  }
+  const command = await commands.find((c) => c.name === name)!.load();
   try {
     return await command.run(args, io);
   } catch (err) {
     if (isUserError(err)) {
-      io.stderr(`error: ${err.message}\n`);
-      return 2;
+      io.stderr(`error: ${relabel(err.message, spec)}\n`);
+      return err.unreachable ? 3 : 2;
     }
     throw err;
   }

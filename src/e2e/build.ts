@@ -76,6 +76,8 @@ export interface BuildPlanOptions {
   timestamp: string;
   revision: string;
   platform: string;
+  /** Build and test this distro only (upstream's `DISTRO=trixie`); undefined: every declared one. */
+  distro?: string | undefined;
   /** Registry of required extensions that are not in the repository. */
   registry?: string | undefined;
   environment?: 'testing' | 'production' | undefined;
@@ -108,6 +110,14 @@ export async function prepareBuild(o: BuildPlanOptions): Promise<PreparedBuild> 
     revision: o.revision,
     platforms: [o.platform],
   });
+  if (o.distro !== undefined) {
+    const declared = [...new Set(plan.targets.filter((t) => t.extension === name).map((t) => t.distro))];
+    if (!declared.includes(o.distro))
+      throw new UserError(
+        `input "distro": extension ${showValue(o.extension)} declares no ${showValue(o.distro)} versions (it has ${declared.join(', ') || 'none'})`,
+      );
+    plan.targets = plan.targets.filter((t) => t.distro === o.distro);
+  }
   const tested = plan.targets.filter((t) => t.extension === name);
   if (tested.length === 0) {
     const why = plan.skipped
@@ -169,6 +179,7 @@ export async function buildImages(exec: Exec, log: Log, o: BuildRunOptions): Pro
     cwd: process.cwd(),
     root: o.root,
     extensions: names,
+    targets: o.distro !== undefined ? [`*-${o.distro}`] : [],
     base: '',
     head: '',
     registry: localRegistry(o.env),

@@ -45,6 +45,8 @@ export interface E2eOptions {
   timestamp?: string | undefined;
   revision?: string | undefined;
   platform?: string | undefined;
+  /** Build mode: this distro only (undefined: every declared one). */
+  distro?: string | undefined;
   /** Build mode: checks each pushed image's layout (src/layout verifyLayout); none when undefined. */
   verify?: BakeDeps['verify'];
   cnpg: string;
@@ -133,6 +135,7 @@ export async function prepare(options: E2eOptions, inspect?: Inspect): Promise<P
       timestamp: options.timestamp ?? '',
       revision: options.revision ?? '',
       platform: options.platform ?? nativePlatform(),
+      distro: options.distro,
       registry: options.registry,
       environment: options.environment,
     });

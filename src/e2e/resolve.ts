@@ -54,6 +54,40 @@ export interface ResolvedValues {
   pgMajor: string;
   /** Every image mounted, host references (tested image first). */
   images: string[];
+  /** What looks wrong without being certain (an offline image whose tag names another distro). */
+  warnings: string[];
+}
+
+/**
+ * Whether an image is the extension's for (distro, pgMajor): its annotations when read (the title
+ * `<name> <version> <pg> <distro>` and the base annotations: a mismatch is certain), else its reference
+ * (`<image_name>[-testing]:<version>-[stamp-]<pg>-<distro>`: a hint only). Returns the mismatches.
+ */
+export function imageMismatches(
+  image: string,
+  extension: Extension,
+  distro: string,
+  pgMajor: string,
+  annotations?: Record<string, string>,
+): string[] {
+  const found: string[] = [];
+  if (annotations) {
+    const [name] = (annotations['org.opencontainers.image.title'] ?? '').split(' ');
+    if (name && name !== extension.metadata.name)
+      found.push(`its title annotation names extension ${name}, not ${extension.metadata.name}`);
+    return found;
+  }
+  const ref = parseReference(image, 'image');
+  const last = ref.repository.split('/').pop()!;
+  const names = [extension.metadata.image_name, `${extension.metadata.image_name}-testing`].map((n) =>
+    n.toLowerCase(),
+  );
+  const m = /-(\d+)-([a-z][a-z0-9]*)$/.exec(ref.tag ?? '');
+  if (ref.tag !== undefined && m && !names.includes(last))
+    found.push(`its repository ${last} is not ${names.join(' or ')}`);
+  if (m && m[1] !== pgMajor) found.push(`its tag says PostgreSQL ${m[1]}, not ${pgMajor}`);
+  if (m && m[2] !== distro) found.push(`its tag says ${m[2]}, not ${distro}`);
+  return found;
 }
 
 interface Coordinates {
@@ -71,7 +105,11 @@ async function annotationsOf(
   try {
     return (await inspect(reference)).annotations ?? {};
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${what}: ${err.message}`);
+    if (err instanceof UserError) {
+      const e = new UserError(`${what}: ${err.message}`);
+      e.unreachable = err.unreachable;
+      throw e;
+    }
     throw err;
   }
 }
@@ -148,6 +186,7 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
   const [ext] = await loadExtensions(options.root, [options.extension]);
   const extension = ext!;
   const offline = options.distro !== undefined || options.pgMajor !== undefined;
+  const warnings: string[] = [];
   let coords: Coordinates;
   if (offline) {
     if (!options.distro || !options.pgMajor) {
@@ -156,6 +195,10 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
       );
     }
     const pin = pinFor(extension, options.distro, options.pgMajor, 'extension');
+    for (const m of imageMismatches(options.image, extension, options.distro, options.pgMajor))
+      warnings.push(
+        `image ${options.image} may not be ${extension.metadata.name} for ${options.distro}/PostgreSQL ${options.pgMajor}: ${m}`,
+      );
     coords = {
       pgImage: renderBaseImage(options.baseImage ?? DEFAULT_BASE_IMAGE, options.pgMajor, options.distro),
       distro: options.distro,
@@ -165,10 +208,13 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
   } else {
     if (!options.inspect) throw new UserError('no registry access configured to read the image annotations');
     parseReference(options.image, 'image');
-    coords = coordinatesFrom(
-      await annotationsOf(options.inspect, options.image, `image ${options.image}`),
-      options.image,
-    );
+    const annotations = await annotationsOf(options.inspect, options.image, `image ${options.image}`);
+    coords = coordinatesFrom(annotations, options.image);
+    const wrong = imageMismatches(options.image, extension, coords.distro, coords.pgMajor, annotations);
+    if (wrong.length)
+      throw new UserError(
+        `image ${options.image} is not a ${extension.metadata.name} image: ${wrong.join('; ')}`,
+      );
     pinFor(extension, coords.distro, coords.pgMajor, 'extension');
   }
 
@@ -225,5 +271,5 @@ export async function resolveValues(options: ResolveOptions): Promise<ResolvedVa
     sqlOnly,
     ...(options.pullPolicy ? { pullPolicy: options.pullPolicy } : {}),
   });
-  return { values, distro: coords.distro, pgMajor: coords.pgMajor, images };
+  return { values, distro: coords.distro, pgMajor: coords.pgMajor, images, warnings };
 }

@@ -115,6 +115,39 @@ function registry(table: Record<string, Record<string, string>>): Inspect & { as
   return fn;
 }
 
+describe('an image of another extension, distro or major', () => {
+  it('is refused when its annotations name another extension', async () => {
+    const image = 'ghcr.io/acme/decoder:2.6-18-trixie';
+    const inspect = registry({
+      [image]: {
+        ...annotations('trixie', '18', ''),
+        'org.opencontainers.image.title': 'decoder 2.6 18 trixie',
+      },
+    });
+    await expect(resolveValues({ root, extension: 'vec', image, inspect })).rejects.toThrow(
+      `image ${image} is not a vec image: its title annotation names extension decoder, not vec`,
+    );
+  });
+
+  it('offline, is warned about when its reference names another extension, distro or major', async () => {
+    const image = 'ghcr.io/acme/decoder:2.6-17-bookworm';
+    const r = await resolveValues({ root, extension: 'vec', image, distro: 'trixie', pgMajor: '18' });
+    expect(r.warnings).toEqual([
+      `image ${image} may not be vec for trixie/PostgreSQL 18: its repository decoder is not vec or vec-testing`,
+      `image ${image} may not be vec for trixie/PostgreSQL 18: its tag says PostgreSQL 17, not 18`,
+      `image ${image} may not be vec for trixie/PostgreSQL 18: its tag says bookworm, not trixie`,
+    ]);
+    const fine = await resolveValues({
+      root,
+      extension: 'vec',
+      image: 'ghcr.io/acme/vec-testing:0.8.6-202608221026-18-trixie',
+      distro: 'trixie',
+      pgMajor: '18',
+    });
+    expect(fine.warnings).toEqual([]);
+  });
+});
+
 describe('values from image annotations', () => {
   it('plain extension: pg_image and version come from the image, not the metadata', async () => {
     const image = 'ghcr.io/acme/vec-testing:0.8.6-202608221026-18-trixie';

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { UserError, showValue } from '../errors.js';
 import { UNSAFE_MESSAGE, UNSAFE_TEXT } from './fields.js';
+import { parseReference } from '../registry/reference.js';
 import { PLATFORM, type Extension } from './metadata.js';
 import { formatCreated, formatStamp } from './timestamp.js';
 import { compareKeys, extensionVersion, sanitize } from './version.js';
@@ -132,9 +133,22 @@ function checkOptions(options: PlanOptions): void {
   const unknown = [...template.matchAll(/\{(\w*)\}/g)]
     .map((m) => m[1]!)
     .filter((k) => !PLACEHOLDERS.includes(k));
-  if (unknown.length || template.trim() === '') {
+  // A template without both placeholders gives every major or distro the same base: refused too.
+  const missing = PLACEHOLDERS.filter((k) => !template.includes(`{${k}}`));
+  if (unknown.length || missing.length) {
+    const why = unknown.length
+      ? `unknown placeholder ${unknown.map((k) => `{${k}}`).join(', ')}`
+      : `no ${missing.map((k) => `{${k}}`).join(' or ')}`;
     throw new UserError(
-      `${label('base-image')}: expected an image reference with the placeholders {pgMajor} and {distro}, got ${showValue(template)}`,
+      `${label('base-image')}: expected an image reference with the placeholders {pgMajor} and {distro} (such as ${DEFAULT_BASE_IMAGE}); ${why} in ${showValue(template)}`,
+    );
+  }
+  const sample = renderBaseImage(template, '18', 'trixie');
+  try {
+    parseReference(sample);
+  } catch (err) {
+    throw new UserError(
+      `${label('base-image')}: ${showValue(template)} is not an image reference once filled in (${(err as Error).message.replace(/^image reference: /, '')})`,
     );
   }
   for (const option of LABEL_OPTIONS) {

@@ -28,7 +28,14 @@ import {
 } from './auth.js';
 import { ALL_MANIFEST_TYPES, type ImageIndex, type ImageManifest } from './media-types.js';
 import { withRetries } from '../process/retry.js';
-import { CONTENT_DIGEST_FORMS, isContentDigest, isRepositoryPath, isTag, registryUrl } from './reference.js';
+import {
+  CONTENT_DIGEST_FORMS,
+  isContentDigest,
+  isInsecureHost,
+  isRepositoryPath,
+  isTag,
+  registryUrl,
+} from './reference.js';
 import { checkRegistryUrl, RefusedUrl, type UrlUse } from './origin.js';
 
 export interface ClientOptions {
@@ -100,6 +107,8 @@ class RetryableStatus extends Error {
     super(reason);
   }
 }
+
+const refused = (err: unknown): boolean => failureReason(err) === 'ECONNREFUSED';
 
 /** Why an attempt failed: the status, or the network error's code (`ECONNRESET`) or message. */
 function failureReason(err: unknown): string {
@@ -398,19 +407,33 @@ export class RegistryClient {
         },
         {
           attempts,
-          transient: (err) => !(err instanceof RegistryError),
           delayMs: (attempt, err) => {
             const backoff = Math.min(this.maxDelay, this.baseDelay * 2 ** (attempt - 1));
             const retryAfter = err instanceof RetryableStatus ? err.retryAfterMs : undefined;
             return Math.min(this.maxDelay, retryAfter ?? backoff / 2 + Math.random() * (backoff / 2));
           },
+          // A refused URL is not transient, nor is nothing listening on the loopback (a registry that
+          // is not started).
+          transient: (err) =>
+            !(err instanceof RegistryError) && !(refused(err) && isInsecureHost(this.registry)),
           onRetry: (err, attempt, delayMs) =>
             this.options.onRetry?.({ method, url, attempt, reason: failureReason(err), delayMs }),
         },
       );
     } catch (err) {
       if (err instanceof RegistryError) throw err;
-      throw this.fail(req, undefined, `${method} ${url}: ${failureReason(err)} (after ${attempts} attempts)`);
+      const reason = failureReason(err);
+      const e =
+        refused(err) && isInsecureHost(this.registry)
+          ? this.fail(
+              req,
+              undefined,
+              `${method} ${url}: connection refused: nothing listens on ${this.registry}; start the registry (for example \`docker run -d -p 5000:5000 registry:2\`) or check the registry and port`,
+              reason,
+            )
+          : this.fail(req, undefined, `${method} ${url}: ${reason} (after ${attempts} attempts)`, reason);
+      e.unreachable = true;
+      throw e;
     }
   }
 

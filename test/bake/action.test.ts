@@ -111,6 +111,43 @@ function run(
 const BASE = { root: 'exts', registry: 'localhost:5000', timestamp: '2026-03-04T05:06:07Z' };
 
 describe('bake action (bundle, fake docker)', () => {
+  it('targets, load, no-cache, pull, provenance, sbom reach buildx; authors and vendor default to the repository owner', () => {
+    const ctx = setup();
+    const r = run(ctx, {
+      ...BASE,
+      targets: 'pgvector-*-trixie',
+      load: 'true',
+      'no-cache': 'true',
+      pull: 'true',
+      provenance: 'mode=min',
+      sbom: 'false',
+      'setup-qemu': 'false',
+    });
+    expect(r.status, r.stdout).toBe(0);
+    const bake = r.calls.find((c) => c.argv[1] === 'bake')!.argv;
+    for (const flag of ['--load', '--no-cache', '--pull']) expect(bake).toContain(flag);
+    expect(bake.join(' ')).toContain('--provenance mode=min --sbom false');
+    const plan = JSON.parse(readFileSync(bake[bake.indexOf('-f') + 1]!, 'utf8')) as {
+      target: Record<string, { labels: Record<string, string> }>;
+    };
+    expect(Object.keys(plan.target)).toEqual(['pgvector-0_8_1-18-trixie']);
+    const labels = plan.target['pgvector-0_8_1-18-trixie']!.labels;
+    expect(labels['org.opencontainers.image.authors']).toBe('acme');
+    expect(labels['org.opencontainers.image.vendor']).toBe('acme');
+    expect(labels['org.opencontainers.image.documentation']).toBe('https://github.com/acme/exts');
+    const given = run(ctx, { ...BASE, authors: 'Jane <j@x.org>', vendor: 'Acme Inc.', 'dry-run': 'true' });
+    expect(given.status, given.stdout).toBe(0);
+    const def = JSON.parse(readFileSync(given.outputs['plan']!, 'utf8')) as typeof plan;
+    const l = Object.values(def.target)[0]!.labels;
+    expect([l['org.opencontainers.image.authors'], l['org.opencontainers.image.vendor']]).toEqual([
+      'Jane <j@x.org>',
+      'Acme Inc.',
+    ]);
+    const bad = run(ctx, { ...BASE, provenance: 'maybe please' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('input "provenance": expected true, false or buildx attestation options');
+  });
+
   it('single job: QEMU for arm64, builder, bake --push, digests as outputs, summary, builder removed in post', () => {
     const ctx = setup();
     const r = run(ctx, { ...BASE, push: 'true' });

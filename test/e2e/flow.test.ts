@@ -655,6 +655,21 @@ describe('build mode (build into the local registry, test the built digests)', (
     expect(smoked[0]!.built.some((r) => r.includes('/postgis-extension-testing@'))).toBe(true);
   });
 
+  it('distro: builds and tests that distro only (pgrouting and postgis on trixie), refusing one not declared', async () => {
+    const result = await e2e(defaultExec, log, built({ distro: 'trixie' }), pushed);
+    expect(result.passed).toBe(true);
+    const plan = JSON.parse(readFileSync(path.join(work(), 'bake', 'plan.json'), 'utf8'));
+    expect(Object.keys(plan.target).sort()).toEqual([
+      expect.stringMatching(/^pgrouting-.*-18-trixie$/),
+      expect.stringMatching(/^postgis-.*-18-trixie$/),
+    ]);
+    expect(calls().filter((x) => x.tool === 'chainsaw')).toHaveLength(1);
+    expect(result.tested).toEqual([expect.stringMatching(/^localhost:5000\/pgrouting-testing@sha256:/)]);
+    await expect(e2e(defaultExec, log, built({ distro: 'bullseye' }), pushed)).rejects.toThrow(
+      'input "distro": extension "pgrouting" declares no "bullseye" versions (it has bookworm, trixie)',
+    );
+  });
+
   it('a target that fails to build: one error naming it, no cluster; the builder is reported for teardown', async () => {
     const plan = await import('../../src/e2e/build.js').then((m) =>
       m.prepareBuild({

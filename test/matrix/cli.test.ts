@@ -116,7 +116,7 @@ describe('ext-actions plan', () => {
     [['plan', '--root', 'extensions', '--timestamp', 'noon'], '--timestamp: expected an RFC 3339 time'],
     [['plan', '--root', 'extensions', '--extension', 'pg_nope'], 'extension "pg_nope" not found under'],
     [['plan', '--root', 'nowhere'], 'root folder'],
-    [['plan', '--bogus'], "Unknown option '--bogus'"],
+    [['plan', '--bogus'], 'unknown option --bogus'],
     [['plan', '--root', 'extensions', '--registry', 'http://x'], '--registry: expected a registry host'],
   ])('rejects %j with one message and no stack trace', (args, message) => {
     const r = cli(args);
@@ -162,6 +162,33 @@ describe('ext-actions changed', () => {
       { cwd: work },
     );
     expect(JSON.parse(first.stdout)).toEqual(['pgaudit', 'pgrouting', 'pgvector', 'postgis', 'wal2json']);
+  });
+
+  it('--files takes paths relative to the repository or to --root, and absolute ones inside it', () => {
+    const changed = (input: string) =>
+      cli(['changed', '--root', 'extensions', '--files', '-', '--format', 'lines'], { input });
+    for (const input of [
+      `${repo}/extensions/pgvector/metadata.hcl\n`,
+      'pgvector/metadata.hcl\n',
+      'extensions/pgvector/metadata.hcl\n',
+      './extensions/pgvector/Dockerfile\n',
+    ]) {
+      const r = changed(input);
+      expect(r.code, `${input}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, input).toBe('pgvector\n');
+      expect(r.stderr).not.toMatch(/^: /m);
+    }
+  });
+
+  it('--files refuses paths outside the repository, naming them all', () => {
+    const r = cli(['changed', '--root', 'extensions', '--files', '-'], {
+      input: '/etc/passwd\n../elsewhere/x.hcl\nextensions/pgvector/metadata.hcl\n',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --files: 2 paths are outside the repository \S+: \/etc\/passwd, \.\.\/elsewhere\/x\.hcl/m,
+    );
+    expect(r.stdout).toBe('');
   });
 
   it('needs exactly one of --base and --files', () => {

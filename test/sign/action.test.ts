@@ -568,6 +568,31 @@ describe('sign action: cosign install', () => {
     expect(cmds(r, 'sign')).toHaveLength(1);
   });
 
+  it('takes cosign-release as cosign-version, and puts the cosign it installed on PATH for later steps', async () => {
+    await release('v3.1.0', FAKE);
+    const githubPath = path.join(dir, 'github_path');
+    writeFileSync(githubPath, '');
+    const r = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-release': 'v3.1.0' },
+      { ...mirror(), GITHUB_PATH: githubPath },
+      noCosign,
+    );
+    expect(errors(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    const installed = path.join(dir, 'toolcache', 'cosign', '3.1.0', 'amd64');
+    expect(r.stdout).toContain(`${path.join(installed, 'cosign')} (`);
+    expect(readFileSync(githubPath, 'utf8').trim().split('\n')).toContain(installed);
+    const both = await run(
+      { images: `ghcr.io/acme/pgvector@${D1}`, 'cosign-release': 'v3.1.0', 'cosign-version': 'v3.0.6' },
+      mirror(),
+      noCosign,
+    );
+    expect(both.code).toBe(1);
+    expect(errors(both.stdout)[0]).toContain(
+      'input "cosign-release": an alias of "cosign-version"; give one of them, got v3.1.0 and v3.0.6',
+    );
+  });
+
   it('refuses a release whose Sigstore bundle is missing or signed by someone else, caching nothing', async () => {
     await release('v3.1.0', FAKE);
     server.routes.delete(`${base('v3.1.0')}/cosign-linux-amd64.sigstore.json`);

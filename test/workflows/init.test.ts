@@ -143,12 +143,21 @@ describe('ext-actions init', () => {
     await expect(readdir(path.join(dir, '.github', 'workflows'))).rejects.toThrow();
   });
 
+  it('takes --registry as plan does: lower-cased, trailing slash dropped', async () => {
+    const dir = await userRepo('nested');
+    const r = await init(dir, ['--registry', 'GHCR.io/Acme/']);
+    expect(r.code, r.stderr).toBe(0);
+    const main = path.join(dir, '.github/workflows/extensions-main.yml');
+    expect(await readFile(main, 'utf8')).toContain('registry: ghcr.io/acme\n');
+  });
+
   it('names the flag and what it expects on bad input', async () => {
     const dir = await userRepo('nested');
     const ref = await init(dir, ['--ref', 'main']);
     expect(ref.code).toBe(2);
     expect(ref.stderr).toContain('--ref: expected a release tag such as v1');
-    const reg = await init(dir, ['--registry', 'GHCR.io/Acme']);
+    const reg = await init(dir, ['--registry', 'ghcr.io/ac me']);
+    expect(reg.code).toBe(2);
     expect(reg.stderr).toContain('--registry: expected a lower-case registry');
     const root = await init(dir, ['--root', '../elsewhere']);
     expect(root.stderr).toContain('--root: expected a folder inside the repository');

@@ -4,15 +4,11 @@ import { generateCatalogs, readBaseCatalogs, writeCatalogs } from '../../catalog
 import { loadExtensions } from '../../matrix/index.js';
 import { parseReference } from '../../registry/reference.js';
 import { listFlag, parseFlags, printWarnings, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 export const catalogCommand: Command = {
-  name: 'catalog',
-  summary:
-    'write image catalogs that carry the published extension images, pinned by digest (CloudNativePG 1.29+)',
-  usage:
-    'ext-actions catalog [--root DIR] [--extension NAME]... --registry REG --base-catalog FILE|DIR|URL... ' +
-    '--output-dir DIR [--username USER --password-stdin]',
+  ...specs.catalog,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       ...registryFlags,

@@ -11,6 +11,7 @@ import {
   loadExtensions,
 } from '../../matrix/index.js';
 import { oneOf, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 async function repositoryTop(cwd: string): Promise<string> {
   const top = await gitTopLevel(cwd);
@@ -18,11 +19,48 @@ async function repositoryTop(cwd: string): Promise<string> {
   return top;
 }
 
+/**
+ * `--files` paths as paths relative to the repository top (what `git diff --name-only` prints): given
+ * relative to the repository, relative to --root (`pgvector/metadata.hcl` with `--root extensions`), or
+ * absolute inside the repository. Paths outside it are refused, all named in one message.
+ */
+export function repositoryPaths(
+  lines: readonly string[],
+  o: { top: string; rootDir: string; extensions: ReadonlySet<string> },
+): string[] {
+  const root = path.relative(o.top, o.rootDir).split(path.sep).join('/');
+  const rootPrefix = root === '' ? '' : `${root}/`;
+  const paths: string[] = [];
+  const outside: string[] = [];
+  for (const line of lines) {
+    const raw = line.trim();
+    if (raw === '') continue;
+    const relative = path.isAbsolute(raw)
+      ? path.relative(o.top, raw).split(path.sep).join('/')
+      : path.posix.normalize(raw.replaceAll('\\', '/'));
+    if (relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) {
+      outside.push(raw);
+      continue;
+    }
+    const first = relative.split('/')[0]!;
+    // Relative to --root: it names one of root's extensions and is not already under root.
+    const underRoot =
+      !path.isAbsolute(raw) &&
+      rootPrefix !== '' &&
+      !relative.startsWith(rootPrefix) &&
+      o.extensions.has(first);
+    paths.push(underRoot ? `${rootPrefix}${relative}` : relative);
+  }
+  if (outside.length) {
+    throw new UserError(
+      `--files: ${outside.length === 1 ? '1 path is' : `${outside.length} paths are`} outside the repository ${o.top}: ${outside.join(', ')} (give paths relative to it, to --root, or absolute inside it)`,
+    );
+  }
+  return paths;
+}
+
 export const changed: Command = {
-  name: 'changed',
-  summary: 'list the extensions affected by the changes between two refs, or by a list of paths',
-  usage:
-    'ext-actions changed [--root DIR] (--base REF [--head REF] | --files -|FILE) [--shared GLOB]... [--format json|lines]',
+  ...specs.changed,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -50,7 +88,9 @@ export const changed: Command = {
           : await readFile(path.resolve(io.cwd, files), 'utf8').catch((err: NodeJS.ErrnoException) => {
               throw new UserError(`--files: cannot read ${files} (${err.code ?? err.message})`);
             });
-      paths = text.split(/\r?\n/);
+      top = (await gitTopLevel(io.cwd)) ?? io.cwd;
+      const names = new Set(await discoverExtensions(rootDir));
+      paths = repositoryPaths(text.split(/\r?\n/), { top, rootDir, extensions: names });
     } else if (isNullRef(values.base)) {
       // A first push (all-zero `before`) or no base: everything is new.
       io.stderr('no base commit to compare with: every extension is affected\n');
@@ -68,7 +108,8 @@ export const changed: Command = {
       shared: values.shared ?? DEFAULT_SHARED_GLOBS,
     });
     for (const name of result.extensions) io.stderr(`${name}: ${result.reasons[name]}\n`);
-    for (const name of result.removed) io.stderr(`${name}: changed but no longer an extension (ignored)\n`);
+    for (const name of result.removed.filter((n) => n !== ''))
+      io.stderr(`${name}: changed but no longer an extension (ignored)\n`);
     print(result.extensions);
     return 0;
   },

@@ -4,6 +4,7 @@ import { UserError, showValue } from '../../errors.js';
 import { dockerfile, metadataHcl, readme, type ScaffoldInput } from '../../scaffold/templates.js';
 import { extensionNameProblem } from '../../matrix/fields.js';
 import { listFlag, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 /**
  * Debian package names allow no `_` (Policy 5.6.1): `pg_cron` becomes `postgresql-%version%-pg-cron`.
@@ -15,10 +16,7 @@ export function defaultPackageName(name: string): string {
 }
 
 export const create: Command = {
-  name: 'create',
-  summary: 'scaffold a new extension folder (metadata.hcl, Dockerfile, README.md)',
-  usage:
-    'ext-actions create NAME [--root DIR] [--distros trixie,bookworm] [--versions 18] [--package-name postgresql-%version%-NAME]',
+  ...specs.create,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       this,

@@ -9,6 +9,7 @@ import { defaultExec, teardown, type Log, type Teardown } from '../../e2e/runner
 import { DEFAULT_CHAINSAW_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../e2e/tools.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, type CliIO, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 function cliLog(io: CliIO): Log {
   return {
@@ -22,13 +23,7 @@ function cliLog(io: CliIO): Log {
 }
 
 export const e2e: Command = {
-  name: 'e2e',
-  summary:
-    'build an extension into a local registry (or take --image) and test it in a kind cluster with CloudNativePG and Chainsaw (task e2e:test:full)',
-  usage:
-    'ext-actions e2e --extension NAME [--image REF | build it: --platform linux/ARCH --timestamp T --revision SHA] [--root DIR] [--cnpg main|X.Y|latest|LIST] [--node-image IMG@sha256:...] ' +
-    '[--kind-version V] [--kubectl-version V] [--chainsaw-version V] [--registry REG] [--environment testing|production] ' +
-    '[--extra-args "..."] [--pass-env NAME]... [--report DIR] [--work-dir DIR] [--keep]   (REGISTRY_USERNAME/REGISTRY_PASSWORD: pull credentials)',
+  ...specs.e2e,
   async run(args, io) {
     const { values: v } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -45,6 +40,7 @@ export const e2e: Command = {
       report: { type: 'string' },
       'work-dir': { type: 'string' },
       platform: { type: 'string' },
+      distro: { type: 'string' },
       timestamp: { type: 'string', default: '' },
       revision: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
@@ -52,9 +48,9 @@ export const e2e: Command = {
     });
     if (!v.extension) throw new UserError(`ext-actions e2e: --extension is required\nusage: ${this.usage}`);
     const build = v.image === undefined;
-    if (!build && (v.platform !== undefined || v.timestamp || v.revision))
+    if (!build && (v.platform !== undefined || v.distro !== undefined || v.timestamp || v.revision))
       throw new UserError(
-        'ext-actions e2e: --platform, --timestamp and --revision are for building (without --image); drop them or --image',
+        'ext-actions e2e: --platform, --distro, --timestamp and --revision are for building (without --image); drop them or --image',
       );
     const env = io.env;
     const username = env['REGISTRY_USERNAME'] ?? '';
@@ -74,6 +70,7 @@ export const e2e: Command = {
         image: v.image ?? '',
         build,
         platform: v.platform,
+        distro: v.distro,
         timestamp: v.timestamp,
         revision: v.revision,
         verify: async (ref, extension) => verifyLayout(ref, { extension }),

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError, showValue } from '../../errors.js';
 import {
   detect,
   generateCallers,
@@ -7,12 +9,10 @@ import {
   writeCallers,
 } from '../../workflows/init.js';
 import { parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 export const init: Command = {
-  name: 'init',
-  summary:
-    'write the GitHub workflows that call the reusable workflows: pull requests, default branch, release tags, and the scheduled OS-library pull requests and testing-image retention',
-  usage: 'ext-actions init [--root DIR] [--registry REG] [--ref vX] [--dir REPO] [--force]',
+  ...specs.init,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string' },
@@ -22,8 +22,14 @@ export const init: Command = {
       force: { type: 'boolean', default: false },
     });
     const ref = validateRef(values.ref);
-    const registry = validateRegistry(values.registry);
+    // As plan takes it: image repositories are lower-case (GHCR.io/Acme is ghcr.io/acme).
+    const registry = validateRegistry(values.registry.toLowerCase());
     const repo = path.resolve(io.cwd, values.dir);
+    const isDir = await stat(repo).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new UserError(`--dir: ${showValue(values.dir)} is not a folder (resolved to ${repo})`);
     const found = await detect(repo, values.root);
     const files = generateCallers({ ...found, registry, ref });
     const results = await writeCallers(repo, files, values.force);

@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.js';
 import { inspectImage, type ClientOptions } from '../../registry/index.js';
 import { parseFlags, type CliIO, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 /** Registry flags shared by inspect, verify-layout and promote. */
 export const registryFlags = {
@@ -33,9 +34,7 @@ export async function registryOptions(
 }
 
 export const inspect: Command = {
-  name: 'inspect',
-  summary: "print an image's digest, media type, platforms and annotations as JSON",
-  usage: 'ext-actions inspect REF [--username USER --password-stdin]',
+  ...specs.inspect,
   async run(args, io) {
     const { values, positionals } = parseFlags(this, args, { ...registryFlags }, true);
     if (positionals.length !== 1)

@@ -1,12 +1,11 @@
+import { specs } from '../specs.js';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { loadExtensions, noExtensionsMessage, scanExtensions } from '../../matrix/index.js';
 import { oneOf, parseFlags, printWarnings, type Command } from '../command.js';
 
 export const list: Command = {
-  name: 'list',
-  summary: 'list the extensions found (folders holding a valid metadata.hcl), sorted',
-  usage: 'ext-actions list [--root DIR] [--format lines|json]',
+  ...specs.list,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },

@@ -3,13 +3,10 @@ import { buildPlan, loadExtensions, resolveTimestamp } from '../../matrix/index.
 import { optedIn, osLibsJobs, runOsLibs, writeOsLibs } from '../../oslibs/index.js';
 import { runCommand } from '../../process/exec.js';
 import { listFlag, parseFlags, printWarnings, type Command } from '../command.js';
+import { flagOf, specs } from '../specs.js';
 
 export const osLibsCommand: Command = {
-  name: 'os-libs',
-  summary:
-    'record the Debian library packages each opted-in extension pulls into its base image (system-libs/*.txt); --check exits 1 on drift',
-  usage:
-    'ext-actions os-libs [--root DIR] [--extension NAME]... [--check] [--base-image TEMPLATE] [--platforms P,...]',
+  ...specs['os-libs'],
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -27,7 +24,7 @@ export const osLibsCommand: Command = {
       return 0;
     }
     const plan = buildPlan(extensions, {
-      label: (option) => `--${option}`,
+      label: (option) => flagOf(specs['os-libs'], option),
       registry: 'localhost:5000',
       environment: 'testing',
       timestamp: resolveTimestamp(undefined, '--timestamp', io.env),

@@ -13,14 +13,10 @@ import {
   toMatrix,
 } from '../../matrix/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+import { flagOf, specs } from '../specs.js';
 
 export const plan: Command = {
-  name: 'plan',
-  summary: 'compute the build plan: the bake definition (default), a GitHub matrix, or a table',
-  usage:
-    'ext-actions plan [--root DIR] [--extension NAME]... [--registry REG] [--environment testing|production] ' +
-    '[--timestamp RFC3339] [--revision SHA] [--format bake|matrix|table] [--bake-file FILE] [--platforms P,...] ' +
-    '[--base-image TEMPLATE] [--url URL] [--source URL] [--documentation URL] [--vendor TEXT] [--authors TEXT] [--gha-cache]',
+  ...specs.plan,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -58,7 +54,7 @@ export const plan: Command = {
     const result = buildPlan(extensions, {
       // Contexts are written relative to where bake runs: the current directory.
       cwd: io.cwd,
-      label: (option) => `--${option}`,
+      label: (option) => flagOf(specs.plan, option),
       registry: values.registry,
       environment,
       timestamp,

@@ -1,14 +1,11 @@
 import { UserError } from '../../errors.js';
 import { promote } from '../../registry/index.js';
 import { listFlag, parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 export const promoteCommand: Command = {
-  name: 'promote',
-  summary:
-    'copy an image by digest (with attestations, signatures, referrers) to another repository, then tag it',
-  usage:
-    'ext-actions promote SRC_REF@DIGEST DEST_REPO [--tag TAG]... [--no-signatures] [--username USER --password-stdin]',
+  ...specs.promote,
   async run(args, io) {
     const { values, positionals } = parseFlags(
       this,

@@ -6,15 +6,11 @@ import { catalogDigests, childrenOf, packagesStore, parseAge, prune } from '../.
 import { ClientPool } from '../../registry/client.js';
 import { parseReference } from '../../registry/reference.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 export const pruneCommand: Command = {
-  name: 'prune',
-  summary:
-    'delete testing images older than a cut-off, keeping the newest per target and anything production or a catalog references',
-  usage:
-    'ext-actions prune --registry REG [--root DIR] [--extension NAME]... [--older-than 7d] [--keep 1] ' +
-    '[--catalog FILE]... [--dry-run] [--via auto|registry|packages] [--username USER --password-stdin]',
+  ...specs.prune,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       ...registryFlags,

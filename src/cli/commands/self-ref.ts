@@ -3,13 +3,10 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { resolveCaller } from '../../workflows/self-ref.js';
 import { parseFlags, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 export const selfRef: Command = {
-  name: 'self-ref',
-  summary:
-    "find the ext-actions repository and ref a calling workflow's `uses:` key names (for our reusable workflows)",
-  usage:
-    'ext-actions self-ref --workflow FILE.yml --caller PATH --caller-repository OWNER/NAME --caller-sha SHA [--expect OWNER/NAME@REF]',
+  ...specs['self-ref'],
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       workflow: { type: 'string' },

@@ -3,16 +3,11 @@ import { UserError } from '../../errors.js';
 import { runCommand } from '../../process/exec.js';
 import { reportLines, smoke, type MountMode } from '../../smoke/index.js';
 import { listFlag, oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 export const smokeCommand: Command = {
-  name: 'smoke',
-  summary:
-    'test an image in a real PostgreSQL 18 container, mounted as CloudNativePG mounts it (exit 1 on a failed check)',
-  usage:
-    'ext-actions smoke --image REF [--root DIR] [--extension NAME] [--platform P]... [--pg-image REF] [--keep] ' +
-    '[--mount auto|image|bind] [--registry REG] [--environment testing|production] [--built-image REF]... ' +
-    '[--format text|json] [--username USER --password-stdin]',
+  ...specs.smoke,
   async run(args, io) {
     const { values } = parseFlags(this, args, {
       ...registryFlags,

@@ -4,15 +4,12 @@ import { registryInspect } from '../../e2e/flow.js';
 import { resolveValues } from '../../e2e/resolve.js';
 import { renderValues } from '../../e2e/values.js';
 import { ENVIRONMENTS } from '../../matrix/index.js';
-import { oneOf, parseFlags, type Command } from '../command.js';
+import { parseReference } from '../../registry/reference.js';
+import { oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+import { specs } from '../specs.js';
 
 export const values: Command = {
-  name: 'values',
-  summary:
-    'print the Chainsaw values.yaml of an extension image (the reference generate-testing-values schema)',
-  usage:
-    'ext-actions values --extension NAME --image REF [--root DIR] [--distro D --pg-major M] [--registry REG] ' +
-    '[--environment testing|production] [--base-image TEMPLATE] [--built-image REF]...',
+  ...specs.values,
   async run(args, io) {
     const { values: v } = parseFlags(this, args, {
       root: { type: 'string', default: '.' },
@@ -28,6 +25,8 @@ export const values: Command = {
     if (!v.extension)
       throw new UserError(`ext-actions values: --extension is required\nusage: ${this.usage}`);
     if (!v.image) throw new UserError(`ext-actions values: --image is required\nusage: ${this.usage}`);
+    // A reference in every mode (offline too): it is written into values.yaml as is.
+    parseReference(v.image, '--image');
     const environment = oneOf('--environment', v.environment, ENVIRONMENTS, 'production');
     const offline = v.distro !== undefined || v['pg-major'] !== undefined;
     const env = io.env;
@@ -47,6 +46,7 @@ export const values: Command = {
       builtImages: v['built-image'] ?? [],
       inspect: offline ? undefined : registryInspect(v.image, credentials),
     });
+    printWarnings(io, result.warnings);
     io.stdout(renderValues(result.values));
     return 0;
   },

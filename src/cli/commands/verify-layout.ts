@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { DEFAULT_MAX_SIZE_BYTES, formatFinding, verifyLayout } from '../../layout/index.js';
 import { loadExtensions } from '../../matrix/index.js';
 import { oneOf, parseFlags, printWarnings, type Command } from '../command.js';
+import { specs } from '../specs.js';
 import { registryFlags, registryOptions } from './inspect.js';
 
 /** `repo:tag@digest` for a tag, the reference itself when it already names the digest. */
@@ -11,11 +12,7 @@ export function pinned(ref: string, digest: string): string {
 }
 
 export const verifyLayoutCommand: Command = {
-  name: 'verify-layout',
-  summary: 'check the extension layout of every platform of an image (exit 1 on errors)',
-  usage:
-    'ext-actions verify-layout REF [--root DIR --extension NAME] [--max-size MIB] [--format text|json] ' +
-    '[--username USER --password-stdin]',
+  ...specs['verify-layout'],
   async run(args, io) {
     const { values, positionals } = parseFlags(
       this,
