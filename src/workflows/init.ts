@@ -119,9 +119,11 @@ function caller(
  * testing-image retention (prune.yml), each with only the permissions its reusable workflow's jobs use.
  */
 export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
-  const self = { 'ext-actions-ref': options.ref };
   const root: Record<string, string> = options.root !== '.' ? { root: options.root } : {};
-  const sameRef = `ext-actions-ref names the same ref as \`uses:\`: the ext-actions CLI runs at that ref.`;
+  const sameRef = [
+    'The ext-actions CLI runs at the ref of `uses:`: the workflow reads it from this file, so bumping that',
+    'line is all an upgrade takes (no ext-actions-ref input to keep in step).',
+  ];
   const onGhcr = !options.registry || options.registry.split('/')[0] === 'ghcr.io';
   return [
     {
@@ -135,7 +137,7 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
             'os-libs': {
               uses: `${OS_LIBS_WORKFLOW}@${options.ref}`,
               permissions: { ...OS_LIBS_PERMISSIONS },
-              with: { ...root, ...self },
+              ...(options.root !== '.' ? { with: root } : {}),
               secrets: { 'pull-request-token': '${{ secrets.EXT_ACTIONS_PR_TOKEN }}' },
             },
           },
@@ -151,7 +153,7 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
           'token start no workflow run: add an EXT_ACTIONS_PR_TOKEN secret (contents and pull-requests write',
           'on this repository) to have your checks run on them. With the built-in token, allow GitHub',
           'Actions to create pull requests (Settings > Actions > General).',
-          sameRef,
+          ...sameRef,
         ],
       ),
     },
@@ -183,7 +185,6 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
                 'older-than': '7d',
                 keep: 1,
                 'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run }}",
-                ...self,
               },
               ...(onGhcr ? {} : { secrets: { 'registry-password': '${{ secrets.REGISTRY_PASSWORD }}' } }),
             },
@@ -197,7 +198,7 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
           onGhcr
             ? "On ghcr.io the images are package versions, deleted with this job's own token: packages: write."
             : 'REGISTRY_PASSWORD: a secret that may delete manifests on your registry.',
-          sameRef,
+          ...sameRef,
         ],
       ),
     },

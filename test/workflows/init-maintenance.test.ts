@@ -37,7 +37,7 @@ interface Caller {
     {
       uses: string;
       permissions: Record<string, string>;
-      with: Record<string, unknown>;
+      with?: Record<string, unknown>;
       secrets?: Record<string, string>;
     }
   >;
@@ -110,9 +110,11 @@ describe('ext-actions init: the scheduled maintenance callers', () => {
       const job = caller.jobs[c.job]!;
       expect(job.uses).toBe(`cnpg/ext-actions/.github/workflows/${c.workflow}@v1.2.3`);
       expect(job.permissions).toEqual(jobPermissions(wf));
-      expect(job.with['ext-actions-ref']).toBe('v1.2.3');
-      expect(job.with['root']).toBe('extensions');
-      for (const k of Object.keys(job.with)) expect(wf.on.workflow_call.inputs).toHaveProperty(k);
+      // The uses: ref is the one source of the ext-actions ref (the workflow reads it from this file).
+      expect(job.with).not.toHaveProperty('ext-actions-ref');
+      expect(job.with).not.toHaveProperty('ext-actions-repository');
+      expect(job.with?.['root']).toBe('extensions');
+      for (const k of Object.keys(job.with ?? {})) expect(wf.on.workflow_call.inputs).toHaveProperty(k);
       for (const k of Object.keys(job.secrets ?? {})) expect(wf.on.workflow_call.secrets).toHaveProperty(k);
     });
 
@@ -138,7 +140,7 @@ describe('ext-actions init: the scheduled maintenance callers', () => {
       on: { workflow_dispatch: { inputs: Record<string, { type: string; default: unknown }> } };
     };
     expect(caller.on.workflow_dispatch.inputs['dry-run']).toMatchObject({ type: 'boolean', default: true });
-    const expression = String(caller.jobs['prune']!.with['dry-run']).replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+    const expression = String(caller.jobs['prune']!.with!['dry-run']).replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
     const evaluate = (event: string, inputs: Record<string, unknown>) => {
       const tokens = new Lexer(expression).lex().tokens;
       const expr = new Parser(tokens, ['github', 'inputs'], []).parse();
@@ -160,7 +162,7 @@ describe('ext-actions init: the scheduled maintenance callers', () => {
     const quay = parse(
       await (await init(['--registry', 'quay.io/acme'])).read('extensions-prune.yml'),
     ) as Caller;
-    expect(quay.jobs['prune']!.with['registry']).toBe('quay.io/acme');
+    expect(quay.jobs['prune']!.with!['registry']).toBe('quay.io/acme');
     expect(quay.jobs['prune']!.secrets).toEqual({ 'registry-password': '${{ secrets.REGISTRY_PASSWORD }}' });
     const ghcr = parse(await (await init([])).read('extensions-prune.yml')) as Caller;
     expect(ghcr.jobs['prune']!.secrets).toBeUndefined();

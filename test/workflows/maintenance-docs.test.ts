@@ -20,7 +20,10 @@ const blocks = [...doc.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m) => ({
 }));
 interface Workflow {
   on?: unknown;
-  jobs: Record<string, { uses?: string; permissions?: Record<string, string> }>;
+  jobs: Record<
+    string,
+    { uses?: string; permissions?: Record<string, string>; with?: Record<string, unknown> }
+  >;
 }
 const complete = blocks.filter((b) => (parse(b.text) as Workflow).on !== undefined);
 
@@ -66,5 +69,11 @@ describe('docs/scheduled-maintenance.md', () => {
         expect(job.permissions, `line ${block.line}`).toEqual(jobPermissions(m[1]!));
       }
     expect(calls).toBe(blocks.length);
+  });
+
+  it('passes no ext-actions-ref: the uses: ref is the one place the version lives', () => {
+    for (const block of blocks)
+      for (const job of Object.values((parse(block.text) as Workflow).jobs))
+        expect(Object.keys(job.with ?? {}), `line ${block.line}`).not.toContain('ext-actions-ref');
   });
 });
