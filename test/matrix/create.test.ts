@@ -30,7 +30,7 @@ describe('ext-actions create', () => {
     const dockerfile = await readFile(path.join(dir, 'pg_cron', 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('"postgresql-${PG_MAJOR}-pg-cron=${EXT_VERSION}"');
     expect(r.stdout).toContain(
-      'package: postgresql-%version%-pg-cron (derived from NAME; check the Debian name, e.g. apt-cache policy postgresql-18-pg-cron, and rerun with --package-name if it differs)',
+      "package: postgresql-%version%-pg-cron (derived from NAME; check the Debian name, e.g. apt-cache search --names-only '^postgresql-18-.*cron', and rerun with --package-name if it differs)",
     );
     // The real PGDG name differs (postgresql-18-cron): --package-name takes it, and nothing is guessed.
     const named = await cli(

@@ -85,11 +85,14 @@ export const create: Command = {
       throw new UserError(`--root: cannot create ${shown} (${code})`);
     }
     const guessed = values['package-name'] === undefined;
-    const example = input.packageName.replaceAll('%version%', input.versions[0]!);
+    // PGDG names drop the `pg_` of some extensions (pg_cron is postgresql-18-cron) and keep it for others
+    // (pg_hint_plan is postgresql-18-pg-hint-plan): search with the rest of the name.
+    const core = name.replace(/^pg[_-]/, '').replaceAll('_', '-');
+    const search = `apt-cache search --names-only '^postgresql-${input.versions[0]!}-.*${core}'`;
     io.stdout(
       `created ${shown}/{metadata.hcl,Dockerfile,README.md}\n` +
         (guessed
-          ? `package: ${input.packageName} (derived from NAME; check the Debian name, e.g. apt-cache policy ${example}, and rerun with --package-name if it differs)\n`
+          ? `package: ${input.packageName} (derived from NAME; check the Debian name, e.g. ${search}, and rerun with --package-name if it differs)\n`
           : '') +
         `next: fill in the package and sql versions in ${shown}/metadata.hcl (the TODO lines), then run ext-actions plan --extension ${name}\n`,
     );
