@@ -15,7 +15,7 @@ import { extensionConfiguration, type ExtensionConfiguration } from '../e2e/valu
 import { UserError, showValue } from '../errors.js';
 import { compareKeys, extensionVersion, type Extension } from '../matrix/index.js';
 import { ClientPool, type ClientOptions } from '../registry/client.js';
-import { isInsecureHost } from '../registry/reference.js';
+import { isSafeUrl } from '../registry/origin.js';
 import { catalogProblems, CATALOG_KINDS } from './validate.js';
 
 export const TYPE_LABEL = 'images.cnpg.io/type';
@@ -44,7 +44,7 @@ export interface CatalogDoc {
 
 async function fetchText(url: string): Promise<string> {
   const u = new URL(url);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isInsecureHost(u.host)))
+  if (!isSafeUrl(u))
     throw new UserError(`--base-catalog ${url}: expected an https:// URL (plain http only on the loopback)`);
   let res: Response;
   try {

@@ -7,11 +7,10 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import crd from './crd-schema.json' with { type: 'json' };
+import { extensionNameProblem } from '../matrix/fields.js';
 
 export const CATALOG_KINDS = ['ClusterImageCatalog', 'ImageCatalog'] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
-
-const EXTENSION_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 
 let compiled: Map<string, ValidateFunction> | undefined;
 function validators(): Map<string, ValidateFunction> {
@@ -65,7 +64,7 @@ export function catalogProblems(doc: unknown): string[] {
         `spec.images[${i}].extensions: two names become ${String(name)} once "_" becomes "-" (CloudNativePG volume names)`,
       );
     extensions.forEach((e, j) => {
-      if (typeof e.name === 'string' && (!EXTENSION_NAME.test(e.name) || e.name.length > 59))
+      if (typeof e.name === 'string' && extensionNameProblem(e.name))
         problems.push(
           `spec.images[${i}].extensions[${j}].name: "${e.name}" is not a CloudNativePG extension name (lowercase alphanumerics, "_" or "-", starting and ending alphanumeric, at most 59 characters)`,
         );

@@ -3,13 +3,15 @@
  * them, every problem listed), its Dockerfile, its required extensions, the plan, and (when Docker Buildx
  * is there) `docker buildx bake --check` on the plan. Builds nothing, pushes nothing.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import {
   buildPlan,
+  buildProblems,
   discoverExtensions,
+  volumeNameProblems,
   readExtension,
   toBakeDefinition,
   type Extension,
@@ -32,21 +34,6 @@ export interface CheckOptions {
   exec?: (file: string, args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
-const isFile = (file: string) =>
-  stat(file).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-
-/** Required extensions naming a sibling folder (`catalog:NAME:...` too; `base-image:`/`image-sql:` are not folders). */
-function requiredFolders(ext: Extension): string[] {
-  return ext.metadata.required_extensions.flatMap((r) =>
-    r.startsWith('base-image:') || r.startsWith('image-sql:')
-      ? []
-      : [r.startsWith('catalog:') ? r.split(':')[1]! : r],
-  );
-}
-
 export async function checkRepository(o: CheckOptions): Promise<CheckResult> {
   const rootDir = path.resolve(o.cwd, o.root);
   const names = await discoverExtensions(rootDir);
@@ -65,17 +52,9 @@ export async function checkRepository(o: CheckOptions): Promise<CheckResult> {
       problems.push(err.message);
     }
   }
-  for (const ext of loaded) {
-    warnings.push(...ext.warnings);
-    if (!(await isFile(path.join(ext.dir, 'Dockerfile'))))
-      problems.push(`${path.join(ext.dir, 'Dockerfile')}: not found; every extension folder needs one`);
-    for (const req of requiredFolders(ext)) {
-      if (!names.includes(req))
-        problems.push(
-          `${ext.file}: required_extensions names ${JSON.stringify(req)}, which is not an extension folder under ${rootDir} (found: ${names.join(', ')})`,
-        );
-    }
-  }
+  for (const ext of loaded) warnings.push(...ext.warnings);
+  // The plan-time checks of plan and bake, and CloudNativePG's volume-name collisions.
+  problems.push(...(await buildProblems(loaded, names, rootDir)), ...volumeNameProblems(loaded));
   let buildx: CheckResult['buildx'] = { ran: false, output: 'not run: the metadata has problems' };
   if (problems.length === 0) {
     let definition;

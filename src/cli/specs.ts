@@ -1,9 +1,10 @@
 /**
  * What `ext-actions --help` and `ext-actions <command> --help` show, as data: every command's summary,
- * usage, options (one line each, with its default) and examples. Imports nothing, so help, "did you
- * mean" and the command list never load a command's dependencies. parseFlags (command.ts) checks each
- * command parses exactly the options listed here.
+ * usage, options (one line each, with its default) and examples. Imports only the dependency-free edit
+ * distance, so help, "did you mean" and the command list never load a command's dependencies.
+ * parseFlags (command.ts) checks each command parses exactly the options listed here.
  */
+import { editDistance } from '../text/distance.js';
 
 export interface OptionHelp {
   /** Placeholder of the value (`DIR`); absent for a switch. */
@@ -498,26 +499,11 @@ export function commandHelp(spec: CommandSpec): string {
   ].join('\n');
 }
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The closest of `candidates` to `word` (a typo, a prefix or a plural away), or undefined. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { c: string; d: number } | undefined;
   for (const c of candidates) {
-    const d = c.startsWith(word) || word.startsWith(c) ? 1 : distance(word, c);
+    const d = c.startsWith(word) || word.startsWith(c) ? 1 : editDistance(word, c);
     if (!best || d < best.d) best = { c, d };
   }
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;

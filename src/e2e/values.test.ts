@@ -86,6 +86,7 @@ beforeAll(async () => {
     ),
   );
   await write('badenv', hcl('badenv', { env: '{ "PGDATA" = "x" }' }, TRIXIE_18('1.0-1', '1.0')));
+  await write('badenvcase', hcl('badenvcase', { env: '{ "pgdata" = "x" }' }, TRIXIE_18('1.0-1', '1.0')));
   await write('badph', hcl('badph', { env: '{ "X" = "$${home}/y" }' }, TRIXIE_18('1.0-1', '1.0')));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -388,6 +389,11 @@ describe('CloudNativePG admission rules are checked before anything runs', () =>
     await expect(
       resolveValues({ root, extension: 'badenv', image: 'x/y:1', distro: 'trixie', pgMajor: '18' }),
     ).rejects.toThrow(/"PGDATA" is reserved/);
+  });
+  it('reserved env names in any letter case (CloudNativePG upper-cases before comparing)', async () => {
+    await expect(
+      resolveValues({ root, extension: 'badenvcase', image: 'x/y:1', distro: 'trixie', pgMajor: '18' }),
+    ).rejects.toThrow(/"pgdata" is reserved/);
   });
   it('unknown placeholders', async () => {
     await expect(

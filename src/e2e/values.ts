@@ -7,6 +7,8 @@
 import { stringify } from 'yaml';
 import { UserError, showValue } from '../errors.js';
 import type { Extension, ExtensionMetadata } from '../matrix/index.js';
+import { extensionNameProblem } from '../matrix/fields.js';
+import { isReservedEnv } from '../smoke/config.js';
 
 export interface ImageVolumeSource {
   reference: string;
@@ -72,13 +74,8 @@ export interface ValuesInput {
 
 /** Environment variable names CNPG rejects in `extensions[].env` (validateExtensionEnvVars). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED_ENV = (name: string) =>
-  name.startsWith('PG') ||
-  name.startsWith('CNPG_') ||
-  ['POD_NAME', 'NAMESPACE', 'CLUSTER_NAME', 'PATH', 'LD_LIBRARY_PATH'].includes(name);
 /** CNPG's only placeholder; `$${...}` is its escape for a literal `${...}`. */
 const PLACEHOLDER = /(\$*)\$\{([^}]*)\}/g;
-const CNPG_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 
 function checkEnv(m: ExtensionMetadata, file: string): { name: string; value: string }[] {
   const problems: string[] = [];
@@ -87,7 +84,7 @@ function checkEnv(m: ExtensionMetadata, file: string): { name: string; value: st
     .map((name) => ({ name, value: m.env[name]! }));
   for (const { name, value } of entries) {
     if (!ENV_NAME.test(name)) problems.push(`metadata.env: "${name}" is not a valid variable name`);
-    else if (RESERVED_ENV(name))
+    else if (isReservedEnv(name))
       problems.push(
         `metadata.env: "${name}" is reserved by CloudNativePG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME; PATH and LD_LIBRARY_PATH go in bin_path/ld_library_path)`,
       );
@@ -111,7 +108,7 @@ export function extensionConfiguration(
   pullPolicy?: string,
 ): ExtensionConfiguration {
   const m = extension.metadata;
-  if (!CNPG_NAME.test(m.name) || m.name.length > 59) {
+  if (extensionNameProblem(m.name)) {
     throw new UserError(
       `${extension.file}: metadata.name ${showValue(m.name)} cannot name a CloudNativePG extension (at most 59 characters matching ^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$)`,
     );

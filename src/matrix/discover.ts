@@ -169,13 +169,23 @@ export async function loadExtensions(
     );
   }
   const extensions = results.map((r) => (r as PromiseFulfilledResult<Extension>).value);
-  const problems = options.build
-    ? [...requiredProblems(extensions, found, root), ...(await dockerfileProblems(extensions))]
-    : [];
+  const problems = options.build ? await buildProblems(extensions, found, root) : [];
   if (problems.length === 1) throw new UserError(problems[0]!);
   if (problems.length) throw new UserError(`${problems.length} problems in the extensions`, problems);
   checkVolumeNames(extensions);
   return extensions;
+}
+
+/**
+ * What a build of `extensions` needs beyond valid metadata: each one's Dockerfile, and its unprefixed
+ * required_extensions among the extension folders `found` under `root` (plan, bake and check).
+ */
+export async function buildProblems(
+  extensions: readonly Extension[],
+  found: readonly string[],
+  root: string,
+): Promise<string[]> {
+  return [...requiredProblems(extensions, found, root), ...(await dockerfileProblems(extensions))];
 }
 
 /** `required_extensions` without a prefix name sibling folders: each must be an extension under the root. */
@@ -214,6 +224,13 @@ async function dockerfileProblems(extensions: readonly Extension[]): Promise<str
  * extensions whose names collide that way (`pg_ivm` and `pg-ivm`): so do we, naming both files.
  */
 export function checkVolumeNames(extensions: readonly Extension[]): void {
+  const problems = volumeNameProblems(extensions);
+  if (problems.length === 1) throw new UserError(problems[0]!);
+  if (problems.length) throw new UserError('extension names collide', problems);
+}
+
+/** The collisions checkVolumeNames refuses, one line each. */
+export function volumeNameProblems(extensions: readonly Extension[]): string[] {
   const seen = new Map<string, Extension>();
   const problems: string[] = [];
   for (const e of extensions) {
@@ -225,6 +242,5 @@ export function checkVolumeNames(extensions: readonly Extension[]): void {
       );
     else seen.set(key, e);
   }
-  if (problems.length === 1) throw new UserError(problems[0]!);
-  if (problems.length) throw new UserError('extension names collide', problems);
+  return problems;
 }

@@ -6,6 +6,7 @@
  * Calibrated on every upstream and fork metadata.hcl (see test/matrix/anchor.test.ts).
  */
 import { showValue } from '../errors.js';
+import { editDistance } from '../text/distance.js';
 
 /** Control characters, format characters (bidi overrides, zero-width), line/paragraph separators, private use, surrogates. */
 export const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
@@ -108,19 +109,6 @@ export function unsafeStrings(
 
 export const UNSAFE_MESSAGE =
   'expected printable text without line breaks, control characters or invisible Unicode format characters (such as U+202E)';
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /**
  * The known name `key` is most likely a misspelling of (`licences` -> `licenses`, `sql_nmae` ->

@@ -7,12 +7,11 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { METADATA_FILE } from './folders.js';
 import { HclSyntaxError, parseHcl } from './hcl.js';
 import { UserError, showValue } from '../errors.js';
 import { extensionVersion } from './version.js';
 import {
-  EXTENSION_NAME,
+  extensionNameProblem,
   GUC_NAME,
   LIBRARY,
   LICENSE,
@@ -29,7 +28,7 @@ import {
   type TextRule,
 } from './fields.js';
 
-export { METADATA_FILE };
+export const METADATA_FILE = 'metadata.hcl';
 /** Largest metadata file accepted: real ones are 1-3 KiB. */
 export const MAX_METADATA_BYTES = 256 * 1024;
 
@@ -83,7 +82,6 @@ export interface Extension {
 }
 
 /** CloudNativePG's ExtensionConfiguration name (api/v1 cluster_types.go): the mount path and the catalog key. */
-const NAME = EXTENSION_NAME;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DISTRO = /^[a-z0-9][a-z0-9._-]*$/;
@@ -140,11 +138,11 @@ const versionEntry = z.object(
 
 const schema = z.object({
   name: str('the extension folder name')
-    .regex(NAME, {
-      error:
-        'expected lower-case letters, digits, "-" or "_", starting and ending with a letter or digit (CloudNativePG extension names)',
-    })
-    .max(59, { error: 'expected at most 59 characters (CloudNativePG extension names)' }),
+    // The rule and its wording are extensionNameProblem's (folder names, create and init use it too).
+    .superRefine((name, ctx) => {
+      const problem = extensionNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/, got .*$/s, '') });
+    }),
   sql_name: str('the name used by CREATE EXTENSION')
     .min(1, { error: 'expected a non-empty name' })
     .optional(),
@@ -415,7 +413,7 @@ export async function parseMetadata(text: string, file: string, folder?: string)
 function setAsideAt(input: Record<string, unknown>, at: (string | number)[], folder?: string): void {
   const [field, distro, pg] = at;
   if (field === undefined) return;
-  if (field === 'name') input['name'] = folder !== undefined && NAME.test(folder) ? folder : 'x';
+  if (field === 'name') input['name'] = folder !== undefined && !extensionNameProblem(folder) ? folder : 'x';
   else if (field !== 'versions' || distro === undefined) {
     if (field === 'versions') input['versions'] = {};
     else delete input[field];
@@ -522,7 +520,7 @@ function checkSemantics(
         `${fieldPath(['required_extensions', i])}: expected ${REQUIRED_REFERENCE.expected} after "${prefix}", got ${showValue(req)}`,
       );
     }
-    if (prefix === undefined && !NAME.test(req)) {
+    if (prefix === undefined && extensionNameProblem(req)) {
       problems.push(
         `${fieldPath(['required_extensions', i])}: expected the folder name of another extension, or a "base-image:", "image-sql:" or "catalog:" reference, got ${showValue(req)}`,
       );

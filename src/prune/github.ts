@@ -5,7 +5,7 @@
  * children) are still read through the registry API.
  */
 import { UserError } from '../errors.js';
-import { isInsecureHost } from '../registry/reference.js';
+import { isSafeUrl } from '../registry/origin.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { RepositoryStore } from './prune.js';
 
@@ -26,7 +26,7 @@ export interface PackagesOptions {
 
 export function packagesStore(o: PackagesOptions): RepositoryStore {
   const api = new URL(o.api);
-  if (api.protocol !== 'https:' && !(api.protocol === 'http:' && isInsecureHost(api.host)))
+  if (!isSafeUrl(api))
     throw new UserError(
       `GITHUB_API_URL: expected an https:// URL (plain http only on the loopback), got ${o.api}`,
     );

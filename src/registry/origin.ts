@@ -16,6 +16,11 @@ export class RefusedUrl extends Error {}
 /** `registry`: a request to the registry API (Location, Link, redirects); `token`: a token realm. */
 export type UrlUse = 'registry' | 'token';
 
+/** Whether `url` may carry credentials or trusted content: https, or plain http on the loopback only. */
+export function isSafeUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isInsecureHost(url.host));
+}
+
 /**
  * Checks `target` against the registry's base URL (`https://ghcr.io`); `from` is the URL that named
  * it when that is not the registry itself (a redirect). Throws RefusedUrl with the reason, else says
@@ -30,8 +35,7 @@ export function checkRegistryUrl(
   const origin = new URL(base);
   if (target.protocol !== 'https:' && target.protocol !== 'http:')
     throw new RefusedUrl('only http and https URLs are followed');
-  if (target.protocol === 'http:' && !isInsecureHost(target.host))
-    throw new RefusedUrl('plain http is only used for the loopback');
+  if (!isSafeUrl(target)) throw new RefusedUrl('plain http is only used for the loopback');
   const referrer = from ?? origin;
   if (referrer.protocol === 'https:' && target.protocol === 'http:')
     throw new RefusedUrl(`it would downgrade ${referrer.origin} to plain http`);

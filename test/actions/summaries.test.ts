@@ -22,11 +22,23 @@ function outsideCode(md: string): string {
   return md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '');
 }
 
-/** No markup outside code, no invisible character anywhere, no line started by the hostile text. */
-function expectInert(md: string) {
+/** HOSTILE as mdText shows it in plain text: one line, markup and `|` escaped, U+202E spelled out. */
+const AS_TEXT = 'x &lt;img src=x onerror=alert(1)&gt;\\|\\`y\\`\\\\u202e';
+/** HOSTILE as mdCode shows it in a table cell: one line in a code span, `|` escaped. */
+const AS_CODE = '``x <img src=x onerror=alert(1)>\\|`y`\\u202e``';
+
+/**
+ * No markup outside code, no invisible character anywhere, no line started or ended by the hostile
+ * text; and each of `shown` (the hostile value as it should appear, escaped) is in the document.
+ */
+function expectInert(md: string, ...shown: string[]) {
   expect(outsideCode(md)).not.toContain('<img');
   expect(md).not.toContain('\u202e');
   expect(outsideCode(md)).not.toMatch(/^<img|^x\r?$/m);
+  // HOSTILE's own line break never survives outside a code block: its `x` is not followed by one.
+  expect(outsideCode(md)).not.toMatch(/x\r?\n/);
+  expect(outsideCode(md)).not.toContain('\r');
+  for (const s of shown) expect(md).toContain(s);
 }
 
 describe('markdown helpers', () => {
@@ -63,6 +75,7 @@ describe('job summaries', () => {
     });
     expectInert(md);
     expect(md).toContain('> [!WARNING]\n> x &lt;img src=x onerror=alert(1)&gt;\\|');
+    expect(md).toContain(`> [!WARNING]\n> ${AS_TEXT}\n`);
     // The commands fence is longer than any backtick run inside it.
     expect(md).toContain('````sh\necho ```\n');
   });
@@ -78,9 +91,12 @@ describe('job summaries', () => {
       mode: 'keyless',
       identity: { regexp: '^(a|b)$', issuer: HOSTILE, source: 'x' },
     });
-    expectInert(md);
+    expectInert(md, `| ${AS_CODE} | \`b.json\` |\n`);
     expect(md).toContain('identity `^(a|b)$`');
-    expectInert(signSummary({ status: 'skipped', reason: HOSTILE } as never));
+    expectInert(
+      signSummary({ status: 'skipped', reason: HOSTILE } as never),
+      `Nothing was signed: ${AS_TEXT}.\n`,
+    );
   });
 
   it('catalog, promote and smoke: every cell', () => {
@@ -88,6 +104,7 @@ describe('job summaries', () => {
       catalogMarkdown([
         { name: HOSTILE, entries: [{ major: 18, name: HOSTILE, reference: HOSTILE }] } as never,
       ]),
+      `| ${AS_CODE} | 18 | ${AS_CODE} | ${AS_CODE} |\n`,
     );
     expectInert(
       promotionSummary([
@@ -100,6 +117,8 @@ describe('job summaries', () => {
           copied: { blobs: 1, mounted: 0, manifests: 1, tags: 1 },
         } as never,
       ]),
+      `| ${AS_TEXT} | ${AS_CODE} | ${AS_CODE} | 0 mounted, 1 uploaded blobs; 1 manifests; 1 tags |\n`,
+      `Left on a newer build (a later run promoted it first): ${AS_CODE}\n`,
     );
     const smoke = reportMarkdown([
       {

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeDockerRecords } from './support/docker-log.js';
 import { AMD_ONLY, PGAUDIT, PGVECTOR, writeRepo } from './support/fixtures.js';
 import { nodeOnlyPath } from '../support/node-only-path.js';
 
@@ -99,12 +100,7 @@ function run(
     outputs: readRecords(files['output']!),
     state: readRecords(files['state']!),
     summary: readFileSync(files['summary']!, 'utf8'),
-    calls: existsSync(files['log']!)
-      ? readFileSync(files['log']!, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as Run['calls'][number])
-      : [],
+    calls: fakeDockerRecords(files['log']!),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeDockerCalls } from './support/docker-log.js';
 import { PGVECTOR, writeRepo } from './support/fixtures.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -49,15 +50,7 @@ function cli(args: string[], env: Record<string, string> = {}, outFile?: string)
     },
   );
   if (fd !== undefined) closeSync(fd);
-  let calls: string[][] = [];
-  try {
-    calls = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
-  } catch {
-    calls = [];
-  }
+  const calls = fakeDockerCalls(log);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, calls };
 }
 
@@ -195,9 +188,31 @@ describe('ext-actions bake and QEMU on a developer machine', () => {
     const dry = cli(['--dry-run'], { CI: '', GITHUB_ACTIONS: '' });
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/^warning: --setup-qemu: building arm64/m);
+    expect(dry.calls.filter((c) => c[0] === 'run')).toEqual([]);
+    // The exact install command (src/bake/argv.ts DEFAULT_BINFMT_IMAGE, binfmtInstallCommand), pinned.
+    const binfmt = [
+      'run',
+      '--rm',
+      '--privileged',
+      'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68',
+      '--install',
+      'arm64',
+    ];
+    const installsThenBakes = (calls: string[][]) => {
+      const runs = calls.filter((c) => c[0] === 'run');
+      expect(runs).toEqual([binfmt]);
+      const install = calls.findIndex((c) => c[0] === 'run');
+      const bake = calls.findIndex((c) => c[0] === 'buildx' && c[1] === 'bake');
+      expect(bake, JSON.stringify(calls)).toBeGreaterThan(-1);
+      expect(install).toBeLessThan(bake);
+    };
     const ci = cli([], { CI: 'true' });
     expect(ci.code, ci.stderr).toBe(0);
     expect(ci.calls.map((c) => c[0])).toContain('run');
+    installsThenBakes(ci.calls);
+    const asked = cli(['--setup-qemu', 'true'], { CI: '', GITHUB_ACTIONS: '' });
+    expect(asked.code, asked.stderr).toBe(0);
+    installsThenBakes(asked.calls);
   });
 });
 

@@ -1,8 +1,9 @@
 /** `ext-actions check`: every problem of every extension folder in one run, buildx's lint when present. */
-import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { fakeDockerCalls } from '../bake/support/docker-log.js';
 import { PGAUDIT, PGVECTOR, writeRepo } from '../bake/support/fixtures.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -34,15 +35,7 @@ async function check(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = 
       ...env,
     },
   });
-  let calls: string[][] = [];
-  try {
-    calls = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
-  } catch {
-    calls = [];
-  }
+  const calls = fakeDockerCalls(log);
   return { code, stdout, stderr, calls };
 }
 
@@ -71,7 +64,9 @@ describe('ext-actions check', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: \S+exts\/pgvector\/metadata\.hcl: /m);
     expect(r.stderr).toMatch(/^error: \S+exts\/pgaudit\/Dockerfile: not found/m);
-    expect(r.stderr).toMatch(/^error: \S+exts\/needy\/metadata\.hcl: required_extensions names "missing"/m);
+    expect(r.stderr).toMatch(
+      /^error: \S+exts\/needy\/metadata\.hcl: metadata\.required_extensions\[0\]: expected the folder name of another extension .*got "missing"$/m,
+    );
     expect(r.stdout).toContain('3 problem(s)');
     expect(r.calls).toEqual([]);
   });
@@ -82,5 +77,19 @@ describe('ext-actions check', () => {
     const r = await check(dir, [], { FAKE_DOCKER_NO_BUILDX: '1' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('docker buildx bake --check: not run: Docker Buildx is not installed');
+  });
+
+  it('reports extension names whose CloudNativePG volumes collide (pg_ivm and pg-ivm), as plan refuses them', async () => {
+    const dir = writeRepo([
+      { ...PGAUDIT, name: 'pg_ivm' },
+      { ...PGAUDIT, name: 'pg-ivm' },
+    ]);
+    dirs.push(dir);
+    const r = await check(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: \S+exts\/pg_ivm\/metadata\.hcl: metadata\.name "pg_ivm" collides with "pg-ivm" \(\S+exts\/pg-ivm\/metadata\.hcl\)/m,
+    );
+    expect(r.calls).toEqual([]);
   });
 });

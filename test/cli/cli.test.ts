@@ -51,7 +51,12 @@ describe('ext-actions --help and --version', () => {
       for (const [flag, o] of Object.entries(spec.options)) {
         const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith(`--${flag}`));
         expect(line, `--${flag} in\n${r.stdout}`).toBeDefined();
-        if (o.default !== undefined) expect(line).toContain('(default: ');
+        if (o.default !== undefined) {
+          expect(line).toContain('(default: ');
+          // The spec's default itself, shown as-is (an empty default reads "none"), ending the line.
+          const shown = o.default === '' ? 'none' : o.default;
+          expect(line!.endsWith(` (default: ${shown})`), `--${flag}: ${line}`).toBe(true);
+        }
       }
       expect(r.stdout).toMatch(new RegExp(`^examples?:\\n  (ext-actions|npx|git) .*${name}`, 'm'));
     },

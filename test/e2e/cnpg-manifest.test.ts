@@ -16,6 +16,9 @@ import { mockSigstore, type MockSigstore } from '../support/sigstore-mock.js';
 
 const REL = '/github.com/cloudnative-pg/cloudnative-pg/releases/download';
 const ISSUER = 'https://token.actions.githubusercontent.com';
+/** Who signs a release's manifest, written out here rather than taken from the code under test. */
+const signerOf = (release: string) =>
+  `https://github.com/cloudnative-pg/cloudnative-pg/.github/workflows/release-publish.yml@refs/tags/v${release}`;
 const MANIFEST = Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cnpg-system\n');
 
 let server: TestServer;
@@ -42,9 +45,24 @@ async function publish(release: string, body: Buffer, signed: Buffer, signer: st
   });
 }
 
+describe('cnpgManifestSigner', () => {
+  it('is the release-publish workflow of cloudnative-pg/cloudnative-pg at the release tag, GitHub OIDC', () => {
+    expect(cnpgManifestSigner('1.30.0')).toEqual({
+      subjectAlternativeName:
+        'https://github.com/cloudnative-pg/cloudnative-pg/.github/workflows/release-publish.yml@refs/tags/v1.30.0',
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
+    expect(signerOf('1.30.0')).toBe(
+      'https://github.com/cloudnative-pg/cloudnative-pg/.github/workflows/release-publish.yml@refs/tags/v1.30.0',
+    );
+    for (const r of ['1.29.1', '1.29.2'])
+      expect(cnpgManifestSigner(r).subjectAlternativeName).toBe(signerOf(r));
+  });
+});
+
 describe('fetchCnpgManifest', () => {
   it('downloads the pinned patch release of a minor and verifies its Sigstore bundle before writing it', async () => {
-    await publish('1.30.0', MANIFEST, MANIFEST, cnpgManifestSigner('1.30.0').subjectAlternativeName);
+    await publish('1.30.0', MANIFEST, MANIFEST, signerOf('1.30.0'));
     const got = await fetchCnpgManifest('1.30', path.join(dir, 'ok'), { env });
     expect(got).toEqual({
       file: path.join(dir, 'ok', 'cnpg-1.30.0.yaml'),
@@ -57,7 +75,7 @@ describe('fetchCnpgManifest', () => {
 
   it('refuses a substituted manifest, and one signed by another workflow or for another tag; nothing written', async () => {
     const evil = Buffer.from('kind: ClusterRoleBinding # substituted\n');
-    await publish('1.29.2', evil, MANIFEST, cnpgManifestSigner('1.29.2').subjectAlternativeName);
+    await publish('1.29.2', evil, MANIFEST, signerOf('1.29.2'));
     const out = path.join(dir, 'bad');
     await expect(fetchCnpgManifest('1.29', out, { env })).rejects.toThrow(
       /^CloudNativePG 1\.29\.2: the operator manifest http:\/\/127\.0\.0\.1:\d+\/github\.com\/cloudnative-pg\/cloudnative-pg\/releases\/download\/v1\.29\.2\/cnpg-1\.29\.2\.yaml: the Sigstore bundle does not verify/,
@@ -69,9 +87,9 @@ describe('fetchCnpgManifest', () => {
       'https://github.com/someone/fork/.github/workflows/release-publish.yml@refs/tags/v1.29.2',
     );
     await expect(fetchCnpgManifest('1.29', out, { env })).rejects.toThrow(
-      `expected a signature by ${cnpgManifestSigner('1.29.2').subjectAlternativeName} from ${ISSUER}`,
+      `expected a signature by ${signerOf('1.29.2')} from ${ISSUER}`,
     );
-    await publish('1.29.2', evil, evil, cnpgManifestSigner('1.29.1').subjectAlternativeName);
+    await publish('1.29.2', evil, evil, signerOf('1.29.1'));
     await expect(fetchCnpgManifest('1.29', out, { env })).rejects.toThrow(/does not verify/);
     expect(existsSync(path.join(out, 'cnpg-1.29.2.yaml'))).toBe(false);
   });

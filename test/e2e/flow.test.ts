@@ -63,10 +63,17 @@ function publish(tamper?: 'kind' | 'kubectl' | 'chainsaw', missing?: string) {
     if (p !== missing) server.routes.set(p, { body });
 }
 
+/** Who signs a release's manifest, written out here rather than taken from the code under test. */
+const CNPG_SIGNER = (r: string) =>
+  `https://github.com/cloudnative-pg/cloudnative-pg/.github/workflows/release-publish.yml@refs/tags/v${r}`;
+
 /** The CNPG operator manifests as published: release assets with their Sigstore bundles, and main's. */
 const cnpgRoutes: Record<string, string | Buffer> = {};
 const cnpgManifest = (v: string) => `# operator manifest ${v}\napiVersion: v1\nkind: Namespace\n`;
 async function publishCnpg(trustedRootFile: string) {
+  expect(CNPG_SIGNER('1.30.0')).toBe(
+    'https://github.com/cloudnative-pg/cloudnative-pg/.github/workflows/release-publish.yml@refs/tags/v1.30.0',
+  );
   const sigstore = await mockSigstore();
   writeFileSync(trustedRootFile, JSON.stringify(sigstore.trustedRoot));
   for (const r of ['1.30.0', '1.29.2']) {
@@ -74,9 +81,14 @@ async function publishCnpg(trustedRootFile: string) {
     cnpgRoutes[`${rel}.yaml`] = cnpgManifest(r);
     cnpgRoutes[`${rel}.sigstore.json`] = await sigstore.signBlob(
       Buffer.from(cnpgManifest(r)),
-      cnpgManifestSigner(r).subjectAlternativeName,
+      CNPG_SIGNER(r),
       'https://token.actions.githubusercontent.com',
     );
+    // The code under test names the same signer (pinned in test/e2e/cnpg-manifest.test.ts too).
+    expect(cnpgManifestSigner(r)).toEqual({
+      subjectAlternativeName: CNPG_SIGNER(r),
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
   }
   cnpgRoutes['/raw.githubusercontent.com/cloudnative-pg/artifacts/main/manifests/operator-manifest.yaml'] =
     cnpgManifest('main');

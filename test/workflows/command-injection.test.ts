@@ -80,6 +80,9 @@ describe.each(['extensions.yml', 'extensions-pr.yml'])('%s plan: inputs with lin
     const r = plan(file, { REQUESTED: 'pgvector\n### injected `x`' });
     // "###" and "injected" are not extensions: refused, so try names separated by a line break.
     expect(r.code).toBe(1);
+    // Refused with one error command, and no summary line started by the injected heading.
+    expect(r.summary.split('\n').filter((l) => l.startsWith('###'))).toEqual([]);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
     const ok = plan(file, { REQUESTED: 'pgvector\npgaudit' });
     expect(ok.code, ok.stderr).toBe(0);
     const summary = ok.summary.split('\n');

@@ -138,6 +138,11 @@ describe('merge: collect the images for sign, e2e and promote', () => {
     const r = runStep(legs.run!, dir, { MATRIX });
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['images']).not.toContain('evil');
+    // Exactly the plan's two legs, in order, as uploaded: nothing planted added, nothing replaced.
+    expect(r.outputs['images']!.split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      [image('pgvector-0-8-1-18-trixie', true)],
+      [image('pgvector-0-8-1-18-trixie', true, 'linux/arm64')],
+    ]);
     // A leg whose artifact is missing fails the merge, whatever else was uploaded.
     const missing = legsDir({ 'ext-actions-build-zzz': { 'pgvector-linux-arm64.json': planted } });
     const m = runStep(legs.run!, missing, { MATRIX });

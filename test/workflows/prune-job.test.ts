@@ -118,15 +118,30 @@ describe('prune.yml: the prune job', () => {
   });
 
   it('stops with the CLI’s message on a bad input, deleting nothing', async () => {
+    // Its own old image, past the cut-off and not the newest: a good run would delete it, whatever
+    // the tests before this one deleted.
+    await push(`0.8.1-${stamp(15)}-18-trixie`, 'bad-input-old');
+    expect(await exists('bad-input-old')).toBe(true);
+    const markers = Object.keys(digests);
+    const before = Object.fromEntries(await Promise.all(markers.map(async (m) => [m, await exists(m)])));
     const dir = work();
     const keep = run(dir, { KEEP: '0' });
     expect(keep.code).not.toBe(0);
     expect(keep.stderr).toContain('--keep: expected 1 or more, got "0"');
     const age = run(dir, { OLDER_THAN: 'a week' });
+    expect(age.code, age.stderr + age.stdout).not.toBe(0);
+    expect(age.code).not.toBeNull();
     expect(age.stderr).toContain('--older-than: expected an age such as 7d, 12h or 90m, got "a week"');
     const catalog = run(dir, { CATALOGS: 'catalogs/missing.yaml' });
+    expect(catalog.code, catalog.stderr + catalog.stdout).not.toBe(0);
+    expect(catalog.code).not.toBeNull();
     expect(catalog.stderr).toContain('--catalog catalogs/missing.yaml: cannot be read');
+    expect(keep.code).not.toBeNull();
     expect(await exists('newest')).toBe(true);
+    expect(await exists('bad-input-old')).toBe(true);
+    expect(await exists('catalogued')).toBe(true);
+    const after = Object.fromEntries(await Promise.all(markers.map(async (m) => [m, await exists(m)])));
+    expect(after).toEqual(before);
   });
 
   it('on ghcr.io (the default registry) goes through the packages API and needs the job token', () => {

@@ -211,6 +211,22 @@ describe('the jobs that sign or promote run only this workflow’s own commit', 
     expect(wf.jobs[job]!.permissions!['id-token']).toBe('write');
   });
 
+  it('runs the same gate script in every gated job (the tests below run sign’s copy)', () => {
+    const scripts = gated.map((job) => wf.jobs[job]!.steps.find((s) => s.id === 'own')?.run);
+    for (const [i, job] of gated.entries()) {
+      expect(scripts[i], job).toBeTypeOf('string');
+      expect(scripts[i]!.trim(), job).not.toBe('');
+    }
+    for (const [i, job] of gated.entries()) expect(scripts[i], `${job} vs sign`).toBe(scripts[0]);
+    expect(new Set(scripts).size).toBe(1);
+    // The step around the script too: same name, env and condition.
+    const steps = gated.map((job) => {
+      const { run: _run, ...rest } = wf.jobs[job]!.steps.find((s) => s.id === 'own')!;
+      return rest;
+    });
+    for (const [i, job] of gated.entries()) expect(steps[i], `${job} vs sign`).toEqual(steps[0]);
+  });
+
   const gate = () => wf.jobs['sign']!.steps.find((s) => s.id === 'own')?.run ?? 'echo no gate; exit 0';
   async function runGate(env: Record<string, string>) {
     return runStepAsync(gate(), workspace('ext-own-'), {

@@ -47,25 +47,33 @@ export interface StepResult {
   summary: string;
 }
 
-export function runStep(script: string, cwd: string, env: Record<string, string | undefined>): StepResult {
+const BASH = ['--noprofile', '--norc', '-eo', 'pipefail', '-c'];
+
+/** Empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files in `cwd`, and the environment naming them. */
+function stepFiles(cwd: string, env: Record<string, string | undefined>) {
   const out = path.join(cwd, 'output');
   const summary = path.join(cwd, 'summary');
   writeFileSync(out, '');
   writeFileSync(summary, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env },
-  });
-  const output = readFileSync(out, 'utf8');
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    output,
-    outputs: parseOutputs(output),
-    summary: readFileSync(summary, 'utf8'),
+  const stepEnv = { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env };
+  const result = (code: number | null, stdout: string, stderr: string): StepResult => {
+    const output = readFileSync(out, 'utf8');
+    return {
+      code,
+      stdout,
+      stderr,
+      output,
+      outputs: parseOutputs(output),
+      summary: readFileSync(summary, 'utf8'),
+    };
   };
+  return { env: stepEnv, result };
+}
+
+export function runStep(script: string, cwd: string, env: Record<string, string | undefined>): StepResult {
+  const step = stepFiles(cwd, env);
+  const r = spawnSync('bash', [...BASH, script], { cwd, encoding: 'utf8', env: step.env });
+  return step.result(r.status, r.stdout, r.stderr);
 }
 
 /** runStep without blocking the event loop (for steps that talk to a server in this process). */
@@ -74,26 +82,12 @@ export async function runStepAsync(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Promise<StepResult> {
-  const out = path.join(cwd, 'output');
-  const summary = path.join(cwd, 'summary');
-  writeFileSync(out, '');
-  writeFileSync(summary, '');
-  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...env },
-  });
+  const step = stepFiles(cwd, env);
+  const child = spawn('bash', [...BASH, script], { cwd, env: step.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  const output = readFileSync(out, 'utf8');
-  return {
-    code,
-    stdout,
-    stderr,
-    output,
-    outputs: parseOutputs(output),
-    summary: readFileSync(summary, 'utf8'),
-  };
+  return step.result(code, stdout, stderr);
 }

@@ -1,0 +1,7 @@
+import { createRequire as __extCreateRequire } from 'node:module';
+import { fileURLToPath as __extFileURLToPath } from 'node:url';
+import { dirname as __extDirname } from 'node:path';
+const require = __extCreateRequire(import.meta.url);
+const __filename = __extFileURLToPath(import.meta.url);
+const __dirname = __extDirname(__filename);
+import{b as l,c as r,d as I,f as u}from"./chunk-TMVOHIHF.js";import{j as c,l as d,m as y}from"./chunk-YF7FKE5H.js";function x(t){return{digest:t.digest,mediaType:t.mediaType,size:t.size,platform:r(t.platform),kind:I(t)?"attestation":"image",annotations:t.annotations??{}}}async function R(t,s,e){let i=JSON.parse((await t.getBlob(s,e.config.digest)).toString("utf8"));return!i.os||!i.architecture?"unknown/unknown":r({os:i.os,architecture:i.architecture,variant:i.variant})}async function k(t,s={}){let e=typeof t=="string"?c(t):t,i=(s.pool??new u(s)).get(e.registry),n=await i.getManifest(e.repository,e.digest??e.tag??"latest"),p={ref:y(e),repository:d(e),digest:n.digest,mediaType:n.mediaType};if(l(n.mediaType)||"manifests"in n.json){let g=n.json,f=(g.manifests??[]).map(x);return{...p,platforms:f.filter(o=>o.kind==="image").map(o=>o.platform),annotations:g.annotations??{},manifests:f}}let a=n.json,m=await R(i,e.repository,a);return{...p,platforms:[m],annotations:a.annotations??{},manifests:[{digest:n.digest,mediaType:n.mediaType,size:n.bytes.length,platform:m,kind:"image",annotations:a.annotations??{}}]}}export{k as a};

@@ -1,0 +1,12 @@
+import { createRequire as __extCreateRequire } from 'node:module';
+import { fileURLToPath as __extFileURLToPath } from 'node:url';
+import { dirname as __extDirname } from 'node:path';
+const require = __extCreateRequire(import.meta.url);
+const __filename = __extFileURLToPath(import.meta.url);
+const __dirname = __extDirname(__filename);
+import{a as p,c as d,f as y,h as f,i as c,j as o}from"./chunk-UQQWSGCH.js";import{a as b,b as h,g as w,h as v,i as x,j as k}from"./chunk-VICD35QA.js";import{f as E,h as N,i as $}from"./chunk-VU4EN2S6.js";import"./chunk-HQWKCAL7.js";import"./chunk-XWIDYAED.js";import"./chunk-URWS74PL.js";import"./chunk-VXLZRXBG.js";import"./chunk-YF7FKE5H.js";import{a as s}from"./chunk-DP4G7QCV.js";import"./chunk-7TJUXYIJ.js";import"./chunk-4GYDPJBI.js";import{writeFile as C}from"node:fs/promises";import O from"node:path";var P={...p.plan,async run(S,e){let{values:t}=y(this,S,{root:{type:"string",default:"."},extension:{type:"string",multiple:!0},registry:{type:"string",default:"localhost:5000"},environment:{type:"string"},timestamp:{type:"string"},revision:{type:"string",default:""},format:{type:"string"},"bake-file":{type:"string"},platforms:{type:"string",multiple:!0},"base-image":{type:"string"},url:{type:"string"},source:{type:"string"},documentation:{type:"string"},vendor:{type:"string"},authors:{type:"string"},"gha-cache":{type:"boolean",default:!1}}),a=c("--format",t.format,["bake","matrix","table"],"bake"),F=c("--environment",t.environment,h,"testing"),J=b(t.timestamp,"--timestamp",e.env),i=f(t.platforms);if(t.platforms&&i.length===0)throw new s("--platforms: expected a list such as linux/amd64");let g=O.resolve(e.cwd,t.root),l=await $(g,f(t.extension),{build:!0,rootLabel:"--root",warn:n=>o(e,[n])});if(l.length===0)throw new s(N(await E(g),"--root"));for(let n of l)o(e,n.warnings);let r=w(l,{cwd:e.cwd,label:n=>d(p.plan,n),registry:t.registry,environment:F,timestamp:J,revision:t.revision,baseImage:t["base-image"],platforms:i.length?i:void 0,url:t.url,source:t.source,documentation:t.documentation,vendor:t.vendor,authors:t.authors});o(e,r.warnings);let u=v(r,{ghaCache:t["gha-cache"]}),m=t["bake-file"];return m&&await C(O.resolve(e.cwd,m),`${JSON.stringify(u,null,2)}
+`).catch(n=>{throw new s(`--bake-file: cannot write ${m} (${n.code??n.message})`)}),a==="table"?e.stdout(`${k(r)}
+`):a==="matrix"?e.stdout(`${JSON.stringify(x(r),null,2)}
+`):e.stdout(`${JSON.stringify(u,null,2)}
+`),t["bake-file"]&&a==="table"&&e.stderr(`wrote ${t["bake-file"]}
+`),0}};export{P as plan};

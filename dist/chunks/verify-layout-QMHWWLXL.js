@@ -1,0 +1,11 @@
+import { createRequire as __extCreateRequire } from 'node:module';
+import { fileURLToPath as __extFileURLToPath } from 'node:url';
+import { dirname as __extDirname } from 'node:path';
+const require = __extCreateRequire(import.meta.url);
+const __filename = __extFileURLToPath(import.meta.url);
+const __dirname = __extDirname(__filename);
+import{a as h,b as w}from"./chunk-HNL7YN2Q.js";import{a as d,f as g,i as l,j as p}from"./chunk-UQQWSGCH.js";import"./chunk-P36UDZVG.js";import{a as x,b as c,c as y}from"./chunk-QSJS5BRY.js";import"./chunk-7DBOIQB4.js";import"./chunk-VICD35QA.js";import{i as u}from"./chunk-VU4EN2S6.js";import"./chunk-HQWKCAL7.js";import"./chunk-XWIDYAED.js";import"./chunk-WE7SSOWE.js";import"./chunk-RGDFKTHW.js";import"./chunk-TMVOHIHF.js";import"./chunk-URWS74PL.js";import"./chunk-VXLZRXBG.js";import"./chunk-P7ES4XDN.js";import"./chunk-GOWEGWFF.js";import"./chunk-YF7FKE5H.js";import{a as s}from"./chunk-DP4G7QCV.js";import"./chunk-7TJUXYIJ.js";import"./chunk-4GYDPJBI.js";import v from"node:path";function z(o,e){return o.includes("@")?o:`${o}@${e}`}var A={...d["verify-layout"],async run(o,e){let{values:t,positionals:f}=g(this,o,{...h,root:{type:"string"},extension:{type:"string"},"max-size":{type:"string"},format:{type:"string"}},!0);if(f.length!==1)throw new s(`ext-actions verify-layout: expected one image reference
+usage: ${this.usage}`);let $=l("--format",t.format,["text","json"],"text"),m=x;if(t["max-size"]!==void 0){let r=Number(t["max-size"]);if(!Number.isFinite(r)||r<=0)throw new s(`--max-size: expected a size in MiB, got "${t["max-size"]}"`);m=Math.round(r*1024*1024)}if(t.root!==void 0&&t.extension===void 0)throw new s("--root needs --extension NAME (the folder holding metadata.hcl)");let a;t.extension!==void 0&&([a]=await u(v.resolve(e.cwd,t.root??"."),[t.extension]),p(e,a.warnings));let n=await c(f[0],{...await w(t,e),extension:a,maxSizeBytes:m});if($==="json")e.stdout(`${JSON.stringify(n,null,2)}
+`);else{for(let i of n.findings)e.stdout(`${y(i)}
+`);let r=n.findings.filter(i=>i.level==="error").length;e.stdout(`${z(n.ref,n.digest)}: ${n.platforms.map(i=>i.platform).join(", ")||"no platforms"}: ${r} error(s), ${n.findings.length-r} warning(s)
+`)}return n.ok?0:1}};export{z as pinned,A as verifyLayoutCommand};
