@@ -5,6 +5,7 @@
  * children) are still read through the registry API.
  */
 import { UserError } from '../errors.js';
+import { withRetries } from '../process/retry.js';
 import { isSafeUrl } from '../registry/origin.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { RepositoryStore } from './prune.js';
@@ -22,7 +23,11 @@ export interface PackagesOptions {
   /** Reads manifests (an index's children) from the registry. */
   client: RegistryClient;
   childrenOf(client: RegistryClient, repository: string, digest: string): Promise<string[]>;
+  /** First wait before a retry, doubled each time (default 500 ms). */
+  retryDelayMs?: number;
 }
+
+const API_ATTEMPTS = 4;
 
 export function packagesStore(o: PackagesOptions): RepositoryStore {
   const api = new URL(o.api);
@@ -32,15 +37,31 @@ export function packagesStore(o: PackagesOptions): RepositoryStore {
     );
   const base = o.api.replace(/\/+$/, '');
   const versions = new Map<string, { path: string; list: PackageVersion[] }>();
+  // Dropped connections, timeouts, 429 and 5xx are retried (the last answer is returned as it is).
   const call = async (method: string, url: string) => {
-    const res = await fetch(url, {
-      method,
-      redirect: 'error',
-      headers: {
-        authorization: `Bearer ${o.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
+    const res = await withRetries(
+      async (attempt) => {
+        const r = await fetch(url, {
+          method,
+          redirect: 'error',
+          signal: AbortSignal.timeout(30_000),
+          headers: {
+            authorization: `Bearer ${o.token}`,
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+          },
+        });
+        if ((r.status === 429 || r.status >= 500) && attempt < API_ATTEMPTS) {
+          await r.arrayBuffer().catch(() => undefined);
+          throw new Error(`${r.status} ${r.statusText}`);
+        }
+        return r;
       },
+      { attempts: API_ATTEMPTS, delayMs: o.retryDelayMs ?? 500 },
+    ).catch((err: unknown) => {
+      throw new UserError(
+        `GitHub packages API ${method} ${new URL(url).pathname}: ${(err as Error).message} (after ${API_ATTEMPTS} attempts)`,
+      );
     });
     if (res.status === 401 || res.status === 403)
       throw new UserError(

@@ -73,6 +73,38 @@ function render(workflow: Record<string, unknown>, comment: string[]): string {
   return `${HEADER} (edit freely; rerun with --force to regenerate)\n# ext-actions-init: sha256=${hash}\n${text}`;
 }
 
+/** One job calling one of our reusable workflows: the shape of every file `init` writes. */
+interface CallerSpec {
+  name: string;
+  on: Record<string, unknown>;
+  job: string;
+  uses: string;
+  permissions: Record<string, string>;
+  with?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  comment: string[];
+}
+
+function callerFile(c: CallerSpec): string {
+  const withInputs = c.with && Object.keys(c.with).length ? { with: c.with } : {};
+  return render(
+    {
+      name: c.name,
+      on: c.on,
+      permissions: {},
+      jobs: {
+        [c.job]: {
+          uses: c.uses,
+          permissions: { ...c.permissions },
+          ...withInputs,
+          ...(c.secrets ? { secrets: c.secrets } : {}),
+        },
+      },
+    },
+    c.comment,
+  );
+}
+
 function caller(
   name: string,
   on: Record<string, unknown>,
@@ -84,21 +116,15 @@ function caller(
   const inputs = withInputs(options);
   // The pull request workflow pushes nothing: no registry input, no secret.
   if (pr) delete inputs.registry;
-  return render(
-    {
-      name,
-      on,
-      permissions: {},
-      jobs: {
-        extensions: {
-          uses: `${pr ? PR_WORKFLOW : REUSABLE_WORKFLOW}@${options.ref}`,
-          permissions: { ...(pr ? PR_CALLER_PERMISSIONS : CALLER_PERMISSIONS) },
-          with: { ...inputs, ...extra },
-          ...(pr ? {} : { secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' } }),
-        },
-      },
-    },
-    [
+  return callerFile({
+    name,
+    on,
+    job: 'extensions',
+    uses: `${pr ? PR_WORKFLOW : REUSABLE_WORKFLOW}@${options.ref}`,
+    permissions: pr ? PR_CALLER_PERMISSIONS : CALLER_PERMISSIONS,
+    with: { ...inputs, ...extra },
+    ...(pr ? {} : { secrets: { 'registry-password': '${{ secrets.GITHUB_TOKEN }}' } }),
+    comment: [
       ...comment,
       '',
       ...(pr
@@ -111,7 +137,7 @@ function caller(
             'packages: write (push and sign testing/production images), id-token: write (keyless signing).',
           ]),
     ],
-  );
+  });
 }
 
 /**
@@ -128,21 +154,15 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
   return [
     {
       path: '.github/workflows/extensions-os-libs.yml',
-      content: render(
-        {
-          name: 'extensions (OS libraries)',
-          on: { schedule: [{ cron: '23 3 * * *' }], workflow_dispatch: {} },
-          permissions: {},
-          jobs: {
-            'os-libs': {
-              uses: `${OS_LIBS_WORKFLOW}@${options.ref}`,
-              permissions: { ...OS_LIBS_PERMISSIONS },
-              ...(options.root !== '.' ? { with: root } : {}),
-              secrets: { 'pull-request-token': '${{ secrets.EXT_ACTIONS_PR_TOKEN }}' },
-            },
-          },
-        },
-        [
+      content: callerFile({
+        name: 'extensions (OS libraries)',
+        on: { schedule: [{ cron: '23 3 * * *' }], workflow_dispatch: {} },
+        job: 'os-libs',
+        uses: `${OS_LIBS_WORKFLOW}@${options.ref}`,
+        permissions: OS_LIBS_PERMISSIONS,
+        with: root,
+        secrets: { 'pull-request-token': '${{ secrets.EXT_ACTIONS_PR_TOKEN }}' },
+        comment: [
           'Nightly: for every extension with auto_update_os_libs = true in its metadata.hcl, lists the Debian',
           'libraries installing it pulls into its base images and opens or updates one pull request per',
           'extension (branch <extension>-os-libraries) when they changed; merging it rebuilds the extension.',
@@ -155,42 +175,36 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
           'Actions to create pull requests (Settings > Actions > General).',
           ...sameRef,
         ],
-      ),
+      }),
     },
     {
       path: '.github/workflows/extensions-prune.yml',
-      content: render(
-        {
-          name: 'extensions (prune testing images)',
-          on: {
-            schedule: [{ cron: '41 4 * * *' }],
-            workflow_dispatch: {
-              inputs: {
-                'dry-run': {
-                  description: 'Print what would be deleted and delete nothing',
-                  type: 'boolean',
-                  default: true,
-                },
+      content: callerFile({
+        name: 'extensions (prune testing images)',
+        on: {
+          schedule: [{ cron: '41 4 * * *' }],
+          workflow_dispatch: {
+            inputs: {
+              'dry-run': {
+                description: 'Print what would be deleted and delete nothing',
+                type: 'boolean',
+                default: true,
               },
-            },
-          },
-          permissions: {},
-          jobs: {
-            prune: {
-              uses: `${PRUNE_WORKFLOW}@${options.ref}`,
-              permissions: { ...PRUNE_PERMISSIONS },
-              with: {
-                ...root,
-                ...(options.registry ? { registry: options.registry } : {}),
-                'older-than': '7d',
-                keep: 1,
-                'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run }}",
-              },
-              ...(onGhcr ? {} : { secrets: { 'registry-password': '${{ secrets.REGISTRY_PASSWORD }}' } }),
             },
           },
         },
-        [
+        job: 'prune',
+        uses: `${PRUNE_WORKFLOW}@${options.ref}`,
+        permissions: PRUNE_PERMISSIONS,
+        with: {
+          ...root,
+          ...(options.registry ? { registry: options.registry } : {}),
+          'older-than': '7d',
+          keep: 1,
+          'dry-run': "${{ github.event_name == 'workflow_dispatch' && inputs.dry-run }}",
+        },
+        ...(onGhcr ? {} : { secrets: { 'registry-password': '${{ secrets.REGISTRY_PASSWORD }}' } }),
+        comment: [
           'Daily: deletes the testing images (the -testing repositories) older than 7 days, keeping the',
           'newest per target and every image a production tag references. A manual run is a dry run unless',
           'you untick it.',
@@ -200,7 +214,7 @@ export function maintenanceCallers(options: InitOptions): GeneratedFile[] {
             : 'REGISTRY_PASSWORD: a secret that may delete manifests on your registry.',
           ...sameRef,
         ],
-      ),
+      }),
     },
   ];
 }

@@ -166,6 +166,7 @@ describe('ext-actions prune (GitHub packages API, as on ghcr.io)', () => {
   let apiUrl = '';
   const deleted: string[] = [];
   const auth: string[] = [];
+  let unavailable = 1;
   /** Package versions as the GitHub API lists them, built from what the registry holds. */
   const versions = new Map<
     string,
@@ -204,6 +205,12 @@ describe('ext-actions prune (GitHub packages API, as on ghcr.io)', () => {
     versions.set('/users/gh/packages/container/pgvector/versions', await listing('gh/pgvector'));
     api = createServer((req, res) => {
       auth.push(req.headers.authorization ?? '');
+      // The API's first answer is a 503: prune retries it.
+      if (unavailable > 0) {
+        unavailable--;
+        res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"Service Unavailable"}');
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://x');
       if (req.method === 'GET' && versions.has(url.pathname)) {
         const page = Number(url.searchParams.get('page') ?? 1);
@@ -260,6 +267,7 @@ describe('ext-actions prune (GitHub packages API, as on ghcr.io)', () => {
       .get('/orgs/gh/packages/container/pgvector-testing/versions')!
       .find((v) => v.metadata.container.tags.includes(`sha256-${gh['old']!.digest.slice(7)}.sig`))!.name;
     expect(deleted.sort()).toEqual([gh['old']!.digest, ...gh['old']!.children, sig].sort());
+    expect(unavailable).toBe(0);
     expect(auth.every((a) => a === 'Bearer gh-token')).toBe(true);
     expect(r.stdout).toMatch(
       /keep gh\/pgvector-testing:0\.8\.1-\d{12}-18-trixie: a production tag of gh\/pgvector references it/,
